@@ -1,0 +1,42 @@
+# QPP Portal: the two set-up commands are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test install lint format check-deploy serve
+
+$(BIN)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(BIN)/.installed node_modules/.installed
+
+## Install everything, prepare the database and demo accounts, and serve with a Celery worker and beat.
+run: install
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --no-input
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py load_reference_data
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py import_mips_measures
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py load_demo_data
+	DEBUG=$${DEBUG:-true} scripts/serve
+
+## The whole test suite (PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set).
+test: install
+	$(BIN)/python -m pytest
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format:
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check-deploy:
+	DJANGO_SETTINGS_MODULE=qppportal.settings.production SECRET_KEY=$$(openssl rand -hex 32) \
+		ALLOWED_HOSTS=portal.example.gov $(BIN)/python manage.py check --deploy --fail-level WARNING

@@ -1,0 +1,53 @@
+"""What a user is in the portal: the home page and navigation that follow from their role."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from .models import MembershipRole, StaffRole, User
+
+STAFF_HOME_URL_NAMES = {
+    StaffRole.REVIEWER: "accounts:reviewer_home",
+    StaffRole.REVIEW_LEAD: "accounts:review_lead_home",
+    StaffRole.PROGRAM_ADMIN: "accounts:program_admin_home",
+}
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+
+
+def requires_mfa(user: User) -> bool:
+    """CMS staff and anyone who can open the admin site must sign in with a one-time code."""
+    return user.is_authenticated and (bool(user.staff_role) or user.is_staff or user.is_superuser)
+
+
+def home_url(user: User) -> str:
+    if user.staff_role:
+        return reverse(STAFF_HOME_URL_NAMES[user.staff_role])
+    return reverse("accounts:organization_home")
+
+
+def is_organization_admin(user: User, organization_id: int | None = None) -> bool:
+    memberships = user.memberships.filter(role=MembershipRole.ORGANIZATION_ADMIN)
+    if organization_id is not None:
+        memberships = memberships.filter(organization_id=organization_id)
+    return memberships.exists()
+
+
+def navigation_for(user: User) -> list[NavItem]:
+    if not user.is_authenticated:
+        return []
+    items = [NavItem("Home", home_url(user))]
+    if user.staff_role == StaffRole.PROGRAM_ADMIN:
+        items += [
+            NavItem("Invite staff", reverse("accounts:invitation_create_staff")),
+            NavItem("Organizations", reverse("accounts:organization_list")),
+            NavItem("Administration", reverse("admin:index")),
+        ]
+    elif user.staff_role == StaffRole.REVIEW_LEAD:
+        items.append(NavItem("Organizations", reverse("accounts:organization_list")))
+    items.append(NavItem("Account", reverse("accounts:account")))
+    return items

@@ -1,0 +1,43 @@
+"""Reads for accounts: what a person's pages show about organizations, members and invitations."""
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from .models import Invitation, Membership, Organization, StaffRole, User
+
+
+def memberships_of(user: User) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("organization")
+        .annotate(member_count=Count("organization__memberships"))
+        .order_by("organization__name")
+    )
+
+
+def members_of(organization: Organization) -> QuerySet[Membership]:
+    return Membership.objects.filter(organization=organization).select_related("user").order_by("user__email")
+
+
+def invitations_pending_for(organization: Organization) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(
+        organization=organization, accepted_at__isnull=True, expires_at__gt=timezone.now()
+    ).select_related("invited_by")
+
+
+def organizations_with_member_counts() -> QuerySet[Organization]:
+    return Organization.objects.annotate(member_count=Count("memberships")).order_by("kind", "name")
+
+
+def staff_by_role() -> dict[str, list[User]]:
+    staff = User.objects.exclude(staff_role="").filter(is_active=True).order_by("full_name")
+    grouped: dict[str, list[User]] = {role.label: [] for role in StaffRole if role}
+    for person in staff:
+        grouped[person.get_staff_role_display()].append(person)
+    return grouped
+
+
+def staff_invitations_pending() -> QuerySet[Invitation]:
+    return Invitation.objects.filter(
+        organization__isnull=True, accepted_at__isnull=True, expires_at__gt=timezone.now()
+    ).select_related("invited_by")

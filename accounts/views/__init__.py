@@ -1,0 +1,1 @@
+"""Views of accounts: sign-in and MFA, role home pages, organizations and invitations."""

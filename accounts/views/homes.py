@@ -1,0 +1,53 @@
+"""The page each role lands on after signing in."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from determinations.selectors import reference as determination_selectors
+
+from .. import selectors
+from ..models import StaffRole
+from .decorators import staff_role_required
+
+
+@login_required
+def organization_home(request):
+    """Payer and clinician submitters and organization admins: their organizations and open windows."""
+    if request.user.staff_role:
+        return render(request, "accounts/home_organization.html", {"memberships": [], "staff": True})
+    memberships = list(selectors.memberships_of(request.user))
+    payer_types = {m.organization.payer_type for m in memberships if m.organization.payer_type}
+    has_clinician_org = any(not m.organization.is_payer for m in memberships)
+    context = {
+        "memberships": memberships,
+        "windows": determination_selectors.submission_windows_open_for(
+            payer_types=payer_types, include_clinician=has_clinician_org
+        ),
+    }
+    return render(request, "accounts/home_organization.html", context)
+
+
+@staff_role_required(StaffRole.REVIEWER, StaffRole.REVIEW_LEAD)
+def reviewer_home(request):
+    context = {"windows": determination_selectors.submission_windows_current()}
+    return render(request, "accounts/home_reviewer.html", context)
+
+
+@staff_role_required(StaffRole.REVIEW_LEAD)
+def review_lead_home(request):
+    context = {
+        "reviewers": selectors.staff_by_role()[StaffRole.REVIEWER.label],
+        "windows": determination_selectors.submission_windows_current(),
+    }
+    return render(request, "accounts/home_review_lead.html", context)
+
+
+@staff_role_required(StaffRole.PROGRAM_ADMIN)
+def program_admin_home(request):
+    context = {
+        "performance_years": determination_selectors.performance_years_overview(),
+        "measure_counts": determination_selectors.mips_measure_counts(),
+        "staff": selectors.staff_by_role(),
+        "staff_invitations": selectors.staff_invitations_pending(),
+    }
+    return render(request, "accounts/home_program_admin.html", context)

@@ -1,0 +1,1 @@
+"""The domain: performance years, arrangements and submissions, review, determinations and QP status."""

@@ -1,0 +1,15 @@
+"""Choice lists shared across the domain: determination processes and payer types."""
+
+from django.db import models
+
+
+class Process(models.TextChoices):
+    PAYER_INITIATED = "payer_initiated", "Payer Initiated"
+    CLINICIAN_INITIATED = "clinician_initiated", "Eligible Clinician Initiated"
+
+
+class PayerType(models.TextChoices):
+    MEDICAID = "medicaid", "State Medicaid agency"
+    MEDICARE_HEALTH_PLAN = "medicare_health_plan", "Medicare Health Plan"
+    MULTI_PAYER_MODEL = "multi_payer_model", "CMS Multi-Payer Model payer"
+    OTHER_PAYER = "other_payer", "Remaining other payer (commercial or private)"

@@ -1,0 +1,1 @@
+"""Models of the determinations domain, one module per concept."""

@@ -1,0 +1,1 @@
+"""Reads of the determinations domain; every list and detail page goes through these."""

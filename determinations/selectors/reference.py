@@ -1,0 +1,42 @@
+"""Reads of the reference data: performance years, submission windows and the measure list."""
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from determinations.choices import Process
+from determinations import models
+
+
+def submission_windows_current(*, now=None) -> QuerySet:
+    """Windows open now or closed within the last year, soonest deadline first."""
+    now = now or timezone.now()
+    return (
+        models.SubmissionWindow.objects.filter(closes_at__gte=now - timezone.timedelta(days=365))
+        .select_related("performance_year")
+        .order_by("closes_at")
+    )
+
+
+def submission_windows_open_for(*, payer_types, include_clinician: bool, now=None) -> QuerySet:
+    """The windows open now to an organization's payer types and, for clinicians, their process."""
+    now = now or timezone.now()
+    which = Q(process=Process.PAYER_INITIATED, payer_type__in=list(payer_types))
+    if include_clinician:
+        which |= Q(process=Process.CLINICIAN_INITIATED)
+    return (
+        models.SubmissionWindow.objects.filter(which, opens_at__lte=now, closes_at__gt=now)
+        .select_related("performance_year")
+        .order_by("closes_at")
+    )
+
+
+def performance_years_overview() -> QuerySet:
+    return models.PerformanceYear.objects.annotate(window_count=Count("windows")).order_by("-year")
+
+
+def mips_measure_counts() -> list[dict]:
+    return list(
+        models.MipsMeasure.objects.values("year")
+        .annotate(total=Count("id"), outcome=Count("id", filter=Q(is_outcome=True)))
+        .order_by("-year")
+    )
