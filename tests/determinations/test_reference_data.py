@@ -1,0 +1,103 @@
+"""Performance years and submission windows: loading, idempotence, the model's parameters and admin edits."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+
+from determinations.admin.performance_year import PerformanceYearAdmin
+from determinations.models import PerformanceYear, SubmissionWindow
+from determinations.rules.calendar import EASTERN
+from determinations.services.reference_data import reference_data_load, reference_year_parameters
+
+pytestmark = pytest.mark.django_db
+
+
+def test_loads_2017_to_2027_and_is_idempotent():
+    first = reference_data_load()
+    assert first["years_created"] == 11
+    windows = SubmissionWindow.objects.count()
+    assert windows == 7 + 8 * 8  # 2019 has no payer-initiated window for the remaining payers
+    second = reference_data_load()
+    assert second["years_created"] == 0 and second["windows_created"] == 0
+    assert PerformanceYear.objects.count() == 11
+    assert SubmissionWindow.objects.count() == windows
+
+
+def test_the_command_reports_what_it_did(capsys):
+    call_command("load_reference_data")
+    assert "11 created" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("year", range(2017, 2028))
+def test_the_row_gives_the_same_parameters_as_the_file(year):
+    reference_data_load()
+    assert PerformanceYear.objects.get(year=year).to_rule_parameters() == reference_year_parameters(year)
+
+
+def test_windows_are_timezone_aware_and_know_when_they_are_open():
+    reference_data_load()
+    window = SubmissionWindow.objects.get(performance_year__year=2024, process="payer_initiated", payer_type="medicaid")
+    assert window.closes_at == datetime.datetime(2023, 4, 1, 23, 59, 59, tzinfo=EASTERN)
+    assert window.is_open(datetime.datetime(2023, 3, 1, tzinfo=EASTERN))
+    assert not window.is_open(datetime.datetime(2023, 4, 2, tzinfo=EASTERN))
+    assert str(window) == "2024 Payer Initiated, State Medicaid agency (closes April 1, 2023 11:59 PM EDT)"
+
+
+def test_the_model_validates_an_admin_edit():
+    reference_data_load()
+    year = PerformanceYear.objects.get(year=2024)
+    year.all_payer_qp_payment_percent = None
+    with pytest.raises(ValidationError) as error:
+        year.full_clean()
+    assert "all_payer_qp_payment_percent" in error.value.message_dict
+    year.all_payer_qp_payment_percent = Decimal("50")
+    year.cehrt_participant_percent = Decimal("101")
+    with pytest.raises(ValidationError) as error:
+        year.full_clean()
+    assert "cehrt_participant_percent" in error.value.message_dict
+
+
+def test_admin_shows_provisional_figures(signed_in, program_admin):
+    reference_data_load()
+    client = signed_in(program_admin)
+    year = PerformanceYear.objects.get(year=2024)
+    response = client.get(f"/admin/determinations/performanceyear/{year.pk}/change/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "CEHRT use required (%) (provisional)" in page
+    assert "Provisional: not confirmed in the current regulation" in page
+
+
+def test_a_snapshot_outside_the_period_is_refused_on_its_field():
+    reference_data_load()
+    year = PerformanceYear.objects.get(year=2024)
+    year.snapshot_3_date = datetime.date(2024, 9, 30)
+    with pytest.raises(ValidationError) as error:
+        year.full_clean()
+    assert "snapshot_3_date" in error.value.message_dict
+
+
+def test_admin_form_marks_provisional_fields(rf):
+    reference_data_load()
+    year = PerformanceYear.objects.get(year=2024)
+    form = PerformanceYearAdmin(PerformanceYear, admin.site).get_form(rf.get("/"), year)
+    assert form.base_fields["cehrt_participant_percent"].label.endswith("(provisional)")
+    assert form.base_fields["cehrt_participant_percent"].help_text.startswith("Provisional:")
+    assert not form.base_fields["nominal_expenditure_percent"].label.endswith("(provisional)")
+    bound = form(instance=year, data={})
+    assert not bound.is_valid()
+
+
+def test_reloading_keeps_admin_edits_unless_overwriting():
+    reference_data_load()
+    PerformanceYear.objects.filter(year=2026).update(cehrt_participant_percent=Decimal("80"))
+    kept = reference_data_load()
+    assert kept["years_kept"] == 11 and kept["years_updated"] == 0
+    assert PerformanceYear.objects.get(year=2026).cehrt_participant_percent == Decimal("80")
+    restored = reference_data_load(overwrite=True)
+    assert restored["years_updated"] == 11
+    assert PerformanceYear.objects.get(year=2026).cehrt_participant_percent == Decimal("75")
