@@ -15,6 +15,9 @@ class SubmitHelperMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        # The templates write the <form> tag, its CSRF token and the hidden "next": no second of each.
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
         self.helper.add_input(Submit("submit", self.submit_label))
 
 
@@ -25,6 +28,11 @@ class SignInForm(SubmitHelperMixin, AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "E-mail address"
         self.fields["username"].widget = forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+
+    def clean_username(self):
+        # django-axes counts failures per username as typed: without this, each way of capitalizing
+        # the address would get its own five attempts.
+        return self.cleaned_data["username"].lower()
 
 
 class OneTimeCodeForm(SubmitHelperMixin, forms.Form):

@@ -119,7 +119,7 @@ def invitation_accept_existing_user(*, token: str, user: User) -> Invitation:
 
 def _locked_invitation(token: str) -> Invitation:
     invitation = invitation_for_token(token)
-    invitation = Invitation.objects.select_for_update().select_related("organization").get(pk=invitation.pk)
+    invitation = Invitation.objects.select_for_update(of=("self",)).select_related("organization").get(pk=invitation.pk)
     if invitation.is_accepted:
         raise InvitationError("This invitation has already been used. Sign in with the password you set.")
     return invitation
@@ -142,6 +142,10 @@ def totp_device_pending(*, user: User) -> TOTPDevice:
 
 def totp_device_confirm(*, device: TOTPDevice, token: str) -> None:
     """Confirm a new authenticator with a code from it; raises ValidationError on a wrong code."""
+    allowed, _ = device.verify_is_allowed()
+    if not allowed:
+        # A throttled device refuses even the right code: say so rather than "did not match".
+        raise ValidationError("Too many wrong codes. Wait a minute, then try again with a new code.")
     if not device.verify_token(token):
         raise ValidationError("That code did not match. Enter the current 6-digit code from your app.")
     device.confirmed = True

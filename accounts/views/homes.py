@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from determinations.selectors import reference as determination_selectors
+from determinations.selectors import submissions as submission_selectors
+from determinations.views import review_queue
 
 from .. import selectors
 from ..models import StaffRole
@@ -23,23 +25,24 @@ def organization_home(request):
         "windows": determination_selectors.submission_windows_open_for(
             payer_types=payer_types, include_clinician=has_clinician_org
         ),
+        "submissions": submission_selectors.submissions_for_dashboard(request.user),
     }
     return render(request, "accounts/home_organization.html", context)
 
 
 @staff_role_required(StaffRole.REVIEWER, StaffRole.REVIEW_LEAD)
 def reviewer_home(request):
-    context = {"windows": determination_selectors.submission_windows_current()}
-    return render(request, "accounts/home_reviewer.html", context)
+    """The reviewers' home is the review queue (``determinations/views/review_queue.py``)."""
+    return review_queue.queue_page(request, template_name="accounts/home_reviewer.html")
 
 
 @staff_role_required(StaffRole.REVIEW_LEAD)
 def review_lead_home(request):
-    context = {
-        "reviewers": selectors.staff_by_role()[StaffRole.REVIEWER.label],
-        "windows": determination_selectors.submission_windows_current(),
-    }
-    return render(request, "accounts/home_review_lead.html", context)
+    """The lead's home: each reviewer's workload, then the submission windows."""
+    windows = determination_selectors.submission_windows_current()
+    return review_queue.workload_page(
+        request, template_name="accounts/home_review_lead.html", extra_context={"windows": windows}
+    )
 
 
 @staff_role_required(StaffRole.PROGRAM_ADMIN)

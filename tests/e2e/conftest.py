@@ -57,6 +57,8 @@ def assert_accessible(axe):
     """Run axe on the page as it is now and fail with axe's report on any violation."""
 
     def check(page):
+        page.wait_for_load_state("load")
+        page.locator("main h1").first.wait_for()
         results = axe.run(page, options=AXE_OPTIONS)
         assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
         assert page.locator(".usa-banner").count() == 1, f"{page.url} lacks the USWDS banner"

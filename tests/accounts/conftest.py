@@ -1,0 +1,18 @@
+"""Fixtures of the accounts tests."""
+
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Nothing cached (throttles, lockouts) leaks from one test into the next."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def role_user(request):
+    """``role_user(name)``: the user of the root conftest's role fixture ``name``."""
+    return request.getfixturevalue

@@ -1,0 +1,67 @@
+"""Deployment settings pass Django's checks, and the models have all their migrations."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+MANAGE = Path(settings.BASE_DIR) / "manage.py"
+
+
+def manage(*args, **env_overrides):
+    # The browser tests allow sync ORM calls beside Playwright's loop; a deployment never does.
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"} | env_overrides
+    return subprocess.run(
+        [sys.executable, str(MANAGE), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=settings.BASE_DIR,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_the_deploy_checks():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_SETTINGS_MODULE="qppportal.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="portal.example.gov",
+        DEBUG="false",
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout, result.stdout + result.stderr
+    assert "WARNING" not in result.stderr
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key():
+    dotenv = Path(settings.BASE_DIR) / ".env"
+    if dotenv.exists() and "SECRET_KEY" in dotenv.read_text():
+        pytest.skip("a local .env sets SECRET_KEY")
+    env = {"DJANGO_SETTINGS_MODULE": "qppportal.settings.production", "ALLOWED_HOSTS": "portal.example.gov"}
+    result = subprocess.run(
+        [sys.executable, str(MANAGE), "check"],
+        capture_output=True,
+        text=True,
+        env={k: v for k, v in {**os.environ, **env}.items() if k != "SECRET_KEY"},
+        cwd=settings.BASE_DIR,
+        timeout=120,
+    )
+
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_no_model_changes_are_missing_a_migration():
+    result = manage("makemigrations", "--check", "--dry-run", DJANGO_SETTINGS_MODULE="qppportal.settings.test")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
