@@ -39,4 +39,5 @@ format:
 
 check-deploy:
 	DJANGO_SETTINGS_MODULE=qppportal.settings.production SECRET_KEY=$$(openssl rand -hex 32) \
-		ALLOWED_HOSTS=portal.example.gov $(BIN)/python manage.py check --deploy --fail-level WARNING
+		ALLOWED_HOSTS=portal.example.gov SITE_URL=https://portal.example.gov EMAIL_URL=smtp+tls://smtp.example.gov:587 \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING

@@ -1,13 +1,14 @@
 """The page each role lands on after signing in."""
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from determinations.selectors import reference as determination_selectors
 from determinations.selectors import submissions as submission_selectors
 from determinations.views import review_queue
 
 from .. import selectors
+from ..roles import home_url
 from ..models import StaffRole
 from .decorators import staff_role_required
 
@@ -16,7 +17,7 @@ from .decorators import staff_role_required
 def organization_home(request):
     """Payer and clinician submitters and organization admins: their organizations and open windows."""
     if request.user.staff_role:
-        return render(request, "accounts/home_organization.html", {"memberships": [], "staff": True})
+        return redirect(home_url(request.user))
     memberships = list(selectors.memberships_of(request.user))
     payer_types = {m.organization.payer_type for m in memberships if m.organization.payer_type}
     has_clinician_org = any(not m.organization.is_payer for m in memberships)

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django_filters",
     "accounts",
     "determinations",
+    "ui",
 ]
 
 MIDDLEWARE = [
@@ -112,6 +113,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.lockout.lockout_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
@@ -199,6 +201,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.invitations_purge_expired",
         "schedule": crontab(hour=3, minute=15),
     },
+    "flag-overdue-information-requests": {
+        "task": "determinations.tasks.information_requests_flag_overdue",
+        "schedule": crontab(minute=5),
+    },
 }
 
 LOGGING = {
@@ -206,5 +212,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint.progress": {"level": "WARNING"}},
 }
+
+DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+# Demo accounts have published passwords: production settings switch this off.
+DEMO_DATA_ALLOWED = True
+# CMS aims to decide a request within this many days of its window's deadline (a program-office target).
+REVIEW_TARGET_DAYS = env.int("REVIEW_TARGET_DAYS", default=60)
+# Submitters answer a CMS information request within this many business days (domain.md 3.3, [U]).
+INFORMATION_REQUEST_DUE_BUSINESS_DAYS = env.int("INFORMATION_REQUEST_DUE_BUSINESS_DAYS", default=15)

@@ -106,3 +106,15 @@ def test_the_lock_ends_after_the_cool_off_period(client, db):
 
     with time_machine.travel(timezone.now() + timedelta(minutes=31)):
         assertRedirects(post_login(client, user.email), "/home/", fetch_redirect_response=False)
+
+
+def test_admin_site_sign_in_shares_the_lockout_whatever_the_capitalization(client, django_user_model):
+    from django.core.cache import cache
+
+    cache.clear()
+    django_user_model.objects.create_user(email="lead.admin@example.gov", password="right-password-123", full_name="L")
+    for attempt in range(5):
+        email = "Lead.Admin@Example.gov" if attempt % 2 else "lead.admin@example.gov"
+        client.post("/admin/login/", {"username": email, "password": "wrong"})
+    response = client.post("/accounts/login/", {"username": "LEAD.ADMIN@example.gov", "password": "right-password-123"})
+    assert response.status_code == 429

@@ -50,7 +50,7 @@ NOT_A_MEMBER = "You are not a member of this organization."
 # Paths use {a} for the payer organization (payer submitter and admin) and {b} for the APM Entity (clinician).
 MATRIX = {
     "/home/": signed_in_all(HOME),
-    "/dashboard/": signed_in_all(OK),
+    "/dashboard/": {role: HOME if role in STAFF else outcome for role, outcome in signed_in_all(OK).items()},
     "/accounts/profile/": signed_in_all(OK),
     "/accounts/password_change/": signed_in_all(OK),
     "/accounts/password_change/done/": signed_in_all(OK),

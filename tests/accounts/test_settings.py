@@ -34,6 +34,8 @@ def test_production_settings_pass_the_deploy_checks():
         DJANGO_SETTINGS_MODULE="qppportal.settings.production",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="portal.example.gov",
+        SITE_URL="https://portal.example.gov",
+        EMAIL_URL="smtp+tls://smtp.example.gov:587",
         DEBUG="false",
     )
 
@@ -65,3 +67,36 @@ def test_no_model_changes_are_missing_a_migration():
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No changes detected" in result.stdout
+
+
+@pytest.mark.parametrize("missing", ["SITE_URL", "EMAIL_URL"])
+def test_production_settings_require_the_site_address_and_mail_server(missing):
+    env = {
+        "DJANGO_SETTINGS_MODULE": "qppportal.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "portal.example.gov",
+        "SITE_URL": "https://portal.example.gov",
+        "EMAIL_URL": "smtp+tls://smtp.example.gov:587",
+    }
+    del env[missing]
+    result = subprocess.run(
+        [sys.executable, str(MANAGE), "check"],
+        capture_output=True,
+        text=True,
+        env={k: v for k, v in {**os.environ, **env}.items() if k != missing},
+    )
+    assert result.returncode != 0
+    assert missing in result.stderr
+
+
+def test_demo_data_is_refused_under_production_settings():
+    result = manage(
+        "load_demo_data",
+        DJANGO_SETTINGS_MODULE="qppportal.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="portal.example.gov",
+        SITE_URL="https://portal.example.gov",
+        EMAIL_URL="smtp+tls://smtp.example.gov:587",
+    )
+    assert result.returncode != 0
+    assert "Demo accounts have published passwords" in result.stderr

@@ -36,7 +36,7 @@ def worker(tmp_path):
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "qppportal.settings.base",
         "DATABASE_URL": database_url_for_worker(),
-        "EMAIL_URL": f"filemail://{mail_dir}",
+        "EMAIL_URL": f"filemail:///{mail_dir}",  # django-environ drops one leading slash
     }
     process = subprocess.Popen(
         [
@@ -67,9 +67,11 @@ def worker(tmp_path):
         app.conf.task_always_eager = True
         process.terminate()
         try:
-            process.wait(timeout=20)
+            output, _ = process.communicate(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+            output, _ = process.communicate()
+        print(output)  # shown by pytest when the test fails
 
 
 def wait_for_files(folder: Path, timeout: float = 30.0) -> list[Path]:

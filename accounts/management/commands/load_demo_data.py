@@ -1,6 +1,7 @@
 """Load the demo organizations and one account per role, and print how to sign in as each."""
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import ACCOUNTS, DEMO_PASSWORD, demo_data_load
 
@@ -12,6 +13,8 @@ class Command(BaseCommand):
         parser.add_argument("--only-print", action="store_true", help="Print the accounts without loading them.")
 
     def handle(self, *args, only_print=False, **options):
+        if not settings.DEMO_DATA_ALLOWED and not only_print:
+            raise CommandError("Demo accounts have published passwords; this settings module does not allow them.")
         accounts = ACCOUNTS if only_print else demo_data_load()
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for all: {DEMO_PASSWORD})"))
         for account in accounts:
