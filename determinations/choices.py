@@ -13,3 +13,9 @@ class PayerType(models.TextChoices):
     MEDICARE_HEALTH_PLAN = "medicare_health_plan", "Medicare Health Plan"
     MULTI_PAYER_MODEL = "multi_payer_model", "CMS Multi-Payer Model payer"
     OTHER_PAYER = "other_payer", "Remaining other payer (commercial or private)"
+
+
+class RequesterKind(models.TextChoices):
+    PAYER = "payer", "Payer"
+    APM_ENTITY = "apm_entity", "APM Entity"
+    ELIGIBLE_CLINICIAN = "eligible_clinician", "Eligible clinician"

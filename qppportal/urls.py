@@ -12,6 +12,8 @@ urlpatterns = [
     path("", views_public.landing, name="landing"),
     path("accounts/", include("accounts.auth_urls")),
     path("", include("accounts.urls")),
+    path("", include("determinations.urls")),
+    path("advanced-apms/", include("determinations.urls_public")),
     path("admin/", admin.site.urls),
 ]
 

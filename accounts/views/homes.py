@@ -8,8 +8,8 @@ from determinations.selectors import submissions as submission_selectors
 from determinations.views import review_queue
 
 from .. import selectors
-from ..roles import home_url
 from ..models import StaffRole
+from ..roles import home_url
 from .decorators import staff_role_required
 
 

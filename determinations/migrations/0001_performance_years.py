@@ -5,77 +5,376 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='PerformanceYear',
+            name="PerformanceYear",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(help_text='The QP Performance Period (calendar year).', unique=True)),
-                ('qp_period_start', models.DateField(verbose_name='QP Performance Period starts')),
-                ('qp_period_end', models.DateField(verbose_name='QP Performance Period ends')),
-                ('snapshot_1_date', models.DateField(verbose_name='first snapshot')),
-                ('snapshot_2_date', models.DateField(verbose_name='second snapshot')),
-                ('snapshot_3_date', models.DateField(verbose_name='third snapshot')),
-                ('cehrt_participant_percent', models.DecimalField(decimal_places=3, help_text='Share of participants in each APM Entity (or each hospital) using CEHRT.', max_digits=6, verbose_name='CEHRT use required (%)')),
-                ('cehrt_definition', models.CharField(blank=True, max_length=300, verbose_name='CEHRT definition')),
-                ('quality_variant', models.CharField(choices=[('2019_legacy', '2019: an outcome measure if one applies (42 CFR 414.1420(c)(3), 2019 text)'), ('additional_outcome_measure', '2020-2022: an additional measure that is an outcome measure'), ('single_measure_may_satisfy_both', '2023 on: one outcome measure may satisfy both requirements')], max_length=40, verbose_name='outcome measure rule')),
-                ('quality_legacy_for_prior_determinations', models.BooleanField(default=False, help_text='42 CFR 414.1420(c)(3)(i): only for the CY2020 determination.', verbose_name='2019 outcome rule for arrangements determined by January 1, 2020')),
-                ('nominal_revenue_percent', models.DecimalField(blank=True, decimal_places=3, max_digits=6, null=True, verbose_name='nominal amount, revenue-based (%)')),
-                ('nominal_expenditure_percent', models.DecimalField(decimal_places=3, max_digits=6, verbose_name='nominal amount, expenditure-based (%)')),
-                ('total_risk_minimum_percent_of_expenditures', models.DecimalField(blank=True, decimal_places=3, help_text='2019 only.', max_digits=6, null=True, verbose_name='total potential risk minimum (% of expected expenditures)')),
-                ('marginal_risk_rate_minimum_percent', models.DecimalField(decimal_places=3, max_digits=6, verbose_name='marginal risk rate minimum (%)')),
-                ('marginal_risk_variant', models.CharField(choices=[('lowest', 'Lowest marginal risk rate (2019)'), ('average', 'Average marginal risk rate (2020 on)')], max_length=20, verbose_name='marginal risk rate compared')),
-                ('minimum_loss_rate_allowance_percent', models.DecimalField(decimal_places=3, max_digits=6, verbose_name='minimum loss rate allowance (%)')),
-                ('medicaid_medical_home_available', models.BooleanField(default=False, verbose_name='Medicaid Medical Home Model standard')),
-                ('aligned_medical_home_available', models.BooleanField(default=False, verbose_name='Aligned Other Payer Medical Home Model standard')),
-                ('medical_home_nominal_percent', models.DecimalField(blank=True, decimal_places=3, max_digits=6, null=True, verbose_name='medical home nominal amount (% of average estimated total revenue)')),
-                ('medical_home_size_limit_variant', models.CharField(choices=[('parent_org_50_or_more', 'Parent organization with the limit or more clinicians (2019-2022)'), ('apm_entity_more_than_50', 'APM Entity with more than the limit of clinicians (2023 on)')], max_length=40, verbose_name='medical home size limit measured')),
-                ('medical_home_size_limit', models.PositiveSmallIntegerField(verbose_name='medical home size limit (eligible clinicians)')),
-                ('medical_home_min_elements', models.PositiveSmallIntegerField(help_text='Of the seven elements in 42 CFR 414.1305.', verbose_name='medical home elements required')),
-                ('all_payer_option_available', models.BooleanField(default=True, verbose_name='All-Payer Combination Option available')),
-                ('medicare_qp_payment_percent', models.DecimalField(decimal_places=3, max_digits=6, verbose_name='Medicare Option QP, payment amount (%)')),
-                ('medicare_qp_patient_percent', models.DecimalField(decimal_places=3, max_digits=6, verbose_name='Medicare Option QP, patient count (%)')),
-                ('medicare_partial_qp_payment_percent', models.DecimalField(decimal_places=3, max_digits=6, verbose_name='Medicare Option Partial QP, payment amount (%)')),
-                ('medicare_partial_qp_patient_percent', models.DecimalField(decimal_places=3, max_digits=6, verbose_name='Medicare Option Partial QP, patient count (%)')),
-                ('all_payer_qp_payment_percent', models.DecimalField(blank=True, decimal_places=3, max_digits=6, null=True, verbose_name='All-Payer QP, payment amount (%)')),
-                ('all_payer_qp_patient_percent', models.DecimalField(blank=True, decimal_places=3, max_digits=6, null=True, verbose_name='All-Payer QP, patient count (%)')),
-                ('all_payer_partial_qp_payment_percent', models.DecimalField(blank=True, decimal_places=3, max_digits=6, null=True, verbose_name='All-Payer Partial QP, payment amount (%)')),
-                ('all_payer_partial_qp_patient_percent', models.DecimalField(blank=True, decimal_places=3, max_digits=6, null=True, verbose_name='All-Payer Partial QP, patient count (%)')),
-                ('all_payer_qp_medicare_minimum_payment_percent', models.DecimalField(blank=True, decimal_places=3, max_digits=6, null=True, verbose_name='All-Payer QP, Medicare minimum, payment amount (%)')),
-                ('all_payer_qp_medicare_minimum_patient_percent', models.DecimalField(blank=True, decimal_places=3, max_digits=6, null=True, verbose_name='All-Payer QP, Medicare minimum, patient count (%)')),
-                ('all_payer_partial_qp_medicare_minimum_payment_percent', models.DecimalField(blank=True, decimal_places=3, max_digits=6, null=True, verbose_name='All-Payer Partial QP, Medicare minimum, payment amount (%)')),
-                ('all_payer_partial_qp_medicare_minimum_patient_percent', models.DecimalField(blank=True, decimal_places=3, max_digits=6, null=True, verbose_name='All-Payer Partial QP, Medicare minimum, patient count (%)')),
-                ('incentive_percent', models.DecimalField(blank=True, decimal_places=3, help_text='Empty when there is no lump sum.', max_digits=6, null=True, verbose_name='APM Incentive Payment (%)')),
-                ('qp_conversion_factor_update_percent', models.DecimalField(blank=True, decimal_places=3, max_digits=6, null=True, verbose_name='QP conversion factor update (%)')),
-                ('non_qp_conversion_factor_update_percent', models.DecimalField(blank=True, decimal_places=3, max_digits=6, null=True, verbose_name='non-QP conversion factor update (%)')),
-                ('qp_conversion_factor', models.DecimalField(blank=True, decimal_places=4, help_text="The payment year's conversion factor for QPs.", max_digits=8, null=True, verbose_name='qualifying APM conversion factor ($)')),
-                ('non_qp_conversion_factor', models.DecimalField(blank=True, decimal_places=4, max_digits=8, null=True, verbose_name='non-qualifying APM conversion factor ($)')),
-                ('provisional_fields', models.JSONField(blank=True, default=list, help_text='Fields whose value is not confirmed in the current regulation ([P] or [U] in the rule book).')),
-                ('notes', models.TextField(blank=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        help_text="The QP Performance Period (calendar year).", unique=True
+                    ),
+                ),
+                ("qp_period_start", models.DateField(verbose_name="QP Performance Period starts")),
+                ("qp_period_end", models.DateField(verbose_name="QP Performance Period ends")),
+                ("snapshot_1_date", models.DateField(verbose_name="first snapshot")),
+                ("snapshot_2_date", models.DateField(verbose_name="second snapshot")),
+                ("snapshot_3_date", models.DateField(verbose_name="third snapshot")),
+                (
+                    "cehrt_participant_percent",
+                    models.DecimalField(
+                        decimal_places=3,
+                        help_text="Share of participants in each APM Entity (or each hospital) using CEHRT.",
+                        max_digits=6,
+                        verbose_name="CEHRT use required (%)",
+                    ),
+                ),
+                ("cehrt_definition", models.CharField(blank=True, max_length=300, verbose_name="CEHRT definition")),
+                (
+                    "quality_variant",
+                    models.CharField(
+                        choices=[
+                            (
+                                "2019_legacy",
+                                "2019: an outcome measure if one applies (42 CFR 414.1420(c)(3), 2019 text)",
+                            ),
+                            (
+                                "additional_outcome_measure",
+                                "2020-2022: an additional measure that is an outcome measure",
+                            ),
+                            (
+                                "single_measure_may_satisfy_both",
+                                "2023 on: one outcome measure may satisfy both requirements",
+                            ),
+                        ],
+                        max_length=40,
+                        verbose_name="outcome measure rule",
+                    ),
+                ),
+                (
+                    "quality_legacy_for_prior_determinations",
+                    models.BooleanField(
+                        default=False,
+                        help_text="42 CFR 414.1420(c)(3)(i): only for the CY2020 determination.",
+                        verbose_name="2019 outcome rule for arrangements determined by January 1, 2020",
+                    ),
+                ),
+                (
+                    "nominal_revenue_percent",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=3,
+                        max_digits=6,
+                        null=True,
+                        verbose_name="nominal amount, revenue-based (%)",
+                    ),
+                ),
+                (
+                    "nominal_expenditure_percent",
+                    models.DecimalField(
+                        decimal_places=3, max_digits=6, verbose_name="nominal amount, expenditure-based (%)"
+                    ),
+                ),
+                (
+                    "total_risk_minimum_percent_of_expenditures",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=3,
+                        help_text="2019 only.",
+                        max_digits=6,
+                        null=True,
+                        verbose_name="total potential risk minimum (% of expected expenditures)",
+                    ),
+                ),
+                (
+                    "marginal_risk_rate_minimum_percent",
+                    models.DecimalField(decimal_places=3, max_digits=6, verbose_name="marginal risk rate minimum (%)"),
+                ),
+                (
+                    "marginal_risk_variant",
+                    models.CharField(
+                        choices=[
+                            ("lowest", "Lowest marginal risk rate (2019)"),
+                            ("average", "Average marginal risk rate (2020 on)"),
+                        ],
+                        max_length=20,
+                        verbose_name="marginal risk rate compared",
+                    ),
+                ),
+                (
+                    "minimum_loss_rate_allowance_percent",
+                    models.DecimalField(decimal_places=3, max_digits=6, verbose_name="minimum loss rate allowance (%)"),
+                ),
+                (
+                    "medicaid_medical_home_available",
+                    models.BooleanField(default=False, verbose_name="Medicaid Medical Home Model standard"),
+                ),
+                (
+                    "aligned_medical_home_available",
+                    models.BooleanField(default=False, verbose_name="Aligned Other Payer Medical Home Model standard"),
+                ),
+                (
+                    "medical_home_nominal_percent",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=3,
+                        max_digits=6,
+                        null=True,
+                        verbose_name="medical home nominal amount (% of average estimated total revenue)",
+                    ),
+                ),
+                (
+                    "medical_home_size_limit_variant",
+                    models.CharField(
+                        choices=[
+                            (
+                                "parent_org_50_or_more",
+                                "Parent organization with the limit or more clinicians (2019-2022)",
+                            ),
+                            ("apm_entity_more_than_50", "APM Entity with more than the limit of clinicians (2023 on)"),
+                        ],
+                        max_length=40,
+                        verbose_name="medical home size limit measured",
+                    ),
+                ),
+                (
+                    "medical_home_size_limit",
+                    models.PositiveSmallIntegerField(verbose_name="medical home size limit (eligible clinicians)"),
+                ),
+                (
+                    "medical_home_min_elements",
+                    models.PositiveSmallIntegerField(
+                        help_text="Of the seven elements in 42 CFR 414.1305.",
+                        verbose_name="medical home elements required",
+                    ),
+                ),
+                (
+                    "all_payer_option_available",
+                    models.BooleanField(default=True, verbose_name="All-Payer Combination Option available"),
+                ),
+                (
+                    "medicare_qp_payment_percent",
+                    models.DecimalField(
+                        decimal_places=3, max_digits=6, verbose_name="Medicare Option QP, payment amount (%)"
+                    ),
+                ),
+                (
+                    "medicare_qp_patient_percent",
+                    models.DecimalField(
+                        decimal_places=3, max_digits=6, verbose_name="Medicare Option QP, patient count (%)"
+                    ),
+                ),
+                (
+                    "medicare_partial_qp_payment_percent",
+                    models.DecimalField(
+                        decimal_places=3, max_digits=6, verbose_name="Medicare Option Partial QP, payment amount (%)"
+                    ),
+                ),
+                (
+                    "medicare_partial_qp_patient_percent",
+                    models.DecimalField(
+                        decimal_places=3, max_digits=6, verbose_name="Medicare Option Partial QP, patient count (%)"
+                    ),
+                ),
+                (
+                    "all_payer_qp_payment_percent",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=3,
+                        max_digits=6,
+                        null=True,
+                        verbose_name="All-Payer QP, payment amount (%)",
+                    ),
+                ),
+                (
+                    "all_payer_qp_patient_percent",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=3,
+                        max_digits=6,
+                        null=True,
+                        verbose_name="All-Payer QP, patient count (%)",
+                    ),
+                ),
+                (
+                    "all_payer_partial_qp_payment_percent",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=3,
+                        max_digits=6,
+                        null=True,
+                        verbose_name="All-Payer Partial QP, payment amount (%)",
+                    ),
+                ),
+                (
+                    "all_payer_partial_qp_patient_percent",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=3,
+                        max_digits=6,
+                        null=True,
+                        verbose_name="All-Payer Partial QP, patient count (%)",
+                    ),
+                ),
+                (
+                    "all_payer_qp_medicare_minimum_payment_percent",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=3,
+                        max_digits=6,
+                        null=True,
+                        verbose_name="All-Payer QP, Medicare minimum, payment amount (%)",
+                    ),
+                ),
+                (
+                    "all_payer_qp_medicare_minimum_patient_percent",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=3,
+                        max_digits=6,
+                        null=True,
+                        verbose_name="All-Payer QP, Medicare minimum, patient count (%)",
+                    ),
+                ),
+                (
+                    "all_payer_partial_qp_medicare_minimum_payment_percent",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=3,
+                        max_digits=6,
+                        null=True,
+                        verbose_name="All-Payer Partial QP, Medicare minimum, payment amount (%)",
+                    ),
+                ),
+                (
+                    "all_payer_partial_qp_medicare_minimum_patient_percent",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=3,
+                        max_digits=6,
+                        null=True,
+                        verbose_name="All-Payer Partial QP, Medicare minimum, patient count (%)",
+                    ),
+                ),
+                (
+                    "incentive_percent",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=3,
+                        help_text="Empty when there is no lump sum.",
+                        max_digits=6,
+                        null=True,
+                        verbose_name="APM Incentive Payment (%)",
+                    ),
+                ),
+                (
+                    "qp_conversion_factor_update_percent",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=3,
+                        max_digits=6,
+                        null=True,
+                        verbose_name="QP conversion factor update (%)",
+                    ),
+                ),
+                (
+                    "non_qp_conversion_factor_update_percent",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=3,
+                        max_digits=6,
+                        null=True,
+                        verbose_name="non-QP conversion factor update (%)",
+                    ),
+                ),
+                (
+                    "qp_conversion_factor",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        help_text="The payment year's conversion factor for QPs.",
+                        max_digits=8,
+                        null=True,
+                        verbose_name="qualifying APM conversion factor ($)",
+                    ),
+                ),
+                (
+                    "non_qp_conversion_factor",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=8,
+                        null=True,
+                        verbose_name="non-qualifying APM conversion factor ($)",
+                    ),
+                ),
+                (
+                    "provisional_fields",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Fields whose value is not confirmed in the current regulation ([P] or [U] in the rule book).",
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ['-year'],
+                "ordering": ["-year"],
             },
         ),
         migrations.CreateModel(
-            name='SubmissionWindow',
+            name="SubmissionWindow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('process', models.CharField(choices=[('payer_initiated', 'Payer Initiated'), ('clinician_initiated', 'Eligible Clinician Initiated')], max_length=30)),
-                ('payer_type', models.CharField(choices=[('medicaid', 'State Medicaid agency'), ('medicare_health_plan', 'Medicare Health Plan'), ('multi_payer_model', 'CMS Multi-Payer Model payer'), ('other_payer', 'Remaining other payer (commercial or private)')], max_length=30)),
-                ('opens_at', models.DateTimeField()),
-                ('closes_at', models.DateTimeField(help_text='The submission deadline (US Eastern time).')),
-                ('performance_year', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='windows', to='determinations.performanceyear')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "process",
+                    models.CharField(
+                        choices=[
+                            ("payer_initiated", "Payer Initiated"),
+                            ("clinician_initiated", "Eligible Clinician Initiated"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "payer_type",
+                    models.CharField(
+                        choices=[
+                            ("medicaid", "State Medicaid agency"),
+                            ("medicare_health_plan", "Medicare Health Plan"),
+                            ("multi_payer_model", "CMS Multi-Payer Model payer"),
+                            ("other_payer", "Remaining other payer (commercial or private)"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("opens_at", models.DateTimeField()),
+                ("closes_at", models.DateTimeField(help_text="The submission deadline (US Eastern time).")),
+                (
+                    "performance_year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="windows",
+                        to="determinations.performanceyear",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['performance_year__year', 'process', 'payer_type'],
-                'constraints': [models.UniqueConstraint(fields=('performance_year', 'process', 'payer_type'), name='submission_window_unique_per_year'), models.CheckConstraint(condition=models.Q(('closes_at__gt', models.F('opens_at'))), name='submission_window_closes_after_opens')],
+                "ordering": ["performance_year__year", "process", "payer_type"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("performance_year", "process", "payer_type"), name="submission_window_unique_per_year"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("closes_at__gt", models.F("opens_at"))),
+                        name="submission_window_closes_after_opens",
+                    ),
+                ],
             },
         ),
     ]

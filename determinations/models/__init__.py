@@ -1,1 +1,33 @@
 """Models of the determinations domain, one module per concept."""
+
+from .determination import Determination, DeterminationOutcome
+from .event import EventVisibility, SubmissionEvent
+from .evidence import ArrangementMeasure, Document, DocumentKind, DocumentSection, MeasureBasis
+from .measure import MeasureType, MipsMeasure
+from .performance_year import PerformanceYear, SubmissionWindow
+from .review import ConflictOfInterest, Criterion, CriterionResult, Finding, InformationRequest, InternalNote
+from .submission import Arrangement, Submission
+
+__all__ = [
+    "Arrangement",
+    "ArrangementMeasure",
+    "ConflictOfInterest",
+    "Criterion",
+    "CriterionResult",
+    "Determination",
+    "DeterminationOutcome",
+    "Document",
+    "DocumentKind",
+    "DocumentSection",
+    "EventVisibility",
+    "Finding",
+    "InformationRequest",
+    "InternalNote",
+    "MeasureBasis",
+    "MeasureType",
+    "MipsMeasure",
+    "PerformanceYear",
+    "Submission",
+    "SubmissionEvent",
+    "SubmissionWindow",
+]

@@ -1,1 +1,25 @@
 """Reads of the determinations domain; every list and detail page goes through these."""
+
+from .organizations import (
+    organization_for_new_request,
+    organizations_for_new_request,
+    submission_windows_for_organization,
+)
+from .submissions import (
+    published_arrangements_search,
+    submission_detail,
+    submissions_for_dashboard,
+    submissions_open_for_same_payer,
+    submissions_visible_to,
+)
+
+__all__ = [
+    "organization_for_new_request",
+    "organizations_for_new_request",
+    "published_arrangements_search",
+    "submission_detail",
+    "submission_windows_for_organization",
+    "submissions_for_dashboard",
+    "submissions_open_for_same_payer",
+    "submissions_visible_to",
+]

@@ -3,8 +3,8 @@
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from determinations.choices import Process
 from determinations import models
+from determinations.choices import Process
 
 
 def submission_windows_current(*, now=None) -> QuerySet:

@@ -1,0 +1,1 @@
+"""Benchmarks: run them with ``bench/run_queue_bench.py``; figures in ``bench/README.md``."""

@@ -1,0 +1,310 @@
+"""The review queue's throughput and p99 against a bare Django view: same run, same server, same settings.
+
+    .venv/bin/python bench/run_queue_bench.py [--duration 20] [--connections 16] [--workers 2]
+
+1. Creates the PostgreSQL database ``qpp_bench`` if needed, migrates it and seeds 50,000 requests
+   (``bench/seed_queue.py``; a seeded database is reused).
+2. Collects static files for the manifest storage production uses (into ``var/bench-static``).
+3. Signs a reviewer in by writing a verified session (password backend + TOTP device) straight
+   into the session table, and passes its cookie to the load generator.
+4. Starts gunicorn (2 sync workers) on 127.0.0.1 with ``bench.settings`` (production settings;
+   ``SECURE_SSL_REDIRECT=false`` and ``ALLOWED_HOSTS=127.0.0.1``; ``ROOT_URLCONF=bench.urls`` adds
+   the bare view), checks every URL answers 200 with the expected page, and warms up.
+5. Loads each URL in turn with ``wrk`` (16 connections, fixed duration; a bounded Python load
+   generator if ``wrk`` is missing) and prints requests per second and p99 latency: the bare view
+   anonymous (the baseline) and signed in (what the session, user and TOTP device lookups every
+   staff page needs cost), then the queue in three views.
+6. Stops gunicorn. Traffic goes only to 127.0.0.1 and every load lasts ``--duration`` seconds.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = ROOT / ".venv" / "bin" / "python"
+GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/qpp_bench")
+QUEUE = "<h1>Review queue</h1>"
+TARGETS = [
+    # (label, path, text the page must contain, signed in as the reviewer?)
+    ("bare Django view", "/bench/bare/", "ok", False),
+    ("bare Django view, signed in", "/bench/bare/", "ok", True),
+    ("review queue, default view", "/review/", QUEUE, True),
+    ("review queue, assigned to me", "/review/?mine=on", QUEUE, True),
+    ("review queue, all statuses, 2026, page 20", "/review/?status=all&year=2026&sort=-submitted&page=20", QUEUE, True),
+]
+
+
+def bench_environment() -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key not in ("REDIS_URL", "DEBUG")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DATABASE_URL=DATABASE_URL,
+        SECRET_KEY=secrets.token_hex(32),
+        ALLOWED_HOSTS="127.0.0.1",
+        SITE_URL="http://127.0.0.1",
+        EMAIL_URL="consolemail://",
+        SECURE_SSL_REDIRECT="false",
+        ROOT_URLCONF="bench.urls",
+        LOG_LEVEL="WARNING",
+        CONN_MAX_AGE="600",
+    )
+    return env
+
+
+def create_database() -> None:
+    import psycopg
+
+    admin_url, name = DATABASE_URL.rsplit("/", 1)
+    with psycopg.connect(f"{admin_url}/postgres", autocommit=True) as connection:
+        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            connection.execute(f'CREATE DATABASE "{name}"')
+            print(f"Created database {name}.")
+
+
+def manage(env, *args) -> None:
+    subprocess.run([str(PYTHON), "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def prepare(env, count: int) -> str:
+    """Migrate, seed, collect static files; return the signed-in reviewer's cookie header."""
+    create_database()
+    manage(env, "migrate", "--no-input", "-v0")
+    if not (ROOT / "var" / "bench-static" / "staticfiles.json").exists():
+        manage(env, "collectstatic", "--no-input", "-v0")
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from bench.seed_queue import REVIEWER_EMAIL, seed
+
+    seed(count)
+    cookie = reviewer_session_cookie(REVIEWER_EMAIL.format(1))
+    from django.db import connections
+
+    connections.close_all()
+    return cookie
+
+
+def reviewer_session_cookie(email: str) -> str:
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.models import User
+
+    user = User.objects.get(email=email)
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="Bench authenticator", defaults={"confirmed": True})
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(port: int, path: str, cookie: str) -> tuple[int, str]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        headers = {"Host": "127.0.0.1", **({"Cookie": cookie} if cookie else {})}
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.read().decode("utf-8", "replace")
+    finally:
+        connection.close()
+
+
+def wait_until_up(port: int, cookie: str, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit("gunicorn exited; see var/bench-gunicorn.log")
+        try:
+            if fetch(port, "/bench/bare/", cookie)[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.25)
+    raise SystemExit("gunicorn did not answer within 60 seconds")
+
+
+def check_pages(port: int, cookie: str) -> None:
+    for label, path, expected, signed_in in TARGETS:
+        status, body = fetch(port, path, cookie if signed_in else "")
+        if status != 200 or expected not in body:
+            raise SystemExit(f"{label} ({path}) answered {status} without {expected!r}: is the session signed in?")
+        heading = re.search(r'<h2 id="results-heading">([^<]+)', body)
+        rows = body.count("<tr>") - 1 if "queue" in label else 0
+        print(f"  {label}: 200{f', {heading.group(1).strip()}, {rows} rows' if heading else ''}")
+
+
+def _milliseconds(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+def run_wrk(url: str, cookie: str, *, duration: int, connections: int, threads: int) -> dict:
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", url]
+    if cookie:
+        command[-1:-1] = ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run(command, capture_output=True, text=True, check=True, timeout=duration + 30).stdout
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors = re.search(r"Socket errors: (.+)", output)
+    return {
+        "requests_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50_ms": _milliseconds(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1)),
+        "p99_ms": _milliseconds(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1)),
+        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
+        "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
+        "socket_errors": errors.group(1).strip() if errors else "",
+    }
+
+
+def run_python_load(url: str, cookie: str, *, duration: int, connections: int, threads: int) -> dict:
+    """A bounded fallback when ``wrk`` is not installed: ``connections`` threads for ``duration`` s."""
+    port = int(url.split(":")[2].split("/")[0])
+    path = "/" + url.split("/", 3)[3]
+    latencies: list[float] = []
+    failures = [0]
+    stop = time.monotonic() + duration
+
+    def worker():
+        while time.monotonic() < stop:
+            started = time.perf_counter()
+            try:
+                status, _ = fetch(port, path, cookie)
+            except OSError:
+                status = 0
+            latencies.append((time.perf_counter() - started) * 1000)
+            failures[0] += status != 200
+
+    workers = [threading.Thread(target=worker) for _ in range(connections)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+    ordered = sorted(latencies)
+    return {
+        "requests_per_second": len(ordered) / duration,
+        "p50_ms": statistics.median(ordered),
+        "p99_ms": ordered[int(len(ordered) * 0.99) - 1],
+        "requests": len(ordered),
+        "non_2xx": failures[0],
+        "socket_errors": "",
+    }
+
+
+def machine() -> dict:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if "model name" in line
+        ),
+        platform.processor(),
+    )
+    import django
+
+    return {
+        "date": time.strftime("%Y-%m-%d"),
+        "cores": os.cpu_count(),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "postgresql": subprocess.run(["psql", "--version"], capture_output=True, text=True).stdout.strip(),
+        "load_generator": "wrk" if shutil.which("wrk") else "python threads",
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=20, help="seconds of load per URL (at most 120)")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--count", type=int, default=50_000, help="submissions in the database")
+    arguments = parser.parse_args()
+    duration = max(1, min(arguments.duration, 120))
+    load_before = os.getloadavg()[0]
+    env = bench_environment()
+    cookie = prepare(env, arguments.count)
+    if load_before > 0.5:
+        print(f"WARNING: load average {load_before:.2f} before the run: other work will skew the figures.")
+    port = free_port()
+    log = open(ROOT / "var" / "bench-gunicorn.log", "w")  # noqa: SIM115 (closed in finally)
+    server = subprocess.Popen(
+        [str(GUNICORN), "--workers", str(arguments.workers), "--bind", f"127.0.0.1:{port}", "qppportal.wsgi"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=log,
+    )
+    load = run_wrk if shutil.which("wrk") else run_python_load
+    results = []
+    try:
+        wait_until_up(port, cookie, server)
+        print(f"gunicorn pid {server.pid}, {arguments.workers} workers on 127.0.0.1:{port}")
+        check_pages(port, cookie)
+        for label, path, _, signed_in in TARGETS:
+            url, session = f"http://127.0.0.1:{port}{path}", cookie if signed_in else ""
+            load(url, session, duration=3, connections=arguments.connections, threads=arguments.threads)  # warm-up
+            result = load(url, session, duration=duration, connections=arguments.connections, threads=arguments.threads)
+            results.append({"label": label, "path": path, **result})
+            print(
+                f"  {label:<42} {result['requests_per_second']:>8.0f} req/s   p50 {result['p50_ms']:>6.1f} ms   "
+                f"p99 {result['p99_ms']:>6.1f} ms   ({result['requests']} requests, {result['non_2xx']} not 2xx)"
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+    bare = results[0]["requests_per_second"]
+    report = {
+        "machine": machine(),
+        "duration_s": duration,
+        "connections": arguments.connections,
+        "gunicorn_workers": arguments.workers,
+        "load_average_before": round(load_before, 2),
+        "results": results,
+    }
+    for result in results[1:]:
+        ratio = result["requests_per_second"] / bare
+        if "queue" not in result["label"]:
+            print(f"  {result['label']}: {ratio:.0%} of bare throughput (the ceiling for any signed-in page)")
+            result["share_of_bare"] = round(ratio, 3)
+            continue
+        verdict = "meets" if ratio >= 0.25 and result["p99_ms"] < 100 and not result["non_2xx"] else "MISSES"
+        print(f"  {result['label']}: {ratio:.0%} of bare throughput, p99 {result['p99_ms']:.1f} ms -> {verdict} target")
+        result["share_of_bare"] = round(ratio, 3)
+    out = ROOT / "var" / "bench-results"
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"queue-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path.write_text(json.dumps(report, indent=2))
+    print(f"Results: {path.relative_to(ROOT)} (load average before the run: {load_before:.2f})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,118 @@
+"""The request form engine: a section is a form whose questions appear by process and payer type.
+
+Every section saves whatever has been answered, so a person can leave at any step and come back;
+answers that are missing are listed at the review step and block submitting, while answers that
+are malformed (a negative amount, a share over 100%) are refused on the step itself.
+"""
+
+import datetime
+from collections.abc import Callable
+from decimal import Decimal
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+
+from determinations.models import Submission
+
+YES_NO = [(True, "Yes"), (False, "No")]
+
+
+def yes_no_field(label: str, help_text: str = "") -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        help_text=help_text,
+        choices=YES_NO,
+        coerce=lambda value: value in (True, "True", "true", "yes"),
+        empty_value=None,
+        widget=forms.RadioSelect,
+    )
+
+
+def percent_field(label: str, help_text: str = "") -> forms.DecimalField:
+    return forms.DecimalField(
+        label=f"{label} (%)",
+        help_text=help_text,
+        min_value=Decimal("0"),
+        max_value=Decimal("100"),
+        max_digits=7,
+        decimal_places=3,
+        error_messages={
+            "min_value": "Enter a percentage of 0 or more.",
+            "max_value": "Enter a percentage of 100 or less.",
+            "invalid": "Enter a number, such as 3 or 2.5, without the % sign.",
+        },
+    )
+
+
+def amount_field(label: str, help_text: str = "") -> forms.DecimalField:
+    return forms.DecimalField(
+        label=f"{label} ($)",
+        help_text=help_text,
+        min_value=Decimal("0"),
+        max_digits=16,
+        decimal_places=2,
+        error_messages={
+            "min_value": "Enter an amount of $0 or more.",
+            "invalid": "Enter an amount in dollars, such as 1500000 or 1500000.00, without commas.",
+        },
+    )
+
+
+def json_safe(value):
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    return value
+
+
+def is_blank(value) -> bool:
+    return value is None or value == "" or value == [] or value == ()
+
+
+class SectionForm(forms.Form):
+    """One step of the request form; subclasses declare ``key``, ``title`` and their questions."""
+
+    # Templates receive section classes; without this they would call (instantiate) them.
+    do_not_call_in_templates = True
+    key: str = ""
+    title: str = ""
+    intro: str = ""
+    required_to_submit: tuple[str, ...] = ()
+    # A question listed here appears only when its predicate holds for the submission.
+    shown_when: dict[str, Callable[[Submission], bool]] = {}
+
+    def __init__(self, *args, submission: Submission, **kwargs):
+        kwargs.setdefault("initial", submission.section(self.key))
+        super().__init__(*args, **kwargs)
+        self.submission = submission
+        for name, predicate in self.shown_when.items():
+            if not predicate(submission):
+                del self.fields[name]
+        for name, field in self.fields.items():
+            field.required = False
+            if name in self.required_to_submit:
+                field.label = f"{field.label} (required to submit)"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("save", "Save and continue"))
+        self.helper.add_input(Submit("save_exit", "Save and return to dashboard", css_class="usa-button--outline"))
+
+    def answers(self) -> dict:
+        """The cleaned answers, ready to store as JSON."""
+        return {name: json_safe(value) for name, value in self.cleaned_data.items() if not is_blank(value)}
+
+    @classmethod
+    def applies_to(cls, submission: Submission) -> bool:
+        return True
+
+    def missing(self, answers: dict) -> list[tuple[str, str]]:
+        """(field, question) pairs still unanswered that submitting needs."""
+        return [
+            (name, str(self.base_fields[name].label))
+            for name in self.required_to_submit
+            if name in self.fields and is_blank(answers.get(name))
+        ]

@@ -1,0 +1,158 @@
+"""Reads for the staff review page: one submission with everything a reviewer weighs, in a fixed
+number of queries, and what changed between CMS's question and the submitter's answer."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+
+from accounts.models import User
+from determinations.forms.sections import SECTIONS, SECTIONS_BY_KEY
+from determinations.models import (
+    CriterionResult,
+    Determination,
+    Document,
+    InformationRequest,
+    InternalNote,
+    Submission,
+    SubmissionEvent,
+)
+from determinations.services.review_transitions import measures_snapshot
+
+from .submissions import submissions_visible_to
+
+CRITERION_SECTIONS = ("cehrt", "quality", "financial_risk")
+
+
+def submission_for_review(user: User, submission_id: int) -> Submission:
+    """One submission with its evidence, findings, questions, notes, decisions and full history."""
+    return (
+        submissions_visible_to(user)
+        .select_related("arrangement", "organization", "performance_year", "window", "created_by", "assignee")
+        .prefetch_related(
+            "measures__mips_measure",
+            Prefetch("documents", queryset=Document.objects.select_related("uploaded_by")),
+            Prefetch(
+                "events",
+                queryset=SubmissionEvent.objects.select_related("actor").order_by("at", "pk"),
+                to_attr="timeline",
+            ),
+            Prefetch("criterion_results", queryset=CriterionResult.objects.select_related("finding_by")),
+            Prefetch(
+                "information_requests",
+                queryset=InformationRequest.objects.select_related("asked_by", "responded_by").order_by(
+                    "asked_at", "pk"
+                ),
+            ),
+            Prefetch("internal_notes", queryset=InternalNote.objects.select_related("author")),
+            Prefetch(
+                "determinations",
+                queryset=Determination.objects.select_related("decided_by", "recommended_by").order_by("-decided_at"),
+            ),
+        )
+        .get(pk=submission_id)
+    )
+
+
+@dataclass
+class AnswerChange:
+    section: str
+    question: str
+    before: object
+    after: object
+
+
+@dataclass
+class Changes:
+    """What the submitter changed between a question and the answer (or now, while it is open)."""
+
+    answers: list[AnswerChange] = field(default_factory=list)
+    measures_added: list[str] = field(default_factory=list)
+    measures_removed: list[str] = field(default_factory=list)
+    documents_added: list[Document] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.answers or self.measures_added or self.measures_removed or self.documents_added)
+
+
+def _display(field_, value):
+    if value in (None, "", []):
+        return ""
+    labels = {str(k): str(v) for k, v in getattr(field_, "choices", []) or []} if field_ is not None else {}
+    if isinstance(value, list):
+        return ", ".join(labels.get(str(v), str(v)) for v in value)
+    return labels.get(str(value), str(value))
+
+
+def answer_changes(before: dict, after: dict) -> list[AnswerChange]:
+    changes = []
+    order = [s.key for s in SECTIONS] + sorted(set(before) | set(after) - {s.key for s in SECTIONS})
+    for key in order:
+        old, new = before.get(key, {}), after.get(key, {})
+        if old == new:
+            continue
+        section = SECTIONS_BY_KEY.get(key)
+        fields = section.base_fields if section else {}
+        for name in list(fields) + sorted((set(old) | set(new)) - set(fields)):
+            if old.get(name) == new.get(name):
+                continue
+            field_ = fields.get(name)
+            changes.append(
+                AnswerChange(
+                    section=section.title if section else key,
+                    question=str(field_.label) if field_ else name,
+                    before=_display(field_, old.get(name)),
+                    after=_display(field_, new.get(name)),
+                )
+            )
+    return changes
+
+
+def _measure_name(measure: dict) -> str:
+    return f"{measure['identifier']}: {measure['title']}" if measure.get("identifier") else measure["title"]
+
+
+def information_request_changes(submission: Submission) -> dict[int, Changes]:
+    """For each question of a prefetched submission, what changed from the question to the answer.
+
+    The state after an answer is the state the next question recorded, or the request as it is now.
+    """
+    requests = sorted(submission.information_requests.all(), key=lambda r: (r.asked_at, r.pk))
+    documents = defaultdict(list)
+    for document in submission.documents.all():
+        if document.information_request_id:
+            documents[document.information_request_id].append(document)
+    now_measures = measures_snapshot(submission)
+    result = {}
+    for position, request in enumerate(requests):
+        following = requests[position + 1] if position + 1 < len(requests) else None
+        answers_after = following.answers_before if following else submission.answers
+        measures_after = following.measures_before if following else now_measures
+        before_names = [_measure_name(m) for m in request.measures_before]
+        after_names = [_measure_name(m) for m in measures_after]
+        result[request.pk] = Changes(
+            answers=answer_changes(request.answers_before, answers_after),
+            measures_added=[m for m in after_names if m not in before_names],
+            measures_removed=[m for m in before_names if m not in after_names],
+            documents_added=documents[request.pk],
+        )
+    return result
+
+
+def section_items(submission: Submission, key: str) -> list[tuple[str, str]]:
+    """(question, answer) pairs of one section as the submitter saw them, for reading beside the checks."""
+    section = SECTIONS_BY_KEY[key](submission=submission)
+    answers = submission.section(key)
+    return [(str(f.label), _display(f, answers.get(name))) for name, f in section.fields.items()]
+
+
+def automatic_reasons(result: CriterionResult) -> list[dict]:
+    """The automatic check's reasons for one criterion, each with its citation when it has one."""
+    stored = result.automatic_result or {}
+    reasons = []
+    for check in stored.get("checks") or [stored]:
+        for reason in check.get("reasons", []):
+            text = reason.get("text", "") if isinstance(reason, dict) else str(reason)
+            citation = reason.get("citation", "") if isinstance(reason, dict) else ""
+            reasons.append({"text": text, "citation": citation, "check": check.get("check", "")})
+    return reasons

@@ -1,0 +1,319 @@
+"""Reads for CMS reviewers and leads: the review queue, its counts per status, workload, CSV export.
+
+Every page here runs a fixed number of queries whatever the number of rows, and stays fast with
+50,000 requests in the database (``bench/README.md``):
+
+- the page's ids come from the filters and sort alone (the default "open, due soonest" view reads
+  a partial index), then one query fetches those 50 rows with their joins;
+- the counts per status are one GROUP BY over every filter but the status; their sum is the
+  number of rows for the pagination (no separate COUNT). They are cached under a version of the
+  data (the latest ``updated_at`` and id, two index lookups), so any saved request refreshes them;
+- workload is one query: three counts per reviewer read from one index.
+
+"This season" is the calendar year in US Eastern time: Payer Initiated requests for the next
+performance year and Eligible Clinician requests for the current one are filed and decided in it.
+"""
+
+import csv
+import datetime
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Count,
+    IntegerField,
+    Max,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts.models import StaffRole, User
+from determinations.filters import OPEN_STATUSES, QUEUE_STATUSES, ReviewQueueFilter, statuses_for
+from determinations.models import ConflictOfInterest, PerformanceYear, Submission
+from determinations.selectors.submissions import submissions_visible_to
+from determinations.workflow import DECIDED, SubmissionStatus
+
+PAGE_SIZE = 50
+COUNTS_CACHE_SECONDS = 300
+# The columns a queue row shows (never the answers or attestation JSON, which can be large).
+ROW_FIELDS = (
+    "id",
+    "tracking_number",
+    "process",
+    "payer_type",
+    "status",
+    "precheck_outcome",
+    "submitted_at",
+    "review_due_at",
+    "assignee_id",
+    "arrangement__name",
+    "arrangement__payer_name",
+    "organization__name",
+    "performance_year__year",
+    "assignee__full_name",
+    "assignee__email",
+)
+
+
+def assignable_reviewers() -> list[User]:
+    """Reviewers a lead can assign work to (leads assign and decide; reviewers review)."""
+    return list(User.objects.filter(staff_role=StaffRole.REVIEWER, is_active=True).only("id", "full_name", "email"))
+
+
+def queue_years() -> list[int]:
+    return list(PerformanceYear.objects.order_by("-year").values_list("year", flat=True))
+
+
+def queue_submissions(user: User, *, recused_from=()) -> QuerySet[Submission]:
+    """What ``user`` sees in the queue: every submitted request but those of ``recused_from`` organizations."""
+    submissions = submissions_visible_to(user)
+    if recused_from:
+        submissions = submissions.exclude(organization_id__in=recused_from)
+    return submissions
+
+
+def recused_organization_ids(user: User) -> list[int]:
+    """The organizations ``user`` declared a conflict of interest with (usually none)."""
+    return sorted(ConflictOfInterest.objects.filter(reviewer=user).values_list("organization_id", flat=True))
+
+
+def queue_filter(user: User, params, *, reviewers=None, recused_from=None, now=None) -> ReviewQueueFilter:
+    """The queue's filter set bound to ``params`` (a ``request.GET``)."""
+    if recused_from is None:
+        recused_from = recused_organization_ids(user)
+    return ReviewQueueFilter(
+        params,
+        queue_submissions(user, recused_from=recused_from),
+        user=user,
+        reviewers=assignable_reviewers() if reviewers is None else reviewers,
+        years=queue_years(),
+        now=now,
+    )
+
+
+def queue_version() -> str:
+    """Changes whenever a request is created or saved: two index lookups, no scan."""
+    latest = Submission.objects.aggregate(updated=Max("updated_at"), last=Max("pk"))
+    updated = latest["updated"].timestamp() if latest["updated"] else 0
+    return f"{updated}-{latest['last'] or 0}"
+
+
+def _counts_cache_key(filterset: ReviewQueueFilter, recused_from, version: str) -> str:
+    values = filterset.cleaned
+    parts = [(name, str(value)) for name, value in sorted(values.items()) if name not in ("status", "sort")]
+    parts = [(name, value) for name, value in parts if value not in ("", "None", "False")]
+    if values.get("mine"):
+        parts.append(("user", str(filterset.user.pk)))
+    if values.get("due_within") is not None:
+        parts.append(("minute", filterset.now.strftime("%Y%m%d%H%M")))
+    digest = hashlib.sha256(repr((parts, list(recused_from))).encode()).hexdigest()[:32]
+    return f"review-queue:counts:{version}:{digest}"
+
+
+def status_counts(filterset: ReviewQueueFilter, *, recused_from=(), version: str | None = None) -> dict[str, int]:
+    """Requests per status under every filter but the status itself: one GROUP BY query.
+
+    Given ``version`` (``queue_version()``), the counts are cached under it for ``COUNTS_CACHE_SECONDS``:
+    any new or saved request changes the version, so a cached figure is never older than the data
+    it counts (a ``QuerySet.update`` that skips ``updated_at`` is caught by the time limit).
+    """
+    key = _counts_cache_key(filterset, recused_from, version) if version else None
+    counts = cache.get(key) if key else None
+    if counts is None:
+        rows = filterset.queryset_without("status").values_list("status").annotate(n=Count("pk"))
+        counts = dict.fromkeys(QUEUE_STATUSES, 0)
+        counts.update(dict(rows))
+        if key:
+            cache.set(key, counts, COUNTS_CACHE_SECONDS)
+    return counts
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator told its total, so it does not run its own COUNT query."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count = count
+
+
+@dataclass
+class QueuePage:
+    filterset: ReviewQueueFilter
+    page: Page
+    counts: dict[str, int]
+    reviewers: list[User] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.page.paginator.count
+
+    @property
+    def open_count(self) -> int:
+        return sum(self.counts[status] for status in OPEN_STATUSES)
+
+    @property
+    def all_count(self) -> int:
+        return sum(self.counts.values())
+
+
+def page_rows(queryset: QuerySet[Submission], *, offset: int) -> list:
+    """Rows ``offset`` to ``offset + PAGE_SIZE`` of ``queryset`` as named tuples of ``ROW_FIELDS``.
+
+    Two queries: the page's ids (the filters and the sort, from the indexes, joining only what a
+    filter or sort needs), then those rows with their arrangement, organization, year and
+    assignee. Joining after the LIMIT keeps PostgreSQL from joining every matching row first.
+    """
+    ids = list(queryset.values_list("pk", flat=True)[offset : offset + PAGE_SIZE])
+    if not ids:
+        return []
+    rows = Submission.objects.filter(pk__in=ids).order_by().values_list(*ROW_FIELDS, named=True)
+    by_id = {row.id: row for row in rows}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def review_queue_page(user: User, params, *, page_number=None, now=None) -> QueuePage:
+    """One page of the queue in seven queries (eight when the counts are not cached).
+
+    Reviewers, recusals, years, the data version, (the counts), the page's ids and its rows. The
+    rows of page N are rows (N-1)*50 to N*50 of the filtered, sorted queryset; the counts give
+    the number of pages and the links, never the rows themselves.
+    """
+    reviewers = assignable_reviewers()
+    recused_from = recused_organization_ids(user)
+    filterset = queue_filter(user, params, reviewers=reviewers, recused_from=recused_from, now=now)
+    counts = status_counts(filterset, recused_from=recused_from, version=queue_version())
+    total = sum(counts[status] for status in statuses_for(filterset.status_value))
+    paginator = KnownCountPaginator(filterset.qs, PAGE_SIZE, count=total)
+    page = paginator.get_page(page_number if page_number is not None else params.get("page"))
+    offset = (page.number - 1) * PAGE_SIZE
+    page.object_list = page_rows(filterset.qs, offset=offset)
+    return QueuePage(filterset=filterset, page=page, counts=counts, reviewers=reviewers)
+
+
+def unassigned_open_count() -> int:
+    return Submission.objects.filter(status__in=OPEN_STATUSES, assignee__isnull=True).count()
+
+
+def season_start(now: datetime.datetime) -> datetime.datetime:
+    """January 1 of ``now``'s year in US Eastern time: the start of this review season."""
+    local = timezone.localtime(now)
+    return local.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def reviewer_workload(*, now=None) -> QuerySet[User]:
+    """Each active reviewer with ``open_count``, ``overdue_count`` and ``done_count`` (decided this season).
+
+    One query: three correlated counts per reviewer, each read from ``submission_workload_idx``
+    alone. "Decided this season" counts the reviewer's requests that are approved or rejected
+    now, by a decision made since January 1: ``status_changed_at`` is stamped by
+    ``transition_apply`` with the time of the approve or reject event it writes, so this equals
+    counting those events, without reading the event log. A decision reopened since then no
+    longer counts.
+    """
+    now = now or timezone.now()
+    mine = Submission.objects.filter(assignee=OuterRef("pk")).order_by().values("assignee")
+    open_work = mine.filter(status__in=OPEN_STATUSES)
+
+    def count(queryset):
+        counted = queryset.annotate(n=Count("assignee")).values("n")
+        return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+    return (
+        User.objects.filter(staff_role=StaffRole.REVIEWER, is_active=True)
+        .annotate(
+            open_count=count(open_work),
+            overdue_count=count(open_work.filter(review_due_at__lt=now)),
+            done_count=count(mine.filter(status__in=DECIDED, status_changed_at__gte=season_start(now))),
+        )
+        .order_by("full_name", "email")
+    )
+
+
+# --- CSV export --------------------------------------------------------------------------------
+
+CSV_HEADER = [
+    "Tracking number",
+    "Arrangement",
+    "Payer",
+    "Organization",
+    "Process",
+    "Payer type",
+    "Performance year",
+    "Status",
+    "Automatic check",
+    "Assigned to",
+    "Submitted",
+    "Review due",
+]
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class _Echo:
+    """A write-only file for ``csv.writer``: each ``write`` returns the line for streaming."""
+
+    def write(self, value):
+        return value
+
+
+def _cell(value) -> str:
+    """Text a spreadsheet will not run as a formula (names come from submitters)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    text = str(value)
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+
+
+def queue_csv_rows(filterset: ReviewQueueFilter, *, chunk_size: int = 2000) -> Iterator[str]:
+    """The filtered queue, every page, as CSV lines; rows are read in chunks, never all at once."""
+    from determinations.choices import PayerType, Process
+    from determinations.rules.results import Outcome
+
+    labels = {
+        "process": dict(Process.choices),
+        "payer_type": dict(PayerType.choices),
+        "status": dict(SubmissionStatus.choices),
+        "precheck": {o.value: o.label for o in Outcome},
+    }
+    writer = csv.writer(_Echo())
+    yield writer.writerow(CSV_HEADER)
+    rows = filterset.qs.values_list(
+        "tracking_number",
+        "arrangement__name",
+        "arrangement__payer_name",
+        "organization__name",
+        "process",
+        "payer_type",
+        "performance_year__year",
+        "status",
+        "precheck_outcome",
+        "assignee__full_name",
+        "submitted_at",
+        "review_due_at",
+    )
+    for row in rows.iterator(chunk_size=chunk_size):
+        (tracking, arrangement, payer, organization, process, payer_type, year, status, precheck, assignee) = row[:10]
+        yield writer.writerow(
+            [
+                _cell(tracking),
+                _cell(arrangement),
+                _cell(payer),
+                _cell(organization),
+                labels["process"].get(process, process),
+                labels["payer_type"].get(payer_type, payer_type),
+                year,
+                labels["status"].get(status, status),
+                labels["precheck"].get(precheck, precheck),
+                _cell(assignee),
+                _cell(row[10]),
+                _cell(row[11]),
+            ]
+        )

@@ -1,0 +1,89 @@
+"""Reads of submissions. Every list and detail page starts from ``submissions_visible_to``."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from accounts.models import User
+from determinations.models import Determination, Document, InformationRequest, Submission, SubmissionEvent
+from determinations.workflow import SubmissionStatus
+
+
+def submissions_visible_to(user: User) -> QuerySet[Submission]:
+    """CMS staff see every submitted request; members see their organizations' requests, drafts too."""
+    submissions = Submission.objects.all()
+    if user.staff_role:
+        return submissions.exclude(status=SubmissionStatus.DRAFT)
+    return submissions.filter(organization__memberships__user=user)
+
+
+def submissions_for_dashboard(user: User) -> QuerySet[Submission]:
+    return (
+        submissions_visible_to(user)
+        .select_related("arrangement", "organization", "performance_year", "window")
+        .annotate(document_count=Count("documents", distinct=True))
+        .prefetch_related(
+            Prefetch(
+                "information_requests",
+                queryset=InformationRequest.objects.filter(
+                    responded_at__isnull=True,
+                    closed_at__isnull=True,
+                    submission__status=SubmissionStatus.INFORMATION_REQUESTED,
+                ),
+                to_attr="open_questions",
+            )
+        )
+        .order_by("-updated_at")
+    )
+
+
+def submission_detail(user: User, submission_id: int) -> Submission:
+    """One submission with its evidence, or ``Submission.DoesNotExist`` if the user may not see it."""
+    events = SubmissionEvent.objects.select_related("actor").order_by("at", "pk")
+    if not user.staff_role:
+        events = events.filter(visibility="public")
+    return (
+        submissions_visible_to(user)
+        .select_related("arrangement", "organization", "performance_year", "window", "created_by")
+        .prefetch_related(
+            "measures__mips_measure",
+            Prefetch("documents", queryset=Document.objects.select_related("uploaded_by")),
+            Prefetch("events", queryset=events, to_attr="timeline"),
+            Prefetch(
+                "information_requests",
+                queryset=InformationRequest.objects.prefetch_related("documents").order_by("-asked_at", "-pk"),
+            ),
+            Prefetch(
+                "determinations",
+                queryset=Determination.objects.filter(superseded_at__isnull=True).select_related("decided_by"),
+                to_attr="current_determinations",
+            ),
+        )
+        .get(pk=submission_id)
+    )
+
+
+def submissions_open_for_same_payer(*, submission: Submission) -> QuerySet[Submission]:
+    """Other open requests for the same payer, arrangement name and first year: likely duplicates."""
+    closed = [SubmissionStatus.WITHDRAWN, SubmissionStatus.REJECTED]
+    return (
+        Submission.objects.exclude(pk=submission.pk)
+        .exclude(status__in=closed)
+        .filter(
+            Q(arrangement__payer_name__iexact=submission.arrangement.payer_name),
+            performance_year=submission.performance_year_id,
+        )
+        .select_related("arrangement")
+    )
+
+
+def published_arrangements_search(*, query: str, limit: int = 20) -> QuerySet:
+    """Approved Other Payer Advanced APMs whose arrangement or payer name has every word of ``query``."""
+    from determinations.models import Determination
+
+    determinations = Determination.objects.filter(outcome="approved", superseded_at__isnull=True).select_related(
+        "arrangement"
+    )
+    for word in query.split()[:8]:
+        determinations = determinations.filter(
+            Q(arrangement__name__icontains=word) | Q(arrangement__payer_name__icontains=word)
+        )
+    return determinations.order_by("arrangement__payer_name", "arrangement__name", "-first_year")[:limit]

@@ -1,0 +1,1 @@
+"""Writes of the determinations domain: keyword-only functions named <entity>_<verb>."""

@@ -1,0 +1,174 @@
+"""Writes for determination requests: start a draft, save a section, measures, copy to a new year."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Organization, OrganizationKind
+from determinations.choices import Process, RequesterKind
+from determinations.models import (
+    Arrangement,
+    ArrangementMeasure,
+    MipsMeasure,
+    Submission,
+    SubmissionEvent,
+    SubmissionWindow,
+)
+from determinations.workflow import SubmissionStatus
+
+
+class SubmissionError(Exception):
+    """A request for a change that cannot be made; the message says why."""
+
+
+def submission_process_for(organization: Organization) -> tuple[str, str]:
+    """Payers use the Payer Initiated process; APM Entities and practices the clinician process."""
+    if organization.kind == OrganizationKind.PAYER:
+        return Process.PAYER_INITIATED, RequesterKind.PAYER
+    if organization.kind == OrganizationKind.APM_ENTITY:
+        return Process.CLINICIAN_INITIATED, RequesterKind.APM_ENTITY
+    return Process.CLINICIAN_INITIATED, RequesterKind.ELIGIBLE_CLINICIAN
+
+
+def _event(submission, event_type, actor, **payload) -> SubmissionEvent:
+    return SubmissionEvent.objects.create(
+        submission=submission, event_type=event_type, actor=actor, at=timezone.now(), payload=payload
+    )
+
+
+@transaction.atomic
+def submission_start(
+    *,
+    actor,
+    organization: Organization,
+    window: SubmissionWindow,
+    arrangement_name: str,
+    years_requested: int = 1,
+    payer_name: str = "",
+    payer_contact: dict | None = None,
+    arrangement: Arrangement | None = None,
+    now=None,
+) -> Submission:
+    """Open a draft request in an open window; the window fixes the process, payer type and first year."""
+    now = now or timezone.now()
+    process, requester_kind = submission_process_for(organization)
+    if window.process != process:
+        raise SubmissionError(
+            f"{organization} files {Process(process).label} requests, not {window.get_process_display()}."
+        )
+    if process == Process.PAYER_INITIATED and window.payer_type != organization.payer_type:
+        raise SubmissionError(f"That window is for {window.get_payer_type_display()} payers.")
+    if not window.is_open(now):
+        raise SubmissionError(f"The window for {window} is not open.")
+    if process == Process.PAYER_INITIATED:
+        payer_name = organization.name
+    arrangement = arrangement or Arrangement.objects.create(
+        name=arrangement_name,
+        payer_name=payer_name,
+        payer_type=window.payer_type,
+        payer_organization=organization if process == Process.PAYER_INITIATED else None,
+    )
+    answers = {
+        "contact": {"payer_legal_name": payer_name, **(payer_contact or {})},
+        "arrangement": {"name": arrangement.name},
+    }
+    submission = Submission.objects.create(
+        process=process,
+        requester_kind=requester_kind,
+        payer_type=window.payer_type,
+        organization=organization,
+        arrangement=arrangement,
+        performance_year=window.performance_year,
+        years_requested=years_requested,
+        window=window,
+        answers=answers,
+        created_by=actor,
+    )
+    _event(submission, "draft_created", actor)
+    return submission
+
+
+def _locked_draft(submission_id: int, *, answering_allowed: bool = True) -> Submission:
+    """The row, locked, if it may change: a draft, or (``answering_allowed``) while answering CMS."""
+    submission = Submission.objects.select_for_update().get(pk=submission_id)
+    editable = submission.is_editable if answering_allowed else submission.status == SubmissionStatus.DRAFT
+    if not editable:
+        raise SubmissionError("This request was submitted, so it can no longer be changed.")
+    return submission
+
+
+@transaction.atomic
+def submission_save_section(*, submission_id: int, actor, section: str, answers: dict) -> Submission:
+    """Store one section's answers in the draft (the other sections stay as they were)."""
+    submission = _locked_draft(submission_id)
+    submission.answers = {**submission.answers, section: answers}
+    submission.save(update_fields=["answers", "updated_at"])
+    if section == "arrangement" and answers.get("name"):
+        Arrangement.objects.filter(pk=submission.arrangement_id).update(name=answers["name"])
+    return submission
+
+
+@transaction.atomic
+def arrangement_measure_add(*, submission_id: int, actor, **fields) -> ArrangementMeasure:
+    submission = _locked_draft(submission_id)
+    mips_measure = fields.get("mips_measure")
+    if mips_measure is not None and submission.measures.filter(mips_measure=mips_measure).exists():
+        raise SubmissionError(f"Measure {mips_measure.measure_id} is already on this request.")
+    return ArrangementMeasure.objects.create(submission=submission, **fields)
+
+
+@transaction.atomic
+def arrangement_measure_remove(*, submission_id: int, actor, measure_id: int) -> None:
+    submission = _locked_draft(submission_id)
+    submission.measures.filter(pk=measure_id).delete()
+
+
+@transaction.atomic
+def submission_copy_to_new_draft(*, source: Submission, actor, window: SubmissionWindow, now=None) -> Submission:
+    """Start next year's request from an earlier one: its answers and measures, not its documents.
+
+    MIPS measures are matched to the new year's list by measure ID; one no longer on it stays on
+    the request without a link, and the review step asks for another basis.
+    """
+    copy = submission_start(
+        actor=actor,
+        organization=source.organization,
+        window=window,
+        arrangement_name=source.arrangement.name,
+        payer_name=source.arrangement.payer_name,
+        arrangement=source.arrangement,
+        now=now,
+    )
+    copy.answers = source.answers
+    copy.copied_from = source
+    copy.save(update_fields=["answers", "copied_from", "updated_at"])
+    new_year_measures = {m.measure_id: m for m in MipsMeasure.objects.filter(year=window.performance_year.year)}
+    for measure in source.measures.all():
+        ArrangementMeasure.objects.create(
+            submission=copy,
+            mips_measure=new_year_measures.get(measure.measure_identifier) if measure.basis == "mips_list" else None,
+            title=measure.title,
+            measure_identifier=measure.measure_identifier,
+            basis=measure.basis,
+            cbe_id=measure.cbe_id,
+            evidence_rationale=measure.evidence_rationale,
+            is_outcome=measure.is_outcome,
+            steward=measure.steward,
+        )
+    _event(copy, "copied_from", actor, source=source.pk, tracking_number=source.tracking_number or "")
+    return copy
+
+
+@transaction.atomic
+def submission_attest(*, submission_id: int, actor, name: str, title: str, text: str, now=None) -> Submission:
+    """Record who attests, with the exact statement they agreed to."""
+    submission = _locked_draft(submission_id, answering_allowed=False)
+    submission.attestation = {
+        "name": name,
+        "title": title,
+        "text": text,
+        "user_id": actor.pk,
+        "user_email": actor.email,
+        "attested_at": (now or timezone.now()).isoformat(),
+    }
+    submission.save(update_fields=["attestation", "updated_at"])
+    return submission

@@ -1,0 +1,32 @@
+"""Celery tasks of the determinations domain: thin wrappers that take IDs and call services."""
+
+from celery import shared_task
+
+from determinations.services import notifications
+
+
+@shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+def submission_receipt_send(submission_id: int) -> None:
+    notifications.submission_receipt_send(submission_id=submission_id)
+
+
+@shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+def information_request_send(information_request_id: int) -> None:
+    notifications.information_request_send(information_request_id=information_request_id)
+
+
+@shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
+def determination_decision_send(determination_id: int) -> None:
+    notifications.determination_decision_send(determination_id=determination_id)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def determination_letter_render(determination_id: int) -> None:
+    from determinations.services import letters
+
+    letters.determination_letter_render(determination_id=determination_id)
+
+
+@shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=3)
+def information_requests_flag_overdue() -> int:
+    return notifications.information_requests_flag_overdue()

@@ -1,0 +1,55 @@
+"""URLs of determination requests (namespace ``determinations``)."""
+
+from django.urls import include, path
+
+from .views import information_requests, requests, review_detail
+
+app_name = "determinations"
+
+urlpatterns = [
+    path("requests/new/", requests.request_start, name="request_start"),
+    path("requests/<int:pk>/", requests.submission_detail, name="submission_detail"),
+    path("requests/<int:pk>/steps/documents/", requests.submission_documents, name="submission_documents"),
+    path("requests/<int:pk>/steps/review/", requests.submission_review, name="submission_review"),
+    path("requests/<int:pk>/steps/<slug:section>/", requests.submission_section, name="submission_section"),
+    path("requests/<int:pk>/measures/add/", requests.measure_add, name="measure_add"),
+    path("requests/<int:pk>/measures/<int:measure_pk>/remove/", requests.measure_remove, name="measure_remove"),
+    path("requests/<int:pk>/documents/<int:document_pk>/", requests.document_download, name="document_download"),
+    path("requests/<int:pk>/documents/<int:document_pk>/remove/", requests.document_remove, name="document_remove"),
+    path("requests/<int:pk>/receipt/", requests.submission_receipt, name="submission_receipt"),
+    path("requests/<int:pk>/withdraw/", requests.submission_withdraw, name="submission_withdraw"),
+    path("requests/<int:pk>/copy/", requests.submission_copy, name="submission_copy"),
+    # Answering CMS's questions and the determination letter (submitters; staff may open letters too)
+    path(
+        "requests/<int:pk>/answer/", information_requests.information_request_answer, name="information_request_answer"
+    ),
+    path(
+        "requests/<int:pk>/determinations/<int:determination_pk>/letter.pdf",
+        information_requests.determination_letter,
+        name="determination_letter",
+    ),
+    # CMS staff's page for one request: findings, questions, notes, recommendation and decision
+    path("review/requests/<int:pk>/", review_detail.review_detail, name="review_detail"),
+    path("review/requests/<int:pk>/findings/", review_detail.findings_save, name="review_findings_save"),
+    path("review/requests/<int:pk>/notes/", review_detail.note_add, name="review_note_add"),
+    path(
+        "review/requests/<int:pk>/questions/new/",
+        review_detail.information_request_create,
+        name="information_request_create",
+    ),
+    path(
+        "review/requests/<int:pk>/questions/extend/",
+        review_detail.information_request_extend,
+        name="information_request_extend",
+    ),
+    path(
+        "review/requests/<int:pk>/questions/close/",
+        review_detail.information_request_close,
+        name="information_request_close",
+    ),
+    path("review/requests/<int:pk>/recommend/", review_detail.recommend, name="review_recommend"),
+    path("review/requests/<int:pk>/decide/", review_detail.decide, name="review_decide"),
+    path("review/requests/<int:pk>/reopen/", review_detail.reopen, name="review_reopen"),
+    # The review queue: determinations/urls_review.py
+    path("review/", include("determinations.urls_review")),
+]

@@ -1,0 +1,1 @@
+"""Views of the determinations domain: requests (payers and clinicians), review, public list."""

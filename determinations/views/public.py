@@ -1,0 +1,76 @@
+"""The public list of Other Payer Advanced APMs: a page anyone can open, with CSV and JSON downloads.
+
+Only approved, current determinations appear (``selectors.public_list``); filters are the
+performance year and the payer type, and the downloads carry the same filters as the page.
+"""
+
+import csv
+
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
+
+from determinations.choices import PayerType
+from determinations.forms.review import PublicListForm
+from determinations.selectors.public_list import (
+    COLUMNS,
+    default_year,
+    published_determinations,
+    published_rows,
+    published_years,
+)
+
+
+def _filtered(request):
+    years = published_years()
+    form = PublicListForm(request.GET or None, years=years, payer_types=PayerType.choices)
+    if request.GET and not form.is_valid():
+        return form, None, None, []
+    data = form.cleaned_data if request.GET else {}
+    year = data.get("year") or default_year(years)
+    payer_type = data.get("payer_type", "")
+    return form, year, payer_type, published_rows(published_determinations(year=year, payer_type=payer_type))
+
+
+def _query(year, payer_type) -> str:
+    return urlencode({k: v for k, v in {"year": year, "payer_type": payer_type}.items() if v})
+
+
+@require_GET
+def apm_list(request):
+    form, year, payer_type, rows = _filtered(request)
+    if year is None and request.GET:
+        return render(request, "determinations/public_list.html", {"form": form, "rows": []}, status=400)
+    query = _query(year, payer_type)
+    context = {
+        "form": form,
+        "rows": rows,
+        "year": year,
+        "payer_type_label": PayerType(payer_type).label if payer_type else "",
+        "csv_url": f"{reverse('apms:list_csv')}?{query}",
+        "json_url": f"{reverse('apms:list_json')}?{query}",
+    }
+    return render(request, "determinations/public_list.html", context)
+
+
+@require_GET
+def apm_list_csv(request):
+    form, year, payer_type, rows = _filtered(request)
+    if year is None and request.GET:
+        return HttpResponse("Choose a performance year and payer type from the lists.", status=400)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="other-payer-advanced-apms-{year}.csv"'
+    writer = csv.DictWriter(response, fieldnames=COLUMNS)
+    writer.writeheader()
+    writer.writerows(rows)
+    return response
+
+
+@require_GET
+def apm_list_json(request):
+    form, year, payer_type, rows = _filtered(request)
+    if year is None and request.GET:
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    return JsonResponse({"performance_year": year, "payer_type": payer_type or None, "count": len(rows), "apms": rows})

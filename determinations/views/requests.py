@@ -1,0 +1,401 @@
+"""Payers and clinicians: start a request, fill each step, attach documents, review and submit."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from determinations import permissions, selectors
+from determinations.forms.requests import (
+    ATTESTATION_TEXT,
+    AttestationForm,
+    CopyRequestForm,
+    DocumentUploadForm,
+    MeasureSearchForm,
+    OtherMeasureForm,
+    StartRequestForm,
+    WithdrawForm,
+)
+from determinations.forms.sections import SECTIONS, SECTIONS_BY_KEY
+from determinations.models import Document, MipsMeasure, Submission
+from determinations.selectors.measures import mips_measures_search
+from determinations.services import documents, precheck, submissions
+from determinations.services.review_transitions import open_information_request
+from determinations.services.submission_completeness import missing_by_section, submission_blocking_problems
+from determinations.workflow import SUBMITTER_LABELS, TransitionRefused, transition_apply
+
+from .steps import steps_for
+
+
+def _submission(request, pk: int, *, edit: bool = False) -> Submission:
+    submission = get_object_or_404(
+        Submission.objects.select_related("arrangement", "organization", "performance_year", "window"), pk=pk
+    )
+    check = permissions.can_edit_submission if edit else permissions.can_view_submission
+    allowed, reason = check(request.user, submission)
+    if not allowed:
+        raise PermissionDenied(reason)
+    return submission
+
+
+def _read_only_redirect(request, submission):
+    messages.info(request, "This request was submitted, so it can no longer be changed. Here is what was sent.")
+    return redirect("determinations:submission_detail", submission.pk)
+
+
+@login_required
+def request_start(request):
+    allowed, reason = permissions.can_start_request(request.user)
+    if not allowed:
+        raise PermissionDenied(reason)
+    organization = selectors.organization_for_new_request(
+        request.user, request.GET.get("organization") or request.POST.get("organization")
+    )
+    process, _ = submissions.submission_process_for(organization)
+    clinician = process == "clinician_initiated"
+    now = timezone.now()
+    open_windows = list(selectors.submission_windows_for_organization(organization, now=now, open_only=True))
+    form = StartRequestForm(request.POST or None, windows=open_windows, clinician=clinician)
+    published = []
+    query = request.GET.get("q", "").strip()
+    if clinician and query:
+        published = selectors.published_arrangements_search(query=query)
+    if request.method == "POST" and form.is_valid():
+        try:
+            submission = submissions.submission_start(
+                actor=request.user,
+                organization=organization,
+                window=form.cleaned_data["window"],
+                arrangement_name=form.cleaned_data["arrangement_name"],
+                years_requested=form.cleaned_data["years_requested"],
+                payer_name=form.cleaned_data.get("payer_name", ""),
+                payer_contact={
+                    key: form.cleaned_data[key]
+                    for key in ("payer_contact_name", "payer_contact_email")
+                    if form.cleaned_data.get(key)
+                },
+            )
+        except submissions.SubmissionError as error:
+            form.add_error(None, str(error))
+        else:
+            duplicates = selectors.submissions_open_for_same_payer(submission=submission)
+            if duplicates:
+                messages.warning(
+                    request,
+                    f"Another open request exists for {submission.arrangement.payer_name} for "
+                    f"{submission.performance_year.year}: {', '.join(str(d) for d in duplicates[:3])}. "
+                    "If it is the same arrangement, withdraw this draft.",
+                )
+            messages.success(request, "Your draft request is started. It saves at every step.")
+            return redirect("determinations:submission_section", submission.pk, SECTIONS[0].key)
+    context = {
+        "form": form,
+        "organization": organization,
+        "organizations": selectors.organizations_for_new_request(request.user),
+        "clinician": clinician,
+        "all_windows": selectors.submission_windows_for_organization(organization, now=now, open_only=False),
+        "query": query,
+        "published": published,
+        "now": now,
+    }
+    return render(request, "determinations/request_start.html", context)
+
+
+@login_required
+def submission_section(request, pk: int, section: str):
+    section_form = SECTIONS_BY_KEY.get(section)
+    if section_form is None:
+        raise Http404("No such section.")
+    submission = _submission(request, pk)
+    if not submission.is_editable:
+        return _read_only_redirect(request, submission)
+    _submission(request, pk, edit=True)
+    form = section_form(request.POST or None, submission=submission)
+    if request.method == "POST" and form.is_valid():
+        submissions.submission_save_section(
+            submission_id=submission.pk, actor=request.user, section=section, answers=form.answers()
+        )
+        messages.success(request, f"{section_form.title}: saved.")
+        if "save_exit" in request.POST:
+            return redirect("accounts:organization_home")
+        return redirect(_next_step_url(submission, section))
+    context = {
+        "submission": submission,
+        "form": form,
+        "section": section_form,
+        "steps": steps_for(submission, current=section),
+        "missing": [p for p in missing_by_section(submission) if p.section == section],
+    }
+    if section == "quality":
+        context |= _measures_context(request, submission)
+    return render(request, "determinations/request_section.html", context)
+
+
+def _next_step_url(submission, section: str) -> str:
+    keys = [s.key for s in SECTIONS]
+    position = keys.index(section)
+    if position + 1 < len(keys):
+        return reverse("determinations:submission_section", args=[submission.pk, keys[position + 1]])
+    return reverse("determinations:submission_documents", args=[submission.pk])
+
+
+def _measures_context(request, submission):
+    search = MeasureSearchForm(request.GET or None)
+    results = []
+    if search.is_valid() and search.cleaned_data["q"]:
+        results = mips_measures_search(year=submission.performance_year.year, query=search.cleaned_data["q"])
+    return {
+        "measures": submission.measures.select_related("mips_measure"),
+        "search_form": search,
+        "search_results": results,
+        "other_measure_form": OtherMeasureForm(prefix="other"),
+    }
+
+
+@login_required
+@require_POST
+def measure_add(request, pk: int):
+    submission = _submission(request, pk, edit=True)
+    url = reverse("determinations:submission_section", args=[submission.pk, "quality"])
+    if "mips_measure" in request.POST:
+        measure = MipsMeasure.objects.filter(
+            pk=request.POST["mips_measure"], year=submission.performance_year.year
+        ).first()
+        if measure is None:
+            messages.error(request, f"That measure is not on the {submission.performance_year.year} MIPS list.")
+            return redirect(url + "#measures")
+        fields = {
+            "mips_measure": measure,
+            "title": measure.title,
+            "measure_identifier": measure.measure_id,
+            "basis": "mips_list",
+            "is_outcome": measure.is_outcome,
+            "steward": measure.primary_steward,
+            "cbe_id": measure.nqf_id,
+        }
+    else:
+        form = OtherMeasureForm(request.POST, prefix="other")
+        if not form.is_valid():
+            context = {
+                "submission": submission,
+                "form": SECTIONS_BY_KEY["quality"](submission=submission),
+                "section": SECTIONS_BY_KEY["quality"],
+                "steps": steps_for(submission, current="quality"),
+                "missing": [],
+                **_measures_context(request, submission),
+                "other_measure_form": form,
+            }
+            return render(request, "determinations/request_section.html", context, status=400)
+        fields = form.cleaned_data
+    try:
+        submissions.arrangement_measure_add(submission_id=submission.pk, actor=request.user, **fields)
+    except submissions.SubmissionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Added: {fields['title']}.")
+    return redirect(url + "#measures")
+
+
+@login_required
+@require_POST
+def measure_remove(request, pk: int, measure_pk: int):
+    submission = _submission(request, pk, edit=True)
+    submissions.arrangement_measure_remove(submission_id=submission.pk, actor=request.user, measure_id=measure_pk)
+    messages.success(request, "Measure removed.")
+    return redirect(reverse("determinations:submission_section", args=[submission.pk, "quality"]) + "#measures")
+
+
+@login_required
+def submission_documents(request, pk: int):
+    submission = _submission(request, pk)
+    if not submission.is_editable:
+        return _read_only_redirect(request, submission)
+    _submission(request, pk, edit=True)
+    form = DocumentUploadForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                document = documents.document_upload(
+                    submission=submission,
+                    actor=request.user,
+                    uploaded_file=form.cleaned_data["file"],
+                    section=form.cleaned_data["section"],
+                    description=form.cleaned_data["description"],
+                    information_request=open_information_request(submission),
+                )
+            except documents.DocumentRejected as error:
+                form.add_error("file", str(error))
+            else:
+                messages.success(request, f"Uploaded {document.original_name}.")
+                return redirect("determinations:submission_documents", submission.pk)
+        status = 400
+    context = {
+        "submission": submission,
+        "form": form,
+        "documents": submission.documents.select_related("uploaded_by"),
+        "steps": steps_for(submission, current="documents"),
+    }
+    return render(request, "determinations/request_documents.html", context, status=status)
+
+
+@login_required
+@require_POST
+def document_remove(request, pk: int, document_pk: int):
+    submission = _submission(request, pk, edit=True)
+    document = get_object_or_404(Document, pk=document_pk, submission=submission)
+    allowed, reason = permissions.can_remove_document(request.user, submission, document)
+    if not allowed:
+        raise PermissionDenied(reason)
+    documents.document_remove(document=document, actor=request.user)
+    messages.success(request, f"Removed {document.original_name}.")
+    return redirect("determinations:submission_documents", submission.pk)
+
+
+@login_required
+def document_download(request, pk: int, document_pk: int):
+    submission = _submission(request, pk)
+    allowed, reason = permissions.can_download_document(request.user, submission)
+    if not allowed:
+        raise PermissionDenied(reason)
+    document = get_object_or_404(Document, pk=document_pk, submission=submission)
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name)
+
+
+@login_required
+def submission_review(request, pk: int):
+    """The last step: everything on one page, what is missing, the pre-check, attestation and submit."""
+    submission = _submission(request, pk)
+    if submission.status == "information_requested":
+        return redirect("determinations:information_request_answer", submission.pk)
+    if not submission.is_editable:
+        return _read_only_redirect(request, submission)
+    _submission(request, pk, edit=True)
+    check = precheck.submission_precheck(submission)
+    form = AttestationForm(request.POST or None, needs_acknowledgement=check.has_warnings)
+    problems = submission_blocking_problems(submission)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            submissions.submission_attest(
+                submission_id=submission.pk,
+                actor=request.user,
+                name=form.cleaned_data["attester_name"],
+                title=form.cleaned_data["attester_title"],
+                text=ATTESTATION_TEXT,
+            )
+            try:
+                transition_apply(
+                    submission_id=submission.pk, name="submit", actor=request.user, payload=check.summary()
+                )
+            except TransitionRefused as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "Your request was submitted to CMS. A receipt is on its way by e-mail.")
+                return redirect("determinations:submission_receipt", submission.pk)
+        status = 400
+        problems = submission_blocking_problems(submission)
+    context = {
+        "submission": submission,
+        "summary": _answers_summary(submission),
+        "problems": [p for p in problems if p.section != "attestation"],
+        "precheck": check,
+        "form": form,
+        "attestation_text": ATTESTATION_TEXT,
+        "steps": steps_for(submission, current="review"),
+    }
+    return render(request, "determinations/request_review.html", context, status=status)
+
+
+def _answers_summary(submission):
+    rows = []
+    for section in SECTIONS:
+        form = section(submission=submission)
+        answers = submission.section(section.key)
+        items = []
+        for name, field in form.fields.items():
+            value = answers.get(name)
+            if hasattr(field, "choices") and value not in (None, ""):
+                labels = {str(k): v for k, v in field.choices}
+                value = (
+                    ", ".join(labels.get(str(v), str(v)) for v in value)
+                    if isinstance(value, list)
+                    else labels.get(str(value), value)
+                )
+            items.append((field.label, value))
+        rows.append({"section": section, "items": items})
+    return rows
+
+
+@login_required
+def submission_detail(request, pk: int):
+    submission = _submission(request, pk)
+    if request.user.staff_role:
+        return redirect("determinations:review_detail", submission.pk)
+    detail = selectors.submission_detail(request.user, submission.pk)
+    context = {
+        "submission": detail,
+        "summary": _answers_summary(detail),
+        "status_label": SUBMITTER_LABELS[detail.status],
+        "can_withdraw": detail.status in {"draft", "submitted", "in_review", "information_requested", "recommended"}
+        and permissions.can_edit_submission(request.user, detail)[1] != permissions.NOT_YOURS,
+    }
+    return render(request, "determinations/submission_detail.html", context)
+
+
+@login_required
+def submission_receipt(request, pk: int):
+    submission = _submission(request, pk)
+    if not submission.tracking_number:
+        return redirect("determinations:submission_review", submission.pk)
+    return render(request, "determinations/submission_receipt.html", {"submission": submission})
+
+
+@login_required
+def submission_withdraw(request, pk: int):
+    submission = _submission(request, pk)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            transition_apply(
+                submission_id=submission.pk, name="withdraw", actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except TransitionRefused as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "The request is withdrawn.")
+            return redirect("determinations:submission_detail", submission.pk)
+    return render(request, "determinations/submission_withdraw.html", {"submission": submission, "form": form})
+
+
+@login_required
+def submission_copy(request, pk: int):
+    source = _submission(request, pk)
+    allowed, reason = permissions.can_start_request(request.user)
+    if not allowed or not request.user.memberships.filter(organization_id=source.organization_id).exists():
+        raise PermissionDenied(reason or permissions.NOT_YOURS)
+    windows = [
+        w
+        for w in selectors.submission_windows_for_organization(source.organization, open_only=True)
+        if w.payer_type == source.payer_type
+    ]
+    form = CopyRequestForm(request.POST or None, windows=windows)
+    if request.method == "POST" and form.is_valid():
+        try:
+            copy = submissions.submission_copy_to_new_draft(
+                source=source, actor=request.user, window=form.cleaned_data["window"]
+            )
+        except submissions.SubmissionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, f"A new draft for {copy.performance_year.year} was started from {source}. Check each step."
+            )
+            return redirect("determinations:submission_section", copy.pk, SECTIONS[0].key)
+    return render(
+        request, "determinations/submission_copy.html", {"submission": source, "form": form, "windows": windows}
+    )

@@ -1,0 +1,180 @@
+"""CMS review pages: the queue (the reviewers' home), its CSV export, bulk assignment, claiming,
+conflict declarations and the lead's workload page (the lead's home).
+
+The queue and workload pages are served at the role home URLs (``accounts:reviewer_home`` at
+``/review/`` and ``accounts:review_lead_home`` at ``/review/lead/``) through ``queue_page`` and
+``workload_page``; the rest live in ``determinations/urls_review.py``.
+"""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from accounts.models import StaffRole
+from accounts.views.decorators import staff_role_required
+from determinations import permissions
+from determinations.filters import STATUS_CHOICES
+from determinations.forms.assignment import AssignForm, ConflictForm
+from determinations.models import ConflictOfInterest
+from determinations.selectors import review_queue
+from determinations.selectors.submissions import submissions_visible_to
+from determinations.services.assignment import AssignmentRefused, conflict_declare, submission_assign, submission_claim
+
+REVIEW_STAFF = (StaffRole.REVIEWER, StaffRole.REVIEW_LEAD)
+QUEUE_TEMPLATE = "determinations/review_queue/queue.html"
+WORKLOAD_TEMPLATE = "determinations/review_queue/workload.html"
+
+
+def _query_without(params, *names) -> str:
+    """``params`` as a query string without ``names``, ending in ``&`` when not empty (for ``?{{ q }}page=2``)."""
+    pairs = [(key, value) for key in params for value in params.getlist(key) if key not in names and value != ""]
+    return urlencode(pairs) + "&" if pairs else ""
+
+
+def _page_numbers(page) -> list[int | None]:
+    """First, last and two either side of the current page; ``None`` marks a gap."""
+    last = page.paginator.num_pages
+    shown = sorted({1, last, *range(max(1, page.number - 2), min(last, page.number + 2) + 1)})
+    numbers: list[int | None] = []
+    for number in shown:
+        if numbers and number - numbers[-1] > 1:
+            numbers.append(None)
+        numbers.append(number)
+    return numbers
+
+
+def _back_to_queue(request) -> str:
+    target = request.POST.get("next", "")
+    queue = reverse("accounts:reviewer_home")
+    if target.startswith(queue) and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return queue
+
+
+def queue_page(request, *, template_name: str = QUEUE_TEMPLATE):
+    """The review queue for a reviewer or lead (access is checked by the URL's view)."""
+    queue = review_queue.review_queue_page(request.user, request.GET)
+    is_lead = permissions.can_assign(request.user)[0]
+    can_claim = permissions.can_claim(request.user)[0]
+    context = {
+        "queue": queue,
+        "form": queue.filterset.form,
+        "rows": queue.page.object_list,
+        "now": queue.filterset.now,
+        "page_numbers": _page_numbers(queue.page),
+        "query": _query_without(request.GET, "page"),
+        "status_query": _query_without(request.GET, "page", "status"),
+        "status_links": [
+            (value, label, f"{queue.counts[value]:,}", value == queue.filterset.status_value)
+            for value, label in STATUS_CHOICES
+            if value in queue.counts
+        ],
+        "here": request.get_full_path(),
+        "is_lead": is_lead,
+        "can_claim": can_claim,
+        "columns": 7 + is_lead + can_claim,
+        "assign_form": AssignForm(reviewers=queue.reviewers) if is_lead else None,
+        "export_url": reverse("determinations:review_queue_export") + "?" + _query_without(request.GET, "page"),
+    }
+    return render(request, template_name, context)
+
+
+def workload_page(request, *, template_name: str = WORKLOAD_TEMPLATE, extra_context=None):
+    """Each reviewer's open, overdue and decided-this-season requests (for review leads)."""
+    now = timezone.now()
+    context = {
+        "workload": list(review_queue.reviewer_workload(now=now)),
+        "season_start": review_queue.season_start(now),
+        "unassigned_count": review_queue.unassigned_open_count(),
+        **(extra_context or {}),
+    }
+    return render(request, template_name, context)
+
+
+@staff_role_required(*REVIEW_STAFF)
+def review_queue_export(request):
+    """The filtered queue as CSV, every page, streamed."""
+    filterset = review_queue.queue_filter(request.user, request.GET)
+    response = StreamingHttpResponse(review_queue.queue_csv_rows(filterset), content_type="text/csv; charset=utf-8")
+    filename = f"review-queue-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@staff_role_required(*REVIEW_STAFF)
+@require_POST
+def review_assign(request):
+    allowed, reason = permissions.can_assign(request.user)
+    if not allowed:
+        raise PermissionDenied(reason)
+    form = AssignForm(request.POST, reviewers=review_queue.assignable_reviewers())
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, errors[0])
+        return redirect(_back_to_queue(request))
+    assignee = form.cleaned_data["assignee"]
+    try:
+        changed = submission_assign(
+            submission_ids=form.cleaned_data["submissions"], assignee=assignee, actor=request.user
+        )
+    except AssignmentRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        unchanged = len(form.cleaned_data["submissions"]) - len(changed)
+        text = f"Assigned {len(changed)} request{'s' if len(changed) != 1 else ''} to {assignee}."
+        if unchanged:
+            text += f" {unchanged} already had {assignee} as reviewer."
+        messages.success(request, text)
+    return redirect(_back_to_queue(request))
+
+
+@staff_role_required(*REVIEW_STAFF)
+@require_POST
+def review_claim(request, pk: int):
+    allowed, reason = permissions.can_claim(request.user)
+    if not allowed:
+        raise PermissionDenied(reason)
+    try:
+        submission = submission_claim(submission_id=pk, actor=request.user)
+    except AssignmentRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, f"{submission} is assigned to you.")
+    return redirect(_back_to_queue(request))
+
+
+@staff_role_required(*REVIEW_STAFF)
+def review_conflict_declare(request, pk: int):
+    """A small page per request: declare a conflict of interest with its organization."""
+    submission = get_object_or_404(
+        submissions_visible_to(request.user).select_related("arrangement", "organization"), pk=pk
+    )
+    allowed, reason = permissions.can_declare_conflict(request.user, submission)
+    if not allowed:
+        raise PermissionDenied(reason)
+    existing = ConflictOfInterest.objects.filter(
+        reviewer=request.user, organization_id=submission.organization_id
+    ).first()
+    form = ConflictForm(request.POST or None)
+    if existing is None and request.method == "POST" and form.is_valid():
+        try:
+            declared = conflict_declare(
+                reviewer=request.user, submission=submission, reason=form.cleaned_data["reason"]
+            )
+        except AssignmentRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            text = f"You are recused from every request of {submission.organization}."
+            if declared.unassigned:
+                text += f" {len(declared.unassigned)} of them went back to the queue unassigned."
+            messages.success(request, text)
+            return redirect("accounts:reviewer_home")
+    context = {"submission": submission, "form": form, "existing": existing}
+    return render(request, "determinations/review_queue/conflict_declare.html", context)

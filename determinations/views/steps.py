@@ -1,0 +1,56 @@
+"""The USWDS step indicator of the request form: each section, documents, then review."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from determinations.forms.sections import SECTIONS
+from determinations.services.submission_completeness import missing_by_section
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    title: str
+    url: str
+    state: str  # "complete", "current" or "incomplete"
+
+
+def steps_for(submission, *, current: str) -> list[Step]:
+    incomplete_sections = {problem.section for problem in missing_by_section(submission)}
+    steps = []
+    for section in SECTIONS:
+        if not section.applies_to(submission):
+            continue
+        url = reverse("determinations:submission_section", args=[submission.pk, section.key])
+        done = section.key in submission.answers and section.key not in incomplete_sections
+        steps.append(Step(section.key, section.title, url, _state(section.key, current, done)))
+    documents_done = submission.documents.exists()
+    steps.append(
+        Step(
+            "documents",
+            "Supporting documents",
+            reverse("determinations:submission_documents", args=[submission.pk]),
+            _state("documents", current, documents_done),
+        )
+    )
+    if submission.status == "information_requested":
+        # While answering a question from CMS, the last step is the answer, not a new attestation.
+        answer_url = reverse("determinations:information_request_answer", args=[submission.pk])
+        steps.append(Step("review", "Answer CMS's question", answer_url, _state("review", current, False)))
+        return steps
+    steps.append(
+        Step(
+            "review",
+            "Review and attest",
+            reverse("determinations:submission_review", args=[submission.pk]),
+            _state("review", current, False),
+        )
+    )
+    return steps
+
+
+def _state(key: str, current: str, done: bool) -> str:
+    if key == current:
+        return "current"
+    return "complete" if done else "incomplete"

@@ -1,0 +1,382 @@
+"""The submission state machine: every state, every transition, who may make it and what must hold.
+
+The status of a ``Submission`` changes only through ``transition_apply``: it locks the row,
+re-checks the state, permission and guards, writes the new state and a ``SubmissionEvent`` in one
+transaction, and runs the transition's follow-up (e-mail, tasks) after commit. A repeat of the
+same transition by the same person is a no-op; anyone else is told who got there first.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from importlib import import_module
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+
+from accounts.models import StaffRole
+
+
+class SubmissionStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    IN_REVIEW = "in_review", "In review"
+    INFORMATION_REQUESTED = "information_requested", "Information requested"
+    RECOMMENDED = "recommended", "Recommended"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+# What submitters see: the internal review steps are CMS's business.
+SUBMITTER_LABELS = {
+    SubmissionStatus.DRAFT: "Draft: not yet sent to CMS",
+    SubmissionStatus.SUBMITTED: "Received by CMS",
+    SubmissionStatus.IN_REVIEW: "Under CMS review",
+    SubmissionStatus.INFORMATION_REQUESTED: "CMS needs more information from you",
+    SubmissionStatus.RECOMMENDED: "Under CMS review",
+    SubmissionStatus.APPROVED: "Approved as an Other Payer Advanced APM",
+    SubmissionStatus.REJECTED: "Not approved",
+    SubmissionStatus.WITHDRAWN: "Withdrawn",
+}
+
+DECIDED = frozenset({SubmissionStatus.APPROVED, SubmissionStatus.REJECTED})
+BEFORE_DECISION = frozenset(
+    {
+        SubmissionStatus.DRAFT,
+        SubmissionStatus.SUBMITTED,
+        SubmissionStatus.IN_REVIEW,
+        SubmissionStatus.INFORMATION_REQUESTED,
+        SubmissionStatus.RECOMMENDED,
+    }
+)
+
+Check = Callable[..., tuple[bool, str]]
+
+
+class TransitionRefused(Exception):
+    """The transition cannot be made now; the message says why, for the person who tried."""
+
+
+def is_member(user, submission) -> tuple[bool, str]:
+    if user.memberships.filter(organization_id=submission.organization_id).exists():
+        return True, ""
+    return False, "Only members of the submitting organization can do this."
+
+
+def is_reviewer(user, submission) -> tuple[bool, str]:
+    if user.staff_role in (StaffRole.REVIEWER, StaffRole.REVIEW_LEAD):
+        return True, ""
+    return False, "Only CMS reviewers can do this."
+
+
+def is_lead(user, submission) -> tuple[bool, str]:
+    if user.staff_role == StaffRole.REVIEW_LEAD:
+        return True, ""
+    return False, "Only a CMS review lead can do this."
+
+
+def is_assignee(user, submission) -> tuple[bool, str]:
+    if submission.assignee_id == user.pk:
+        return True, ""
+    return False, "Only the reviewer assigned to this request can do this."
+
+
+def is_deciding_lead(user, submission) -> tuple[bool, str]:
+    """A lead decides, and never on a recommendation they made themselves."""
+    allowed, why = is_lead(user, submission)
+    if not allowed:
+        return allowed, why
+    recommended = submission.events.filter(event_type="recommend").order_by("-at").first()
+    if recommended is not None and recommended.actor_id == user.pk:
+        return False, "You recommended this decision, so another review lead must make it."
+    from determinations.models import ConflictOfInterest
+
+    if ConflictOfInterest.objects.filter(reviewer=user, organization_id=submission.organization_id).exists():
+        return False, "You declared a conflict of interest with this organization, so another review lead must decide."
+    return True, ""
+
+
+def _reason_required(submission, *, reason="", **context) -> list[str]:
+    return [] if reason.strip() else ["Give the reason in writing."]
+
+
+def no_guard(submission, **context) -> list[str]:
+    return []
+
+
+def no_effect(submission, *, now, **context) -> list[str]:
+    return []
+
+
+def hook(path: str) -> Callable:
+    """A guard, effect or follow-up that lives in a service module, imported when first called.
+
+    It keeps this table declarative without importing the services (which import this module).
+    """
+    module_name, name = path.rsplit(".", 1)
+
+    def call(*args, **kwargs):
+        return getattr(import_module(module_name), name)(*args, **kwargs)
+
+    call.__name__ = name
+    return call
+
+
+REVIEW = "determinations.services.review_transitions"
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    sources: frozenset
+    target: str
+    permission: Check
+    guard: Callable[..., list[str]] = no_guard
+    effect: Callable[..., list[str]] = no_effect
+    visibility: str = "public"
+    after_commit: tuple[Callable, ...] = field(default=())
+    # How refusals name the action ("you cannot approve it now"); by default, from the label.
+    action: str = ""
+
+    @property
+    def action_phrase(self) -> str:
+        return self.action or f"be {self.label.lower()}"
+
+
+def _submit_guard(submission, *, now, **context) -> list[str]:
+    from determinations.services.submission_completeness import submission_blocking_problems
+
+    return [problem.message for problem in submission_blocking_problems(submission, now=now)]
+
+
+def _stamp_submission(submission, *, now, **context) -> list[str]:
+    """Give the request its tracking number and record the automatic criterion results CMS will see."""
+    from determinations.services.precheck import criterion_results_record
+
+    submission.submitted_at = now
+    submission.tracking_number = tracking_number_for(submission)
+    submission.precheck_outcome = criterion_results_record(submission)
+    submission.review_due_at = submission.window.closes_at + timedelta(days=settings.REVIEW_TARGET_DAYS)
+    return ["submitted_at", "tracking_number", "precheck_outcome", "review_due_at"]
+
+
+def _send_receipt(submission, event) -> None:
+    from determinations.tasks import submission_receipt_send
+
+    submission_receipt_send.delay(submission.pk)
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in [
+        Transition(
+            "submit",
+            "Submitted to CMS",
+            frozenset({SubmissionStatus.DRAFT}),
+            SubmissionStatus.SUBMITTED,
+            is_member,
+            guard=_submit_guard,
+            effect=_stamp_submission,
+            after_commit=(_send_receipt,),
+        ),
+        Transition("withdraw", "Withdrawn", BEFORE_DECISION, SubmissionStatus.WITHDRAWN, is_member),
+        Transition(
+            "start_review",
+            "Review started",
+            frozenset({SubmissionStatus.SUBMITTED}),
+            SubmissionStatus.IN_REVIEW,
+            is_reviewer,
+            action="start its review",
+        ),
+        Transition(
+            "request_information",
+            "CMS asked for more information",
+            frozenset({SubmissionStatus.IN_REVIEW}),
+            SubmissionStatus.INFORMATION_REQUESTED,
+            is_assignee,
+            guard=hook(f"{REVIEW}.request_information_guard"),
+            effect=hook(f"{REVIEW}.request_information_effect"),
+            after_commit=(hook(f"{REVIEW}.request_information_notify"),),
+            action="ask for more information",
+        ),
+        Transition(
+            "respond",
+            "Information sent to CMS",
+            frozenset({SubmissionStatus.INFORMATION_REQUESTED}),
+            SubmissionStatus.IN_REVIEW,
+            is_member,
+            guard=hook(f"{REVIEW}.respond_guard"),
+            effect=hook(f"{REVIEW}.respond_effect"),
+            action="send an answer",
+        ),
+        Transition(
+            "close_information_request",
+            "Review continued without an answer",
+            frozenset({SubmissionStatus.INFORMATION_REQUESTED}),
+            SubmissionStatus.IN_REVIEW,
+            is_assignee,
+            guard=hook(f"{REVIEW}.close_information_request_guard"),
+            effect=hook(f"{REVIEW}.close_information_request_effect"),
+            action="continue the review without an answer",
+        ),
+        Transition(
+            "recommend",
+            "Recommendation made",
+            frozenset({SubmissionStatus.IN_REVIEW}),
+            SubmissionStatus.RECOMMENDED,
+            is_assignee,
+            guard=hook(f"{REVIEW}.recommend_guard"),
+            effect=hook(f"{REVIEW}.recommend_effect"),
+            visibility="staff",
+            action="recommend a decision",
+        ),
+        Transition(
+            "send_back",
+            "Sent back to the reviewer",
+            frozenset({SubmissionStatus.RECOMMENDED}),
+            SubmissionStatus.IN_REVIEW,
+            is_deciding_lead,
+            guard=_reason_required,
+            effect=hook(f"{REVIEW}.findings_unlock"),
+            visibility="staff",
+            action="send it back",
+        ),
+        Transition(
+            "approve",
+            "Approved",
+            frozenset({SubmissionStatus.RECOMMENDED}),
+            SubmissionStatus.APPROVED,
+            is_deciding_lead,
+            guard=hook(f"{REVIEW}.approve_guard"),
+            effect=hook(f"{REVIEW}.approve_effect"),
+            after_commit=(hook(f"{REVIEW}.decision_follow_up"),),
+            action="approve it",
+        ),
+        Transition(
+            "reject",
+            "Not approved",
+            frozenset({SubmissionStatus.RECOMMENDED}),
+            SubmissionStatus.REJECTED,
+            is_deciding_lead,
+            guard=hook(f"{REVIEW}.reject_guard"),
+            effect=hook(f"{REVIEW}.reject_effect"),
+            after_commit=(hook(f"{REVIEW}.decision_follow_up"),),
+            action="reject it",
+        ),
+        Transition(
+            "reopen",
+            "Decision reopened",
+            DECIDED,
+            SubmissionStatus.IN_REVIEW,
+            is_lead,
+            guard=_reason_required,
+            effect=hook(f"{REVIEW}.reopen_effect"),
+            action="reopen the decision",
+        ),
+    ]
+}
+
+
+def transition_apply(*, submission_id: int, name: str, actor, reason: str = "", payload: dict | None = None, now=None):
+    """Make transition ``name`` on a submission for ``actor``; raises ``TransitionRefused``."""
+    from determinations.models import Submission, SubmissionEvent
+
+    transition = TRANSITIONS[name]
+    now = now or timezone.now()
+    payload = dict(payload or {})
+    with transaction.atomic():
+        submission = (
+            Submission.objects.select_for_update(of=("self",))
+            .select_related("window", "performance_year")
+            .get(pk=submission_id)
+        )
+        last = (
+            submission.events.filter(event_type__in=list(TRANSITIONS))
+            .select_related("actor")
+            .order_by("-at", "-pk")
+            .first()
+        )
+        if last is not None and last.event_type == name and submission.status == transition.target:
+            if last.actor_id == actor.pk:
+                return submission
+            raise TransitionRefused(f"This request was already {transition.label.lower()}{_by_whom(last)}.")
+        if submission.status not in transition.sources:
+            state = SUBMITTER_LABELS[submission.status] if not actor.staff_role else submission.get_status_display()
+            since = f" ({last.label.lower()}{_by_whom(last)})" if last is not None and actor.staff_role else ""
+            who = "you" if transition.action else "it"
+            raise TransitionRefused(
+                f"This request is {state.lower()}{since}, so {who} cannot {transition.action_phrase} now."
+            )
+        allowed, why = transition.permission(actor, submission)
+        if not allowed:
+            raise TransitionRefused(why)
+        problems = transition.guard(submission, now=now, actor=actor, reason=reason, payload=payload)
+        if problems:
+            raise TransitionRefused(" ".join(problems))
+        from_state = submission.status
+        submission.status = transition.target
+        submission.status_changed_at = now
+        effect_fields = transition.effect(submission, now=now, actor=actor, reason=reason, payload=payload)
+        submission.save(update_fields=["status", "status_changed_at", "updated_at", *effect_fields])
+        event = SubmissionEvent.objects.create(
+            submission=submission,
+            event_type=name,
+            actor=actor,
+            at=now,
+            from_state=from_state,
+            to_state=transition.target,
+            reason=reason,
+            payload=payload,
+            visibility=transition.visibility,
+        )
+        for follow_up in transition.after_commit:
+            transaction.on_commit(lambda follow_up=follow_up: follow_up(submission, event))
+    return submission
+
+
+def _by_whom(event) -> str:
+    who = f" by {event.actor}" if event.actor else ""
+    return f"{who} on {timezone.localtime(event.at):%B %-d, %Y at %-I:%M %p}"
+
+
+OTHER_EVENT_LABELS = {
+    "draft_created": "Draft started",
+    "copied_from": "Draft started from an earlier request",
+    "document_uploaded": "Document uploaded",
+    "document_removed": "Document removed",
+    "receipt_sent": "Receipt e-mailed",
+    "findings_saved": "Findings saved as a draft",
+    "note_added": "Internal note added",
+    "information_request_sent": "Question e-mailed to the submitter",
+    "information_request_extended": "Due date of the question extended",
+    "information_request_overdue": "Question past its due date without an answer",
+    "decision_sent": "Decision e-mailed to the submitter",
+    "letter_rendered": "Determination letter prepared",
+    "assigned": "Assigned to a reviewer",
+    "reassigned": "Reassigned to another reviewer",
+    "claimed": "Claimed by a reviewer",
+    "unassigned": "Reviewer unassigned",
+    "conflict_declared": "Conflict of interest declared",
+}
+
+
+def event_label(event) -> str:
+    if event.event_type in TRANSITIONS:
+        label = TRANSITIONS[event.event_type].label
+    else:
+        label = OTHER_EVENT_LABELS.get(event.event_type, event.event_type.replace("_", " ").capitalize())
+    name = event.payload.get("name") if isinstance(event.payload, dict) else None
+    return f"{label}: {name}" if name else label
+
+
+def tracking_number_for(submission) -> str:
+    prefix = "PI" if submission.process == "payer_initiated" else "EC"
+    return f"OPA-{submission.performance_year.year}-{prefix}-{submission.pk:06d}"
+
+
+def transitions_available(submission, user) -> list[Transition]:
+    """Transitions this person could try now (the guards are checked when they try)."""
+    return [t for t in TRANSITIONS.values() if submission.status in t.sources and t.permission(user, submission)[0]]

@@ -1,0 +1,15 @@
+// Small behaviours on top of USWDS. Forms marked portal-submit-once disable their buttons after
+// the first submit, so a double click cannot send a request twice.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (!form.classList || !form.classList.contains("portal-submit-once")) return;
+  if (form.dataset.submitted === "true") {
+    event.preventDefault();
+    return;
+  }
+  form.dataset.submitted = "true";
+  form.querySelectorAll("button[type=submit], input[type=submit]").forEach(function (button) {
+    button.setAttribute("aria-disabled", "true");
+    button.classList.add("usa-button--disabled");
+  });
+});

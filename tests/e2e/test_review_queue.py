@@ -1,0 +1,96 @@
+"""The review queue in Chromium: a reviewer filters, claims and declares a conflict; a lead assigns.
+
+axe runs on every page and after every action (the messages and error states included).
+"""
+
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import User
+from determinations.models import Submission
+from determinations.workflow import SubmissionStatus
+from tests.review.queue_support import make_submission, payer
+
+from .test_pages_accessible import sign_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def queue(transactional_db):
+    call_command("load_reference_data", verbosity=0)
+    call_command("load_demo_data", verbosity=0)
+    medicaid = payer("Queue State Medicaid", "medicaid")
+    plan = payer("Queue Health Plan", "medicare_health_plan")
+    return {
+        "first": make_submission(medicaid, name="Queue Health Homes", due_in_days=3),
+        "second": make_submission(plan, name="Queue Advantage Risk", due_in_days=-2, precheck="needs_review"),
+        "third": make_submission(plan, name="Queue Decided", status=SubmissionStatus.APPROVED),
+    }
+
+
+def test_a_reviewer_filters_claims_and_declares_a_conflict(page, assert_accessible, queue):
+    sign_in(page, "reviewer@demo.example", staff=True)
+    page.wait_for_url("**/review/")
+    assert page.locator("h1").inner_text() == "Review queue"
+    assert_accessible(page)
+
+    page.get_by_label("Payer type").select_option("medicare_health_plan")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url("**payer_type=medicare_health_plan**")
+    assert page.get_by_role("link", name=queue["second"].tracking_number).count() == 1
+    assert page.get_by_role("link", name=queue["first"].tracking_number).count() == 0
+    assert_accessible(page)
+
+    page.goto("/review/?due_within=soon")  # a hand-edited bookmark
+    assert page.locator(".usa-error-message").count() == 1
+    assert_accessible(page)
+
+    page.goto("/review/?status=all")
+    page.get_by_role("button", name=f"Claim {queue['first'].tracking_number}").click()
+    assert page.get_by_text(f"{queue['first'].tracking_number} is assigned to you.").count() == 1
+    assert_accessible(page)
+
+    page.goto(f"/review/requests/{queue['first'].pk}/conflict/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Declare the conflict").click()
+    assert page.get_by_text("Describe the conflict of interest.").count() >= 1
+    assert_accessible(page)
+    page.get_by_label("What is the conflict of interest?").fill("I advised this agency last year.")
+    page.locator("label[for=id_confirm]").click()
+    page.get_by_role("button", name="Declare the conflict").click()
+    page.wait_for_url("**/review/")
+    assert page.get_by_text("You are recused from every request of Queue State Medicaid.").count() == 1
+    assert_accessible(page)
+    assert Submission.objects.get(pk=queue["first"].pk).assignee is None
+
+
+def test_a_lead_sees_workload_and_assigns_the_ticked_requests(page, assert_accessible, queue):
+    sign_in(page, "lead@demo.example", staff=True)
+    page.wait_for_url("**/review/lead/")
+    assert_accessible(page)
+    reviewer = User.objects.get(email="reviewer@demo.example")
+    assert page.get_by_role("row", name=reviewer.full_name).count() == 1
+
+    page.get_by_role("link", name="Open the review queue").click()
+    page.wait_for_url("**/review/")
+    assert_accessible(page)
+    page.locator(f"label[for=pick-{queue['first'].pk}]").click()
+    page.locator(f"label[for=pick-{queue['second'].pk}]").click()
+    assert page.get_by_label(f"Tick {queue['first'].tracking_number}").is_checked()
+    assert page.get_by_label(f"Tick {queue['second'].tracking_number}").is_checked()
+    page.get_by_label("Assign the ticked requests to").select_option(str(reviewer.pk))
+    page.get_by_role("button", name="Assign the ticked requests").click()
+    assert page.get_by_text(f"Assigned 2 requests to {reviewer}.").count() == 1
+    assert_accessible(page)
+    assert Submission.objects.filter(assignee=reviewer).count() == 2
+
+    page.goto("/review/lead/")
+    assert page.get_by_role("link", name=f"2 open requests of {reviewer.full_name}").count() == 1
+    page.goto("/review/?status=all")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download these 3 requests as CSV").click()
+    exported = Path(download.value.path()).read_text(encoding="utf-8")
+    assert all(submission.tracking_number in exported for submission in queue.values())

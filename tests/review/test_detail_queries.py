@@ -1,0 +1,66 @@
+"""The staff detail page runs a fixed number of queries whatever the number of documents, events,
+measures, questions, notes and determinations."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from conftest import sign_in
+from determinations.services import review
+from tests.review import review_support as support
+
+pytestmark = pytest.mark.django_db
+
+# Fixtures shared through review_support (this folder has no conftest on purpose).
+review_data, clock, media, payer = support.review_data, support.clock, support.media, support.payer
+
+
+def build(payer, reviewer, review_lead, *, size: int, name: str):
+    """A request with ``size`` documents, measures, notes and extra events, two answered questions
+    (one with documents) and a reopened decision."""
+    submission = support.submitted_request(payer, name=name, document_count=size, measure_count=size)
+    support.review_started(submission, reviewer)
+    for number in range(size):
+        review.internal_note_add(submission_id=submission.pk, actor=reviewer, text=f"Note {number}")
+    for round_ in range(2):
+        question = review.information_request_ask(
+            submission_id=submission.pk, actor=reviewer, question=f"Question {round_}", due_at=support.due_in(10)
+        )
+        if round_:
+            for number in range(size):
+                support.document_add(submission, payer, name=f"answer-{number}.pdf", information_request=question)
+        review.information_request_answer(submission_id=submission.pk, actor=payer, response="Answer")
+    support.approved(submission, reviewer, review_lead)
+    review.decision_reopen(submission_id=submission.pk, actor=review_lead, reason="Amended")
+    return submission
+
+
+def queries_for(client, submission) -> int:
+    url = reverse("determinations:review_detail", args=[submission.pk])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("viewer", ["reviewer", "review_lead"])
+def test_detail_page_query_count_is_fixed(
+    client, review_data, clock, media, payer, reviewer, review_lead, viewer, request
+):
+    small = build(payer, reviewer, review_lead, size=2, name="Small")
+    large = build(payer, reviewer, review_lead, size=20, name="Large")
+    assert large.documents.count() == 40 and large.events.count() > small.events.count() + 30
+    sign_in(client, request.getfixturevalue(viewer))
+    queries_for(client, small)  # warm the session and caches alike
+    assert queries_for(client, small) == queries_for(client, large)
+
+
+def test_detail_page_query_count_while_recording_findings(client, review_data, clock, media, payer, reviewer):
+    small = support.review_started(support.submitted_request(payer, name="Small", document_count=2), reviewer)
+    large = support.review_started(support.submitted_request(payer, name="Large", document_count=20), reviewer)
+    for submission in (small, large):
+        support.findings_record(submission, reviewer)
+    sign_in(client, reviewer)
+    queries_for(client, small)
+    assert queries_for(client, small) == queries_for(client, large)

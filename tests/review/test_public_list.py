@@ -1,0 +1,115 @@
+"""The public list of Other Payer Advanced APMs: only approved, current determinations, by year and payer type."""
+
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from determinations.services import review
+from tests.review import review_support as support
+
+pytestmark = pytest.mark.django_db
+
+# Fixtures shared through review_support (this folder has no conftest on purpose).
+review_data, clock, media, payer = support.review_data, support.clock, support.media, support.payer
+
+LIST_URL = reverse("apms:list")
+
+
+@pytest.fixture
+def decided(review_data, clock, media, payer, reviewer, review_lead):
+    """Approved (3 years, commercial), approved then reopened, rejected, in review, and a Medicaid approval."""
+    medicaid = support.member_of("payer", "medicaid", "Test State Medicaid Agency")
+
+    def make(member, name, **extra):
+        return support.review_started(support.submitted_request(member, name=name, **extra), reviewer)
+
+    support.approved(make(payer, "Shared Risk Program", years=3), reviewer, review_lead)
+    reopened = make(payer, "Reopened Program")
+    support.approved(reopened, reviewer, review_lead)
+    review.decision_reopen(submission_id=reopened.pk, actor=review_lead, reason="Amended")
+    rejected = make(payer, "Rejected Program")
+    support.recommended(rejected, reviewer, recommendation="reject", overrides={"cehrt": "does_not_meet"})
+    review.decision_make(
+        submission_id=rejected.pk, actor=review_lead, decision="reject", unmet=[{"criterion": "cehrt", "reason": "No"}]
+    )
+    make(payer, "Pending Program")
+    support.approved(make(medicaid, "Medicaid Health Home", payer_type="medicaid"), reviewer, review_lead)
+
+
+def test_only_approved_current_determinations_are_listed(client, decided):
+    page = client.get(LIST_URL, {"year": 2027}).content.decode()
+    assert "Shared Risk Program" in page and "Medicaid Health Home" in page
+    for hidden in ("Reopened Program", "Rejected Program", "Pending Program"):
+        assert hidden not in page
+    assert "2 Other Payer Advanced APMs for 2027" in page
+
+
+def test_anyone_can_open_it_and_it_defaults_to_this_years_list(client, decided):
+    response = client.get(LIST_URL)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "for the 2026 performance year" in page and "Shared Risk Program" not in page
+    assert '<option value="2029">2029</option>' in page  # the multi-year determination's last year
+
+
+def test_the_year_filter_follows_the_effective_years(client, decided):
+    assert "Shared Risk Program" in client.get(LIST_URL, {"year": 2029}).content.decode()
+    page_2028 = client.get(LIST_URL, {"year": 2028}).content.decode()
+    assert "Shared Risk Program" in page_2028 and "Medicaid Health Home" not in page_2028
+    assert "Shared Risk Program" not in client.get(LIST_URL, {"year": 2026}).content.decode()
+
+
+def test_the_payer_type_filter(client, decided):
+    page = client.get(LIST_URL, {"year": 2027, "payer_type": "medicaid"}).content.decode()
+    assert "Medicaid Health Home" in page and "Shared Risk Program" not in page
+
+
+def test_csv_download(client, decided):
+    response = client.get(reverse("apms:list_csv"), {"year": 2027, "payer_type": "other_payer"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    assert "other-payer-advanced-apms-2027.csv" in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [(r["arrangement"], r["payer_type"], r["first_year"], r["last_year"]) for r in rows] == [
+        ("Shared Risk Program", "other_payer", "2027", "2029")
+    ]
+
+
+def test_json_download(client, decided):
+    data = client.get(reverse("apms:list_json"), {"year": 2027}).json()
+    assert data["performance_year"] == 2027 and data["payer_type"] is None and data["count"] == 2
+    assert {row["arrangement"] for row in data["apms"]} == {"Shared Risk Program", "Medicaid Health Home"}
+    assert set(data["apms"][0]) == {
+        "arrangement",
+        "payer",
+        "payer_type",
+        "payer_type_label",
+        "first_year",
+        "last_year",
+        "determined_on",
+    }
+
+
+@pytest.mark.parametrize("name", ["apms:list", "apms:list_csv", "apms:list_json"])
+def test_unknown_filters_are_a_400(client, review_data, name):
+    assert client.get(reverse(name), {"year": "1999"}).status_code == 400
+    assert client.get(reverse(name), {"year": "2027", "payer_type": "dental"}).status_code == 400
+
+
+def test_the_page_queries_do_not_grow_with_rows(client, review_data, clock, media, payer, reviewer, review_lead):
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            client.get(LIST_URL, {"year": 2027})
+        return len(queries)
+
+    support.approved(
+        support.review_started(support.submitted_request(payer, name="A"), reviewer), reviewer, review_lead
+    )
+    few = count()
+    for name in ("B", "C", "D"):
+        submission = support.review_started(support.submitted_request(payer, name=name), reviewer)
+        support.approved(submission, reviewer, review_lead)
+    assert count() == few

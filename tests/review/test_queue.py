@@ -1,0 +1,524 @@
+"""The review queue: filters, search, sorting, counts, pagination, CSV export, query counts, access."""
+
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from pytest_django.asserts import assertContains, assertNotContains
+
+from conftest import sign_in
+from determinations.models import ConflictOfInterest
+from determinations.selectors import review_queue
+from determinations.workflow import SubmissionStatus
+from tests.factories import UserFactory
+
+from .queue_support import (
+    EXPORT_URL,
+    QUEUE_URL,
+    WORKLOAD_URL,
+    another_reviewer,
+    apm_entity,
+    make_many,
+    make_submission,
+    payer,
+    queue_reference,  # noqa: F401 (fixture)
+    queue_url,
+    tracking_numbers,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("queue_reference")]
+
+
+@pytest.fixture
+def rows(reviewer):
+    """Six requests that differ in every filtered attribute, keyed by a letter."""
+    other = another_reviewer()
+    made = {
+        "A": make_submission(
+            payer("Alpha State Medicaid", "medicaid"),
+            name="Alpha Health Homes",
+            year=2027,
+            due_in_days=5,
+            submitted_days_ago=3,
+        ),
+        "B": make_submission(
+            apm_entity("Beta ACO"),
+            name="Beta Shared Savings",
+            payer_name="Beta Commercial Insurance",
+            year=2026,
+            process="clinician_initiated",
+            payer_type="other_payer",
+            status=SubmissionStatus.IN_REVIEW,
+            assignee=reviewer,
+            precheck="does_not_meet",
+            due_in_days=40,
+            submitted_days_ago=30,
+        ),
+        "C": make_submission(
+            payer("Gamma Health Plan", "medicare_health_plan"),
+            name="Gamma Advantage Risk",
+            status=SubmissionStatus.INFORMATION_REQUESTED,
+            assignee=other,
+            precheck="needs_review",
+            due_in_days=-3,
+            submitted_days_ago=20,
+        ),
+        "D": make_submission(
+            payer("Delta Insurance"), name="Delta Decided", status=SubmissionStatus.APPROVED, assignee=reviewer
+        ),
+        "E": make_submission(payer("Epsilon Insurance"), name="Epsilon Withdrawn", status=SubmissionStatus.WITHDRAWN),
+        "F": make_submission(payer("Zeta Insurance"), name="Zeta Draft", status=SubmissionStatus.DRAFT),
+    }
+    made["other_reviewer"] = other
+    return made
+
+
+def letters(rows, response) -> set[str]:
+    by_number = {s.tracking_number: key for key, s in rows.items() if hasattr(s, "tracking_number")}
+    return {by_number[number] for number in tracking_numbers(response)}
+
+
+@pytest.mark.parametrize(
+    "params,expected",
+    [
+        ({}, "ABC"),
+        ({"status": "open"}, "ABC"),
+        ({"status": "all"}, "ABCDE"),
+        ({"status": "approved"}, "D"),
+        ({"status": "withdrawn"}, "E"),
+        ({"year": "2026"}, "B"),
+        ({"process": "clinician_initiated"}, "B"),
+        ({"payer_type": "medicaid"}, "A"),
+        ({"payer_type": "medicare_health_plan"}, "C"),
+        ({"unassigned": "on"}, "A"),
+        ({"mine": "on"}, "B"),
+        ({"mine": "on", "status": "all"}, "BD"),
+        ({"due_within": "7"}, "AC"),
+        ({"due_within": "0"}, "C"),
+        ({"due_within": "60"}, "ABC"),
+        ({"precheck": "does_not_meet"}, "B"),
+        ({"precheck": "needs_review"}, "C"),
+        ({"q": "gamma"}, "C"),
+        ({"q": "Beta savings"}, "B"),
+        ({"q": "commercial insurance"}, "B"),
+        ({"q": "ALPHA medicaid"}, "A"),
+        ({"q": "nothing like this"}, ""),
+        ({"status": "all", "q": "decided"}, "D"),
+        ({"year": "2027", "unassigned": "on", "due_within": "7"}, "A"),
+    ],
+)
+def test_each_filter_narrows_the_queue(client, rows, reviewer, params, expected):
+    sign_in(client, reviewer)
+
+    response = client.get(queue_url(**params))
+
+    assert response.status_code == 200
+    assert letters(rows, response) == set(expected)
+    assert response.context["queue"].total == len(expected)
+
+
+def test_the_assignee_filter_lists_reviewers_and_narrows(client, rows, review_lead):
+    sign_in(client, review_lead)
+
+    response = client.get(queue_url(assignee=rows["other_reviewer"].pk))
+
+    assert letters(rows, response) == {"C"}
+    assertContains(response, f'<option value="{rows["other_reviewer"].pk}" selected>Robin Reviewer</option>', html=True)
+
+
+def test_a_number_in_the_tracking_number_finds_the_request(client, rows, reviewer):
+    sign_in(client, reviewer)
+
+    response = client.get(queue_url(q=rows["B"].tracking_number.lower()))
+
+    assert letters(rows, response) == {"B"}
+
+
+def test_a_malformed_filter_is_shown_as_an_error_and_ignored(client, rows, reviewer):
+    sign_in(client, reviewer)
+
+    response = client.get(queue_url(due_within="soon", year="1900", payer_type="martian"))
+
+    assert letters(rows, response) == {"A", "B", "C"}
+    assertContains(response, "usa-error-message", count=3)
+
+
+@pytest.mark.parametrize(
+    "sort,expected",
+    [
+        ("", "CAB"),
+        ("due", "CAB"),
+        ("-due", "BAC"),
+        ("submitted", "BCA"),
+        ("-submitted", "ACB"),
+        ("organization", "ABC"),
+        ("-organization", "CBA"),
+        ("arrangement", "ABC"),
+        ("status", "ABC"),
+        ("-status", "CBA"),
+    ],
+)
+def test_sorting(client, rows, reviewer, sort, expected):
+    sign_in(client, reviewer)
+
+    response = client.get(queue_url(sort=sort) if sort else QUEUE_URL)
+
+    by_number = {s.tracking_number: key for key, s in rows.items() if hasattr(s, "tracking_number")}
+    assert "".join(by_number[n] for n in tracking_numbers(response)) == expected
+
+
+def test_counts_per_status_follow_the_other_filters_but_not_the_status(client, rows, reviewer):
+    sign_in(client, reviewer)
+
+    response = client.get(queue_url(year="2027", status="approved"))
+
+    counts = response.context["queue"].counts
+    assert counts[SubmissionStatus.SUBMITTED] == 1
+    assert counts[SubmissionStatus.INFORMATION_REQUESTED] == 1
+    assert counts[SubmissionStatus.APPROVED] == 1
+    assert counts[SubmissionStatus.WITHDRAWN] == 1
+    assert counts[SubmissionStatus.IN_REVIEW] == 0  # B is 2026
+    assert SubmissionStatus.DRAFT not in counts
+    assert response.context["queue"].open_count == 2
+    assertContains(response, 'href="?year=2027&amp;status=in_review"')
+    assertContains(response, "Approved: 1")
+
+
+def test_filters_live_in_the_url_so_a_view_can_be_bookmarked(client, reviewer):
+    organization = payer("Bookmark Payer", "medicaid")
+    make_many(55, organization, precheck="needs_review")
+    make_many(2, organization, precheck="meets")
+    sign_in(client, reviewer)
+    params = {"precheck": "needs_review", "payer_type": "medicaid", "sort": "-submitted"}
+
+    first = client.get(queue_url(**params))
+    again = client.get(queue_url(**params))
+    second = client.get(queue_url(**params, page=2))
+
+    assert tracking_numbers(first) == tracking_numbers(again)
+    assert len(tracking_numbers(first)) == 50
+    assert len(tracking_numbers(second)) == 5
+    assert not set(tracking_numbers(first)) & set(tracking_numbers(second))
+    assertContains(first, '<option value="needs_review" selected>', html=False)
+    assertContains(first, '<option value="-submitted" selected>', html=False)
+    assertContains(first, 'href="?precheck=needs_review&amp;payer_type=medicaid&amp;sort=-submitted&amp;page=2"')
+    assertContains(first, f"{EXPORT_URL}?precheck=needs_review&amp;payer_type=medicaid&amp;sort=-submitted&amp;")
+    assertContains(second, 'aria-current="page">2</a>')
+
+
+def test_pages_past_the_end_show_the_last_page(client, reviewer):
+    make_many(3, payer("Small Payer"))
+    sign_in(client, reviewer)
+
+    response = client.get(queue_url(page=99))
+
+    assert len(tracking_numbers(response)) == 3
+    assertNotContains(response, "usa-pagination")
+
+
+def test_a_reviewer_does_not_see_requests_of_an_organization_they_are_recused_from(client, rows, reviewer):
+    ConflictOfInterest.objects.create(reviewer=reviewer, organization=rows["A"].organization, reason="Former employer")
+    sign_in(client, reviewer)
+
+    response = client.get(QUEUE_URL)
+
+    assert letters(rows, response) == {"B", "C"}
+
+
+def test_reviewers_see_claim_buttons_and_leads_see_checkboxes(client, rows, reviewer, review_lead):
+    sign_in(client, reviewer)
+    as_reviewer = client.get(QUEUE_URL)
+    sign_in(client, review_lead)
+    as_lead = client.get(QUEUE_URL)
+
+    assertContains(as_reviewer, "/claim/", count=1)  # only A is open and unassigned
+    assertContains(as_reviewer, f'Claim<span class="usa-sr-only"> {rows["A"].tracking_number}')
+    assertNotContains(as_reviewer, 'form="assign-form"')
+    assertContains(as_lead, 'form="assign-form"', count=3)
+    assertNotContains(as_lead, "/claim/")
+    assertContains(as_lead, 'id="assign-assignee"')
+
+
+def test_overdue_requests_are_marked(client, rows, reviewer):
+    sign_in(client, reviewer)
+
+    response = client.get(QUEUE_URL)
+
+    assertContains(response, ">Overdue</span>", count=1)
+
+
+# --- CSV export ---------------------------------------------------------------------------------
+
+
+def read_csv(response) -> list[list[str]]:
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="review-queue-')
+    text = b"".join(response.streaming_content).decode()
+    return list(csv.reader(io.StringIO(text)))
+
+
+@pytest.mark.parametrize("params", [{}, {"status": "all"}, {"due_within": "7"}, {"q": "beta"}, {"sort": "-due"}])
+def test_the_csv_holds_exactly_the_filtered_rows_in_order(client, rows, reviewer, params):
+    sign_in(client, reviewer)
+
+    page = client.get(queue_url(**params))
+    export = read_csv(client.get(EXPORT_URL, params))
+
+    assert export[0][0] == "Tracking number"
+    assert [line[0] for line in export[1:]] == tracking_numbers(page)
+
+
+def test_the_csv_holds_every_page_and_the_readable_values(client, reviewer):
+    organization = payer("Many Payer", "medicaid")
+    made = make_many(120, organization, assignee=reviewer, precheck="needs_review")
+    sign_in(client, reviewer)
+
+    export = read_csv(client.get(EXPORT_URL, {"mine": "on"}))
+
+    assert len(export) == 121
+    first = dict(zip(export[0], export[1], strict=True))
+    assert first["Organization"] == "Many Payer"
+    assert first["Payer type"] == "State Medicaid agency"
+    assert first["Process"] == "Payer Initiated"
+    assert first["Status"] == "Submitted"
+    assert first["Automatic check"] == "Needs a reviewer's judgment"
+    assert first["Assigned to"] == reviewer.full_name
+    assert {line[0] for line in export[1:]} == {s.tracking_number for s in made}
+
+
+def test_the_csv_does_not_let_a_spreadsheet_run_a_submitted_name(client, reviewer):
+    make_submission(payer('=HYPERLINK("http://evil.example")'), name="+SUM(1,2)")
+    sign_in(client, reviewer)
+
+    export = read_csv(client.get(EXPORT_URL))
+
+    row = dict(zip(export[0], export[1], strict=True))
+    assert row["Arrangement"] == "'+SUM(1,2)"
+    assert row["Organization"].startswith("'=HYPERLINK")
+
+
+# --- A fixed number of queries ------------------------------------------------------------------
+
+
+def queries_for(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize(
+    "role,url",
+    [
+        ("reviewer", QUEUE_URL),
+        ("review_lead", QUEUE_URL),
+        ("reviewer", queue_url(status="all", sort="organization", q="payer")),
+        ("review_lead", queue_url(mine="on", due_within="90", precheck="meets", year="2027")),
+        ("review_lead", WORKLOAD_URL),
+    ],
+)
+def test_the_queue_and_workload_pages_run_the_same_queries_for_3_or_60_requests(client, request, role, url):
+    user = request.getfixturevalue(role)
+    reviewers = [another_reviewer(f"Reviewer {n}") for n in range(3)]
+    organization = payer("Count Payer")
+    sign_in(client, user)
+
+    make_many(3, organization, assignee=reviewers[0])
+    few = queries_for(client, url)
+    for index in range(57):
+        status = [SubmissionStatus.SUBMITTED, SubmissionStatus.IN_REVIEW, SubmissionStatus.APPROVED][index % 3]
+        make_submission(
+            payer(f"Count Payer {index}"), status=status, assignee=reviewers[index % 3] if index % 2 else None
+        )
+    many = queries_for(client, url)
+
+    assert few == many
+    assert many <= 10
+
+
+def test_the_export_runs_the_same_queries_for_3_or_60_requests(client, reviewer):
+    sign_in(client, reviewer)
+    organization = payer("Export Payer")
+    make_many(3, organization)
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            b"".join(client.get(EXPORT_URL, {"status": "all"}).streaming_content)
+        return len(captured)
+
+    few = count()
+    make_many(57, organization, assignee=reviewer)
+    assert count() == few
+
+
+# --- Workload -----------------------------------------------------------------------------------
+
+
+def test_the_workload_counts_open_overdue_and_decided_this_season(client, review_lead, reviewer):
+    from django.utils import timezone
+
+    from determinations.models import Submission
+
+    idle = another_reviewer("Idle Reviewer")
+    organization = payer("Workload Payer")
+    make_many(2, organization, assignee=reviewer, status=SubmissionStatus.IN_REVIEW)
+    make_submission(organization, assignee=reviewer, status=SubmissionStatus.INFORMATION_REQUESTED, due_in_days=-1)
+    make_submission(organization, assignee=reviewer, status=SubmissionStatus.WITHDRAWN, due_in_days=-1)
+    this_season, last_season = make_many(2, organization, assignee=reviewer, status=SubmissionStatus.APPROVED)
+    make_submission(organization, assignee=reviewer, status=SubmissionStatus.REJECTED)
+    last_year = timezone.now() - timezone.timedelta(days=400)
+    Submission.objects.filter(pk=last_season.pk).update(status_changed_at=last_year)
+    make_submission(organization, status=SubmissionStatus.SUBMITTED)
+    sign_in(client, review_lead)
+
+    response = client.get(WORKLOAD_URL)
+
+    workload = {person.pk: person for person in response.context["workload"]}
+    assert (workload[reviewer.pk].open_count, workload[reviewer.pk].overdue_count) == (3, 1)
+    assert workload[reviewer.pk].done_count == 2  # this season's approval and rejection
+    assert (workload[idle.pk].open_count, workload[idle.pk].overdue_count, workload[idle.pk].done_count) == (0, 0, 0)
+    assert response.context["unassigned_count"] == 1
+    assertContains(response, f'href="{QUEUE_URL}?assignee={reviewer.pk}&amp;due_within=0"')
+    assertContains(response, "<h1>Review lead</h1>", html=True)
+
+
+def test_a_decision_made_through_the_workflow_counts_for_the_assigned_reviewer(client, review_lead, reviewer):
+    """status_changed_at is the decision event's time, so the workload matches the event log."""
+    from determinations.models import SubmissionEvent
+    from determinations.workflow import transition_apply
+
+    submission = make_submission(payer("Decided Payer"), assignee=reviewer, status=SubmissionStatus.RECOMMENDED)
+    transition_apply(submission_id=submission.pk, name="approve", actor=review_lead)
+    event = SubmissionEvent.objects.get(submission=submission, event_type="approve")
+    submission.refresh_from_db()
+
+    assert submission.status_changed_at == event.at
+    [row] = [person for person in review_queue.reviewer_workload() if person.pk == reviewer.pk]
+    assert row.done_count == 1
+
+
+def test_the_season_starts_on_january_first_eastern_time():
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    eastern = ZoneInfo("America/New_York")
+    now = datetime.datetime(2026, 1, 1, 3, 0, tzinfo=datetime.UTC)  # still December 31 in Eastern time
+
+    assert review_queue.season_start(now) == datetime.datetime(2025, 1, 1, tzinfo=eastern)
+
+
+# --- Who may open what --------------------------------------------------------------------------
+
+ROLES = ["anonymous", "payer_submitter", "clinician_submitter", "program_admin", "reviewer", "review_lead"]
+BOTH = {"reviewer", "review_lead"}
+
+
+@pytest.mark.parametrize(
+    "method,path,allowed",
+    [
+        ("get", QUEUE_URL, BOTH),
+        ("get", EXPORT_URL, BOTH),
+        ("get", WORKLOAD_URL, {"review_lead"}),
+        ("get", "conflict", BOTH),
+        ("post", "assign", {"review_lead"}),
+        ("post", "claim", {"reviewer"}),
+    ],
+)
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix(client, request, role, method, path, allowed):
+    submission = make_submission(payer("Matrix Payer"))
+    path = {
+        "conflict": f"/review/requests/{submission.pk}/conflict/",
+        "claim": f"/review/requests/{submission.pk}/claim/",
+        "assign": "/review/assign/",
+    }.get(path, path)
+    if role != "anonymous":
+        sign_in(client, request.getfixturevalue(role))
+
+    response = getattr(client, method)(path, {"submissions": [submission.pk]} if method == "post" else {})
+
+    if role == "anonymous":
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    elif role in allowed:
+        assert response.status_code in (200, 302)
+        if response.status_code == 302:
+            assert response["Location"].startswith("/review/")
+    else:
+        assert response.status_code == 403
+
+
+@pytest.mark.parametrize("path", ["/review/assign/", "claim"])
+def test_assign_and_claim_take_only_posts(client, review_lead, reviewer, path):
+    submission = make_submission(payer("Get Payer"))
+    path = f"/review/requests/{submission.pk}/claim/" if path == "claim" else path
+    sign_in(client, reviewer if "claim" in path else review_lead)
+
+    assert client.get(path).status_code == 405
+
+
+def test_drafts_and_unknown_requests_have_no_conflict_page(client, reviewer):
+    draft = make_submission(payer("Draft Payer"), status=SubmissionStatus.DRAFT)
+    sign_in(client, reviewer)
+
+    assert client.get(f"/review/requests/{draft.pk}/conflict/").status_code == 404
+    assert client.get("/review/requests/999999/conflict/").status_code == 404
+
+
+def test_an_inactive_reviewer_is_not_offered_as_assignee(client, review_lead):
+    UserFactory(staff_role="reviewer", full_name="Gone Reviewer", is_active=False)
+    active = another_reviewer("Active Reviewer")
+    sign_in(client, review_lead)
+
+    response = client.get(QUEUE_URL)
+
+    assertContains(response, "Active Reviewer")
+    assertNotContains(response, "Gone Reviewer")
+    assert [r.pk for r in response.context["queue"].reviewers] == [active.pk]
+
+
+# --- Counts: cached under the data's version, never used to cut the rows ----------------------
+
+
+def test_counts_follow_every_change_to_the_requests(client, reviewer):
+    organization = payer("Version Payer")
+    first = make_submission(organization)
+    sign_in(client, reviewer)
+    assert client.get(QUEUE_URL).context["queue"].counts[SubmissionStatus.SUBMITTED] == 1
+
+    make_submission(organization)
+    assert client.get(QUEUE_URL).context["queue"].counts[SubmissionStatus.SUBMITTED] == 2
+
+    from determinations.services.assignment import submission_claim
+
+    submission_claim(submission_id=first.pk, actor=reviewer)
+    counts = client.get(QUEUE_URL).context["queue"].counts
+    assert (counts[SubmissionStatus.SUBMITTED], counts[SubmissionStatus.IN_REVIEW]) == (1, 1)
+
+
+def test_a_new_conflict_changes_the_counts_at_once(client, reviewer):
+    organization = payer("Recused Count Payer")
+    submission = make_submission(organization)
+    make_submission(payer("Other Count Payer"))
+    sign_in(client, reviewer)
+    assert client.get(QUEUE_URL).context["queue"].open_count == 2
+
+    from determinations.services.assignment import conflict_declare
+
+    conflict_declare(reviewer=reviewer, submission=submission, reason="Former employer")
+
+    assert client.get(QUEUE_URL).context["queue"].open_count == 1
+
+
+def test_rows_never_depend_on_the_counts(client, reviewer, monkeypatch):
+    """Counts may lag a QuerySet.update that skips updated_at; the rows shown must not."""
+    made = make_many(3, payer("Lagging Payer"))
+    sign_in(client, reviewer)
+    monkeypatch.setattr(
+        review_queue, "status_counts", lambda *args, **kwargs: dict.fromkeys(review_queue.QUEUE_STATUSES, 0)
+    )
+
+    response = client.get(QUEUE_URL)
+
+    assert sorted(tracking_numbers(response)) == sorted(s.tracking_number for s in made)
