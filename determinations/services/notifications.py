@@ -17,18 +17,12 @@ def submission_receipt_send(*, submission_id: int) -> int:
     task sends nothing the second time.
     """
     with transaction.atomic():
-        submission = (
-            Submission.objects.select_for_update(of=("self",))
-            .select_related("organization", "arrangement", "performance_year")
-            .get(pk=submission_id)
-        )
+        submission = _locked_submission(submission_id)
         events = submission.events.select_related("actor")
         submitted = events.filter(event_type="submit").order_by("-at").first()
         if submitted is None or events.filter(event_type="receipt_sent").exists():
             return 0
-        recipients = sorted(
-            submission.organization.memberships.filter(user__is_active=True).values_list("user__email", flat=True)
-        )
+        recipients = _members_emails(submission)
         context = {
             "submission": submission,
             "event": submitted,
@@ -40,13 +34,7 @@ def submission_receipt_send(*, submission_id: int) -> int:
             from_email=None,
             recipient_list=recipients,
         )
-        SubmissionEvent.objects.create(
-            submission=submission,
-            event_type="receipt_sent",
-            at=timezone.now(),
-            payload={"recipients": recipients},
-            visibility=EventVisibility.STAFF,
-        )
+        _sent_event(submission, "receipt_sent", recipients=recipients)
     return len(recipients)
 
 
