@@ -101,6 +101,7 @@ def prepare(env, count: int) -> str:
 
 
 def reviewer_session_cookie(email: str) -> str:
+    # Imported here: this script configures Django (django.setup) before it may import models.
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore

@@ -55,6 +55,7 @@ def _batches(rows, size=BATCH):
 
 def seed(count: int = 50_000, *, seed_value: int = 2026, stdout=sys.stdout) -> int:
     """Create ``count`` requests (once: a database that has them already is left alone)."""
+    # Imported here: the bench configures Django (django.setup) before it may import models.
     from django.conf import settings
     from django.db import connection, transaction
     from django.utils import timezone

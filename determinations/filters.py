@@ -18,20 +18,14 @@ from django import forms
 from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
+from determinations import states
 from determinations.choices import PayerType, Process
 from determinations.rules.results import Outcome
-from determinations.workflow import SubmissionStatus
+from determinations.states import STAFF_VISIBLE, SubmissionStatus
 
 OPEN = "open"
 ALL = "all"
-# Not yet decided, withdrawn or a draft: the requests someone at CMS still has to act on.
-OPEN_STATUSES = (
-    SubmissionStatus.SUBMITTED,
-    SubmissionStatus.IN_REVIEW,
-    SubmissionStatus.INFORMATION_REQUESTED,
-    SubmissionStatus.RECOMMENDED,
-)
-QUEUE_STATUSES = [s for s in SubmissionStatus if s != SubmissionStatus.DRAFT]
+QUEUE_STATUSES = [s for s in SubmissionStatus if s in STAFF_VISIBLE]
 STATUS_CHOICES = [
     (OPEN, "Open (not yet decided)"),
     (ALL, "Any status"),
@@ -67,7 +61,7 @@ def statuses_for(value: str) -> tuple[str, ...]:
     if value == ALL:
         return tuple(QUEUE_STATUSES)
     if value in (OPEN, "", None):
-        return OPEN_STATUSES
+        return states.OPEN
     return (value,)
 
 

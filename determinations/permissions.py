@@ -2,7 +2,7 @@
 
 from accounts.models import OrganizationKind, StaffRole, User
 from determinations.models import Submission
-from determinations.workflow import SubmissionStatus
+from determinations.states import SubmissionStatus
 
 Decision = tuple[bool, str]
 

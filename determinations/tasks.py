@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from determinations.services import notifications
+from determinations.services import letters, notifications
 
 
 @shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
@@ -22,8 +22,6 @@ def determination_decision_send(determination_id: int) -> None:
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
 def determination_letter_render(determination_id: int) -> None:
-    from determinations.services import letters
-
     letters.determination_letter_render(determination_id=determination_id)
 
 

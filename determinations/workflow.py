@@ -9,48 +9,18 @@ same transition by the same person is a no-op; anyone else is told who got there
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from importlib import import_module
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import StaffRole
-
-
-class SubmissionStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    IN_REVIEW = "in_review", "In review"
-    INFORMATION_REQUESTED = "information_requested", "Information requested"
-    RECOMMENDED = "recommended", "Recommended"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-
-
-# What submitters see: the internal review steps are CMS's business.
-SUBMITTER_LABELS = {
-    SubmissionStatus.DRAFT: "Draft: not yet sent to CMS",
-    SubmissionStatus.SUBMITTED: "Received by CMS",
-    SubmissionStatus.IN_REVIEW: "Under CMS review",
-    SubmissionStatus.INFORMATION_REQUESTED: "CMS needs more information from you",
-    SubmissionStatus.RECOMMENDED: "Under CMS review",
-    SubmissionStatus.APPROVED: "Approved as an Other Payer Advanced APM",
-    SubmissionStatus.REJECTED: "Not approved",
-    SubmissionStatus.WITHDRAWN: "Withdrawn",
-}
-
-DECIDED = frozenset({SubmissionStatus.APPROVED, SubmissionStatus.REJECTED})
-BEFORE_DECISION = frozenset(
-    {
-        SubmissionStatus.DRAFT,
-        SubmissionStatus.SUBMITTED,
-        SubmissionStatus.IN_REVIEW,
-        SubmissionStatus.INFORMATION_REQUESTED,
-        SubmissionStatus.RECOMMENDED,
-    }
-)
+from determinations.models import ConflictOfInterest, Submission, SubmissionEvent
+from determinations.services import review_transitions as review
+from determinations.services.precheck import criterion_results_record
+from determinations.services.submission_completeness import submission_blocking_problems
+from determinations.states import BEFORE_DECISION, DECIDED, SUBMITTER_LABELS, SubmissionStatus
+from determinations.tasks import submission_receipt_send
 
 Check = Callable[..., tuple[bool, str]]
 
@@ -91,8 +61,6 @@ def is_deciding_lead(user, submission) -> tuple[bool, str]:
     recommended = submission.events.filter(event_type="recommend").order_by("-at").first()
     if recommended is not None and recommended.actor_id == user.pk:
         return False, "You recommended this decision, so another review lead must make it."
-    from determinations.models import ConflictOfInterest
-
     if ConflictOfInterest.objects.filter(reviewer=user, organization_id=submission.organization_id).exists():
         return False, "You declared a conflict of interest with this organization, so another review lead must decide."
     return True, ""
@@ -108,23 +76,6 @@ def no_guard(submission, **context) -> list[str]:
 
 def no_effect(submission, *, now, **context) -> list[str]:
     return []
-
-
-def hook(path: str) -> Callable:
-    """A guard, effect or follow-up that lives in a service module, imported when first called.
-
-    It keeps this table declarative without importing the services (which import this module).
-    """
-    module_name, name = path.rsplit(".", 1)
-
-    def call(*args, **kwargs):
-        return getattr(import_module(module_name), name)(*args, **kwargs)
-
-    call.__name__ = name
-    return call
-
-
-REVIEW = "determinations.services.review_transitions"
 
 
 @dataclass(frozen=True)
@@ -147,15 +98,11 @@ class Transition:
 
 
 def _submit_guard(submission, *, now, **context) -> list[str]:
-    from determinations.services.submission_completeness import submission_blocking_problems
-
     return [problem.message for problem in submission_blocking_problems(submission, now=now)]
 
 
 def _stamp_submission(submission, *, now, **context) -> list[str]:
     """Give the request its tracking number and record the automatic criterion results CMS will see."""
-    from determinations.services.precheck import criterion_results_record
-
     submission.submitted_at = now
     submission.tracking_number = tracking_number_for(submission)
     submission.precheck_outcome = criterion_results_record(submission)
@@ -164,8 +111,6 @@ def _stamp_submission(submission, *, now, **context) -> list[str]:
 
 
 def _send_receipt(submission, event) -> None:
-    from determinations.tasks import submission_receipt_send
-
     submission_receipt_send.delay(submission.pk)
 
 
@@ -197,9 +142,9 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({SubmissionStatus.IN_REVIEW}),
             SubmissionStatus.INFORMATION_REQUESTED,
             is_assignee,
-            guard=hook(f"{REVIEW}.request_information_guard"),
-            effect=hook(f"{REVIEW}.request_information_effect"),
-            after_commit=(hook(f"{REVIEW}.request_information_notify"),),
+            guard=review.request_information_guard,
+            effect=review.request_information_effect,
+            after_commit=(review.request_information_notify,),
             action="ask for more information",
         ),
         Transition(
@@ -208,8 +153,8 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({SubmissionStatus.INFORMATION_REQUESTED}),
             SubmissionStatus.IN_REVIEW,
             is_member,
-            guard=hook(f"{REVIEW}.respond_guard"),
-            effect=hook(f"{REVIEW}.respond_effect"),
+            guard=review.respond_guard,
+            effect=review.respond_effect,
             action="send an answer",
         ),
         Transition(
@@ -218,8 +163,8 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({SubmissionStatus.INFORMATION_REQUESTED}),
             SubmissionStatus.IN_REVIEW,
             is_assignee,
-            guard=hook(f"{REVIEW}.close_information_request_guard"),
-            effect=hook(f"{REVIEW}.close_information_request_effect"),
+            guard=review.close_information_request_guard,
+            effect=review.close_information_request_effect,
             action="continue the review without an answer",
         ),
         Transition(
@@ -228,8 +173,8 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({SubmissionStatus.IN_REVIEW}),
             SubmissionStatus.RECOMMENDED,
             is_assignee,
-            guard=hook(f"{REVIEW}.recommend_guard"),
-            effect=hook(f"{REVIEW}.recommend_effect"),
+            guard=review.recommend_guard,
+            effect=review.recommend_effect,
             visibility="staff",
             action="recommend a decision",
         ),
@@ -240,7 +185,7 @@ TRANSITIONS: dict[str, Transition] = {
             SubmissionStatus.IN_REVIEW,
             is_deciding_lead,
             guard=_reason_required,
-            effect=hook(f"{REVIEW}.findings_unlock"),
+            effect=review.findings_unlock,
             visibility="staff",
             action="send it back",
         ),
@@ -250,9 +195,9 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({SubmissionStatus.RECOMMENDED}),
             SubmissionStatus.APPROVED,
             is_deciding_lead,
-            guard=hook(f"{REVIEW}.approve_guard"),
-            effect=hook(f"{REVIEW}.approve_effect"),
-            after_commit=(hook(f"{REVIEW}.decision_follow_up"),),
+            guard=review.approve_guard,
+            effect=review.approve_effect,
+            after_commit=(review.decision_follow_up,),
             action="approve it",
         ),
         Transition(
@@ -261,9 +206,9 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({SubmissionStatus.RECOMMENDED}),
             SubmissionStatus.REJECTED,
             is_deciding_lead,
-            guard=hook(f"{REVIEW}.reject_guard"),
-            effect=hook(f"{REVIEW}.reject_effect"),
-            after_commit=(hook(f"{REVIEW}.decision_follow_up"),),
+            guard=review.reject_guard,
+            effect=review.reject_effect,
+            after_commit=(review.decision_follow_up,),
             action="reject it",
         ),
         Transition(
@@ -273,7 +218,7 @@ TRANSITIONS: dict[str, Transition] = {
             SubmissionStatus.IN_REVIEW,
             is_lead,
             guard=_reason_required,
-            effect=hook(f"{REVIEW}.reopen_effect"),
+            effect=review.reopen_effect,
             action="reopen the decision",
         ),
     ]
@@ -282,8 +227,6 @@ TRANSITIONS: dict[str, Transition] = {
 
 def transition_apply(*, submission_id: int, name: str, actor, reason: str = "", payload: dict | None = None, now=None):
     """Make transition ``name`` on a submission for ``actor``; raises ``TransitionRefused``."""
-    from determinations.models import Submission, SubmissionEvent
-
     transition = TRANSITIONS[name]
     now = now or timezone.now()
     payload = dict(payload or {})

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from determinations.choices import PayerType, Process, RequesterKind
-from determinations.workflow import SubmissionStatus
+from determinations.states import EDITABLE, OPEN, SubmissionStatus
 
 
 class Arrangement(models.Model):
@@ -84,12 +84,12 @@ class Submission(models.Model):
             # submitted order without a sort, and a cheap "has anything changed" for its counts.
             models.Index(
                 fields=["review_due_at", "id"],
-                condition=Q(status__in=["submitted", "in_review", "information_requested", "recommended"]),
+                condition=Q(status__in=list(OPEN)),
                 name="submission_open_due_idx",
             ),
             models.Index(
                 fields=["submitted_at", "id"],
-                condition=Q(status__in=["submitted", "in_review", "information_requested", "recommended"]),
+                condition=Q(status__in=list(OPEN)),
                 name="submission_open_submitted_idx",
             ),
             models.Index(fields=["updated_at"], name="submission_updated_at_idx"),
@@ -104,7 +104,7 @@ class Submission(models.Model):
                 name="submission_years_requested_1_to_5",
             ),
             models.CheckConstraint(
-                condition=~Q(status="draft") | Q(submitted_at__isnull=True),
+                condition=~Q(status=SubmissionStatus.DRAFT) | Q(submitted_at__isnull=True),
                 name="submission_draft_not_submitted",
             ),
         ]
@@ -120,7 +120,7 @@ class Submission(models.Model):
     @property
     def is_editable(self) -> bool:
         """A draft, or a submitted request while its submitter answers a question from CMS."""
-        return self.status in (SubmissionStatus.DRAFT, SubmissionStatus.INFORMATION_REQUESTED)
+        return self.status in EDITABLE
 
     def section(self, key: str) -> dict:
         return self.answers.get(key, {})

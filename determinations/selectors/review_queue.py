@@ -35,10 +35,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import StaffRole, User
-from determinations.filters import OPEN_STATUSES, QUEUE_STATUSES, ReviewQueueFilter, statuses_for
+from determinations.choices import PayerType, Process
+from determinations.filters import QUEUE_STATUSES, ReviewQueueFilter, statuses_for
 from determinations.models import ConflictOfInterest, PerformanceYear, Submission
+from determinations.rules.results import Outcome
 from determinations.selectors.submissions import submissions_visible_to
-from determinations.workflow import DECIDED, SubmissionStatus
+from determinations.states import DECIDED, OPEN, SubmissionStatus
 
 PAGE_SIZE = 50
 COUNTS_CACHE_SECONDS = 300
@@ -156,7 +158,7 @@ class QueuePage:
 
     @property
     def open_count(self) -> int:
-        return sum(self.counts[status] for status in OPEN_STATUSES)
+        return sum(self.counts[status] for status in OPEN)
 
     @property
     def all_count(self) -> int:
@@ -198,7 +200,7 @@ def review_queue_page(user: User, params, *, page_number=None, now=None) -> Queu
 
 
 def unassigned_open_count() -> int:
-    return Submission.objects.filter(status__in=OPEN_STATUSES, assignee__isnull=True).count()
+    return Submission.objects.filter(status__in=OPEN, assignee__isnull=True).count()
 
 
 def season_start(now: datetime.datetime) -> datetime.datetime:
@@ -219,7 +221,7 @@ def reviewer_workload(*, now=None) -> QuerySet[User]:
     """
     now = now or timezone.now()
     mine = Submission.objects.filter(assignee=OuterRef("pk")).order_by().values("assignee")
-    open_work = mine.filter(status__in=OPEN_STATUSES)
+    open_work = mine.filter(status__in=OPEN)
 
     def count(queryset):
         counted = queryset.annotate(n=Count("assignee")).values("n")
@@ -274,9 +276,6 @@ def _cell(value) -> str:
 
 def queue_csv_rows(filterset: ReviewQueueFilter, *, chunk_size: int = 2000) -> Iterator[str]:
     """The filtered queue, every page, as CSV lines; rows are read in chunks, never all at once."""
-    from determinations.choices import PayerType, Process
-    from determinations.rules.results import Outcome
-
     labels = {
         "process": dict(Process.choices),
         "payer_type": dict(PayerType.choices),

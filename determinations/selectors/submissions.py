@@ -4,7 +4,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import User
 from determinations.models import Determination, Document, InformationRequest, Submission, SubmissionEvent
-from determinations.workflow import SubmissionStatus
+from determinations.states import SubmissionStatus
 
 
 def submissions_visible_to(user: User) -> QuerySet[Submission]:
@@ -77,8 +77,6 @@ def submissions_open_for_same_payer(*, submission: Submission) -> QuerySet[Submi
 
 def published_arrangements_search(*, query: str, limit: int = 20) -> QuerySet:
     """Approved Other Payer Advanced APMs whose arrangement or payer name has every word of ``query``."""
-    from determinations.models import Determination
-
     determinations = Determination.objects.filter(outcome="approved", superseded_at__isnull=True).select_related(
         "arrangement"
     )

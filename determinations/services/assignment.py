@@ -21,10 +21,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from determinations.filters import OPEN_STATUSES
 from determinations.models import ConflictOfInterest, EventVisibility, Submission, SubmissionEvent
 from determinations.permissions import can_assign, can_be_assigned, can_claim, can_declare_conflict
-from determinations.workflow import SUBMITTER_LABELS, SubmissionStatus, TransitionRefused, transition_apply
+from determinations.states import OPEN, STAFF_VISIBLE, SUBMITTER_LABELS, SubmissionStatus
+from determinations.workflow import TransitionRefused, transition_apply
 
 
 class AssignmentRefused(Exception):
@@ -96,10 +96,10 @@ def submission_assign(*, submission_ids, assignee: User, actor: User, now=None) 
     now = now or timezone.now()
     with transaction.atomic():
         _lock_user(assignee)
-        submissions = [s for s in _lock_submissions(pk__in=ids) if s.status != SubmissionStatus.DRAFT]
+        submissions = [s for s in _lock_submissions(pk__in=ids) if s.status in STAFF_VISIBLE]
         if len(submissions) != len(ids):
             raise AssignmentRefused("Some of the chosen requests no longer exist. Nothing was assigned.")
-        closed = [s for s in submissions if s.status not in OPEN_STATUSES]
+        closed = [s for s in submissions if s.status not in OPEN]
         if closed:
             raise AssignmentRefused(
                 f"These requests are decided or withdrawn, so they cannot be assigned: {_listing(closed)}. "
@@ -144,7 +144,7 @@ def submission_claim(*, submission_id: int, actor: User, now=None) -> Submission
     with transaction.atomic():
         _lock_user(actor)
         locked = _lock_submissions(pk=submission_id)
-        if not locked or locked[0].status == SubmissionStatus.DRAFT:
+        if not locked or locked[0].status not in STAFF_VISIBLE:
             raise AssignmentRefused("That request does not exist.")
         submission = locked[0]
         if submission.assignee_id == actor.pk:
@@ -153,7 +153,7 @@ def submission_claim(*, submission_id: int, actor: User, now=None) -> Submission
             holder = User.objects.get(pk=submission.assignee_id)
             when = timezone.localtime(submission.assigned_at).strftime("%B %-d, %Y at %-I:%M %p")
             raise AssignmentRefused(f"{holder} already has {submission} (since {when}). Choose another request.")
-        if submission.status not in OPEN_STATUSES:
+        if submission.status not in OPEN:
             raise AssignmentRefused(
                 f"{submission} is {SUBMITTER_LABELS[submission.status].lower()}, so it cannot be claimed."
             )
@@ -187,9 +187,7 @@ def conflict_declare(*, reviewer: User, submission: Submission, reason: str, now
         if not created:
             return ConflictDeclared(conflict=conflict, created=False)
         _event(submission, "conflict_declared", reviewer, now, reason=reason, name=str(reviewer))
-        unassigned = _lock_submissions(
-            organization_id=submission.organization_id, assignee=reviewer, status__in=OPEN_STATUSES
-        )
+        unassigned = _lock_submissions(organization_id=submission.organization_id, assignee=reviewer, status__in=OPEN)
         for recused in unassigned:
             _give(recused, None, now)
             _event(

@@ -7,7 +7,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from determinations.models import EventVisibility, Submission, SubmissionEvent
+from determinations.models import (
+    Determination,
+    EventVisibility,
+    InformationRequest,
+    Submission,
+    SubmissionEvent,
+)
+from determinations.states import SubmissionStatus
 
 
 def submission_receipt_send(*, submission_id: int) -> int:
@@ -67,8 +74,6 @@ def _sent_event(submission, event_type: str, **payload) -> None:
 
 def information_request_send(*, information_request_id: int) -> int:
     """E-mail CMS's question (or its new due date) to the submitting organization's members, once."""
-    from determinations.models import InformationRequest
-
     submission_id = InformationRequest.objects.values_list("submission_id", flat=True).get(pk=information_request_id)
     with transaction.atomic():
         submission = _locked_submission(submission_id)
@@ -99,8 +104,6 @@ def information_request_send(*, information_request_id: int) -> int:
 
 def determination_decision_send(*, determination_id: int) -> int:
     """E-mail CMS's decision to the submitting organization's members, once per determination."""
-    from determinations.models import Determination
-
     submission_id = Determination.objects.values_list("submission_id", flat=True).get(pk=determination_id)
     with transaction.atomic():
         submission = _locked_submission(submission_id)
@@ -132,9 +135,6 @@ def information_requests_flag_overdue(*, now=None, limit: int = 500) -> int:
     One row per transaction, taken with ``SKIP LOCKED`` where the database has it: two sweepers at
     once never take the same row, and a sweeper that dies mid-row leaves it for the next run.
     """
-    from determinations.models import InformationRequest
-    from determinations.workflow import SubmissionStatus
-
     now = now or timezone.now()
     due = InformationRequest.objects.filter(
         responded_at__isnull=True,

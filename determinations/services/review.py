@@ -20,6 +20,8 @@ from determinations.models import (
     Submission,
     SubmissionEvent,
 )
+from determinations.services.review_transitions import open_information_request
+from determinations.tasks import information_request_send
 from determinations.workflow import TransitionRefused, transition_apply
 
 
@@ -109,8 +111,6 @@ def information_request_answer(*, submission_id: int, actor, response: str, now=
 
 def information_request_extend(*, submission_id: int, actor, due_at: datetime, reason: str, now=None):
     """The assigned reviewer gives the submitter more time; the submitter is e-mailed the new date."""
-    from determinations.services.review_transitions import open_information_request
-
     now = now or timezone.now()
     if not reason.strip():
         raise ReviewError("Say why the due date changes.")
@@ -138,8 +138,6 @@ def information_request_extend(*, submission_id: int, actor, due_at: datetime, r
 
 
 def _send_question(information_request_id: int) -> None:
-    from determinations.tasks import information_request_send
-
     information_request_send.delay(information_request_id)
 
 

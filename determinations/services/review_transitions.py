@@ -11,7 +11,16 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from determinations.models import Criterion, CriterionResult, Determination, DeterminationOutcome, Finding
+from determinations.models import (
+    Criterion,
+    CriterionResult,
+    Determination,
+    DeterminationOutcome,
+    Finding,
+    InformationRequest,
+)
+from determinations.services.precheck import criterion_results_record
+from determinations.tasks import determination_decision_send, determination_letter_render, information_request_send
 
 RECOMMENDATIONS = {"approve": "approval", "reject": "rejection"}
 
@@ -57,8 +66,6 @@ def request_information_guard(submission, *, now, payload, **context) -> list[st
 
 
 def request_information_effect(submission, *, now, actor, payload, **context) -> list[str]:
-    from determinations.models import InformationRequest
-
     due_at = _due_at(payload)
     request = InformationRequest.objects.create(
         submission=submission,
@@ -81,8 +88,6 @@ def measures_snapshot(submission) -> list[dict]:
 
 
 def request_information_notify(submission, event) -> None:
-    from determinations.tasks import information_request_send
-
     information_request_send.delay(event.payload["information_request"])
 
 
@@ -105,8 +110,6 @@ def respond_guard(submission, *, now, payload, **context) -> list[str]:
 
 def respond_effect(submission, *, now, actor, payload, **context) -> list[str]:
     """Record the answer and re-run the automatic check on the answers as they are now."""
-    from determinations.services.precheck import criterion_results_record
-
     request = open_information_request(submission)
     request.response = payload.pop("response").strip()
     request.responded_by = actor
@@ -253,8 +256,6 @@ def reject_effect(submission, *, now, actor, payload, **context) -> list[str]:
 
 
 def decision_follow_up(submission, event) -> None:
-    from determinations.tasks import determination_decision_send, determination_letter_render
-
     determination_letter_render.delay(event.payload["determination"])
     determination_decision_send.delay(event.payload["determination"])
 

@@ -13,7 +13,7 @@ from determinations.models import (
     SubmissionEvent,
     SubmissionWindow,
 )
-from determinations.workflow import SubmissionStatus
+from determinations.states import SubmissionStatus
 
 
 class SubmissionError(Exception):

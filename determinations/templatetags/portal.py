@@ -2,7 +2,7 @@
 
 from django import template
 
-from determinations.workflow import SUBMITTER_LABELS
+from determinations.states import SUBMITTER_LABELS
 
 register = template.Library()
 

@@ -14,9 +14,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from determinations.choices import PayerType, Process
-from determinations.filters import OPEN_STATUSES
 from determinations.rules.results import Outcome
-from determinations.workflow import SubmissionStatus
+from determinations.states import OPEN, SubmissionStatus
 
 register = template.Library()
 
@@ -147,7 +146,7 @@ def queue_rows(context):
             assignee = _escape(row.assignee__full_name or row.assignee__email)
         else:
             assignee = '<span class="text-base">Unassigned</span>'
-        is_open = row.status in OPEN_STATUSES
+        is_open = row.status in OPEN
         due = _date(row.review_due_at, zone)
         if is_open and row.review_due_at and row.review_due_at < now:
             due += '<br><span class="usa-tag bg-secondary-dark">Overdue</span>'

@@ -26,7 +26,8 @@ from determinations.selectors.measures import mips_measures_search
 from determinations.services import documents, precheck, submissions
 from determinations.services.review_transitions import open_information_request
 from determinations.services.submission_completeness import missing_by_section, submission_blocking_problems
-from determinations.workflow import SUBMITTER_LABELS, TransitionRefused, transition_apply
+from determinations.states import BEFORE_DECISION, SUBMITTER_LABELS, SubmissionStatus
+from determinations.workflow import TransitionRefused, transition_apply
 
 from .steps import steps_for
 
@@ -270,7 +271,7 @@ def document_download(request, pk: int, document_pk: int):
 def submission_review(request, pk: int):
     """The last step: everything on one page, what is missing, the pre-check, attestation and submit."""
     submission = _submission(request, pk)
-    if submission.status == "information_requested":
+    if submission.status == SubmissionStatus.INFORMATION_REQUESTED:
         return redirect("determinations:information_request_answer", submission.pk)
     if not submission.is_editable:
         return _read_only_redirect(request, submission)
@@ -341,7 +342,7 @@ def submission_detail(request, pk: int):
         "submission": detail,
         "summary": _answers_summary(detail),
         "status_label": SUBMITTER_LABELS[detail.status],
-        "can_withdraw": detail.status in {"draft", "submitted", "in_review", "information_requested", "recommended"}
+        "can_withdraw": detail.status in BEFORE_DECISION
         and permissions.can_edit_submission(request.user, detail)[1] != permissions.NOT_YOURS,
     }
     return render(request, "determinations/submission_detail.html", context)

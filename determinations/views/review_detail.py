@@ -26,11 +26,11 @@ from determinations.selectors.review import (
     submission_for_review,
 )
 from determinations.services import review
-from determinations.workflow import SUBMITTER_LABELS, TransitionRefused, is_deciding_lead, is_lead
+from determinations.states import DECIDED, OPEN, SUBMITTER_LABELS, SubmissionStatus
+from determinations.workflow import TransitionRefused, is_deciding_lead, is_lead
 
 staff_only = staff_role_required(StaffRole.REVIEWER, StaffRole.REVIEW_LEAD, StaffRole.PROGRAM_ADMIN)
 reviewers_only = staff_role_required(StaffRole.REVIEWER, StaffRole.REVIEW_LEAD)
-OPEN_STATES = ("submitted", "in_review", "information_requested")
 CRITERION_ORDER = {key: position for position, key in enumerate(Criterion.values)}
 
 
@@ -81,7 +81,9 @@ def _context(request, submission, **bound) -> dict:
     timeline = submission.timeline
     recommendation = next((e for e in reversed(timeline) if e.event_type == "recommend"), None)
     claim_url = _url_or_empty("determinations:review_claim", submission.pk)
-    may_decide, decide_refusal = is_deciding_lead(user, submission) if status == "recommended" else (False, "")
+    may_decide, decide_refusal = (
+        is_deciding_lead(user, submission) if status == SubmissionStatus.RECOMMENDED else (False, "")
+    )
     context = {
         "submission": submission,
         "status_label": submission.get_status_display(),
@@ -101,23 +103,23 @@ def _context(request, submission, **bound) -> dict:
         "notes": list(submission.internal_notes.all()),
         "note_form": bound.pop("note_form", None) or forms.InternalNoteForm(),
         "may_add_note": permissions.can_add_internal_note(user, submission)[0],
-        "may_ask": is_assignee and status == "in_review",
+        "may_ask": is_assignee and status == SubmissionStatus.IN_REVIEW,
         "may_manage_question": is_assignee and open_question is not None,
         "extend_form": bound.pop("extend_form", None) or forms.ExtendDueDateForm(),
         "close_form": bound.pop("close_form", None) or forms.CloseInformationRequestForm(),
-        "may_recommend": is_assignee and status == "in_review",
+        "may_recommend": is_assignee and status == SubmissionStatus.IN_REVIEW,
         "recommend_form": bound.pop("recommend_form", None) or forms.RecommendForm(),
         "recommendation": recommendation,
         "may_decide": may_decide,
         "decide_refusal": decide_refusal,
-        "may_reopen": status in ("approved", "rejected") and is_lead(user, submission)[0],
+        "may_reopen": status in DECIDED and is_lead(user, submission)[0],
         "determinations": list(submission.determinations.all()),
         "timeline": timeline,
         "conflict_url": _url_or_empty("determinations:conflict_declare", submission.pk),
         "claim_url": claim_url,
         "may_claim": bool(claim_url)
         and submission.assignee_id is None
-        and status in OPEN_STATES
+        and status in OPEN
         and permissions.can_claim(user)[0],
         "queue_url": _url_or_empty("accounts:reviewer_home"),
         "error": bound.pop("error", ""),

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from determinations.forms.sections import SECTIONS
 from determinations.services.submission_completeness import missing_by_section
+from determinations.states import SubmissionStatus
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ def steps_for(submission, *, current: str) -> list[Step]:
             _state("documents", current, documents_done),
         )
     )
-    if submission.status == "information_requested":
+    if submission.status == SubmissionStatus.INFORMATION_REQUESTED:
         # While answering a question from CMS, the last step is the answer, not a new attestation.
         answer_url = reverse("determinations:information_request_answer", args=[submission.pk])
         steps.append(Step("review", "Answer CMS's question", answer_url, _state("review", current, False)))

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import MembershipRole, OrganizationKind
 from determinations.models import MipsMeasure, Submission
-from determinations.workflow import SubmissionStatus
+from determinations.states import SubmissionStatus
 from tests.factories import TEST_PASSWORD, MembershipFactory, OrganizationFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

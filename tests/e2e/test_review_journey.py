@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from accounts.demo import DEMO_PASSWORD, demo_totp_code
 from accounts.models import User
 from determinations.models import Determination, Submission
-from determinations.workflow import SubmissionStatus
+from determinations.states import SubmissionStatus
 from tests.review import review_support as support
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import OrganizationKind, StaffRole
 from determinations.models import Arrangement, PerformanceYear, Submission, SubmissionWindow
-from determinations.workflow import SubmissionStatus
+from determinations.states import SubmissionStatus
 from tests.factories import OrganizationFactory, UserFactory
 
 QUEUE_URL = reverse("accounts:reviewer_home")

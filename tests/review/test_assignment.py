@@ -14,7 +14,8 @@ from determinations.services.assignment import (
     submission_assign,
     submission_claim,
 )
-from determinations.workflow import SubmissionStatus, event_label
+from determinations.states import SubmissionStatus
+from determinations.workflow import event_label
 from tests.factories import UserFactory
 
 from .queue_support import (

@@ -10,7 +10,8 @@ from django.urls import reverse
 from conftest import sign_in, skip_or_fail
 from determinations.models import ConflictOfInterest, CriterionResult, Determination, Submission, SubmissionEvent
 from determinations.services import review
-from determinations.workflow import TRANSITIONS, SubmissionStatus, TransitionRefused, transition_apply
+from determinations.states import SubmissionStatus
+from determinations.workflow import TRANSITIONS, TransitionRefused, transition_apply
 from tests.review import review_support as support
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,8 @@ from django.urls import reverse
 from conftest import sign_in
 from determinations.models import CriterionResult, InternalNote, SubmissionEvent
 from determinations.services import review
-from determinations.workflow import SubmissionStatus, TransitionRefused
+from determinations.states import SubmissionStatus
+from determinations.workflow import TransitionRefused
 from tests.factories import UserFactory
 from tests.review import review_support as support
 

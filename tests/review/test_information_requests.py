@@ -17,7 +17,8 @@ from determinations.forms.review import default_due_date
 from determinations.models import Document, InformationRequest, Submission, SubmissionEvent
 from determinations.rules.business_days import add_business_days, federal_holidays, is_business_day
 from determinations.services import notifications, review
-from determinations.workflow import SubmissionStatus, TransitionRefused
+from determinations.states import SubmissionStatus
+from determinations.workflow import TransitionRefused
 from tests.review import review_support as support
 from tests.submissions.flow import post_section, upload
 

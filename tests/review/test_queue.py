@@ -11,7 +11,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from conftest import sign_in
 from determinations.models import ConflictOfInterest
 from determinations.selectors import review_queue
-from determinations.workflow import SubmissionStatus
+from determinations.states import SubmissionStatus
 from tests.factories import UserFactory
 
 from .queue_support import (

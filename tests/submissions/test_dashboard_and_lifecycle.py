@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from conftest import sign_in
 from determinations.models import Determination, Submission
-from determinations.workflow import SubmissionStatus
+from determinations.states import SubmissionStatus
 
 from .conftest import window
 from .flow import add_other_measure, answer_every_section, start_request, submit, upload

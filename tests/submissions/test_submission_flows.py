@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from conftest import sign_in as signed_in_client
 from determinations.models import Submission, SubmissionEvent
-from determinations.workflow import SubmissionStatus
+from determinations.states import SubmissionStatus
 
 from .conftest import window
 from .flow import add_other_measure, answer_every_section, start_request, submit, upload
