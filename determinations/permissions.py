@@ -1,153 +1,242 @@
-"""Who may do what with a determination request; each check answers (allowed, reason)."""
+"""Who may do what with a determination request.
 
-from accounts.models import OrganizationKind, StaffRole, User
-from determinations.models import Submission
-from determinations.states import SubmissionStatus
+Every check returns a ``Decision``: allowed, or refused with a ``Code`` saying what kind of refusal
+it is and a message for the person. Views and services act on the code (``require`` turns a refusal
+into the 403 page), never on the message's wording. The workflow table
+(``determinations/workflow.py``) names the checks below that guard each status change.
+"""
 
-Decision = tuple[bool, str]
+from dataclasses import dataclass
+from enum import StrEnum
 
-NOT_YOURS = "This request belongs to another organization."
+from django.core.exceptions import PermissionDenied
+
+from accounts.models import StaffRole, User
+from determinations.models import ConflictOfInterest, Submission
+from determinations.states import EDITABLE, FINDINGS_OPEN, OPEN, STAFF_VISIBLE, SubmissionStatus
+
+
+class Code(StrEnum):
+    ALLOWED = "allowed"
+    # The person may not see the request at all (another organization's, or a draft for staff).
+    NOT_VISIBLE = "not_visible"
+    # A declared conflict of interest with the request's organization.
+    RECUSED = "recused"
+    # The person's role (or lack of one) does not do this.
+    WRONG_ROLE = "wrong_role"
+    # Only the reviewer assigned to the request does this.
+    NOT_ASSIGNEE = "not_assignee"
+    # The two-person rule: whoever recommended a decision does not make it.
+    OWN_RECOMMENDATION = "own_recommendation"
+    # Not in the request's present state (submitted, locked, answered, already taken).
+    NOT_NOW = "not_now"
+    # A due date has passed.
+    TOO_LATE = "too_late"
+
+
+@dataclass(frozen=True)
+class Decision:
+    code: Code = Code.ALLOWED
+    message: str = ""
+
+    @property
+    def allowed(self) -> bool:
+        return self.code is Code.ALLOWED
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+ALLOWED = Decision()
+NOT_YOURS = Decision(Code.NOT_VISIBLE, "This request belongs to another organization.")
+REVIEW_STAFF = (StaffRole.REVIEWER, StaffRole.REVIEW_LEAD)
+
+
+def require(decision: Decision) -> None:
+    """Stop the request with the refusal's message on the 403 page."""
+    if not decision:
+        raise PermissionDenied(decision.message)
 
 
 def _is_member(user: User, organization_id: int) -> bool:
     return user.memberships.filter(organization_id=organization_id).exists()
 
 
+# --- Filing a request -------------------------------------------------------------------------
+
+
 def can_start_request(user: User) -> Decision:
     if user.staff_role:
-        return False, "CMS staff review requests; they do not file them."
+        return Decision(Code.WRONG_ROLE, "CMS staff review requests; they do not file them.")
     if not user.memberships.exists():
-        return False, "You need to be a member of a payer, APM Entity or practice to start a request."
-    return True, ""
+        return Decision(
+            Code.WRONG_ROLE, "You need to be a member of a payer, APM Entity or practice to start a request."
+        )
+    return ALLOWED
+
+
+def can_copy_submission(user: User, submission: Submission) -> Decision:
+    started = can_start_request(user)
+    if not started:
+        return started
+    return ALLOWED if _is_member(user, submission.organization_id) else NOT_YOURS
 
 
 def can_view_submission(user: User, submission: Submission) -> Decision:
-    if user.staff_role and submission.status != SubmissionStatus.DRAFT:
-        return True, ""
+    if user.staff_role and submission.status in STAFF_VISIBLE:
+        return ALLOWED
     if _is_member(user, submission.organization_id):
-        return True, ""
-    return False, NOT_YOURS
+        return ALLOWED
+    return NOT_YOURS
 
 
 def can_edit_submission(user: User, submission: Submission) -> Decision:
     if not _is_member(user, submission.organization_id):
-        return False, NOT_YOURS
-    if not submission.is_editable:
-        return False, "This request was submitted, so it can no longer be changed. Its answers are shown read-only."
-    return True, ""
+        return NOT_YOURS
+    if submission.status not in EDITABLE:
+        return Decision(
+            Code.NOT_NOW,
+            "This request was submitted, so it can no longer be changed. Its answers are shown read-only.",
+        )
+    return ALLOWED
 
 
 def can_download_document(user: User, submission: Submission) -> Decision:
-    """Documents are for the submitting organization's members and CMS staff only."""
+    """Documents and letters are for the submitting organization's members and CMS staff only."""
     return can_view_submission(user, submission)
-
-
-def organizations_that_can_file(user: User):
-    """Payers file Payer Initiated requests; APM Entities and practices file clinician requests."""
-    return [m.organization for m in user.memberships.select_related("organization")]
-
-
-def is_payer_organization(organization) -> bool:
-    return organization.kind == OrganizationKind.PAYER
-
-
-# --- Review queue and assignment (determinations/services/assignment.py) ---------------------
-
-REVIEW_STAFF = (StaffRole.REVIEWER, StaffRole.REVIEW_LEAD)
-
-
-def can_view_review_queue(user: User) -> Decision:
-    if user.staff_role in REVIEW_STAFF:
-        return True, ""
-    return False, "The review queue is for CMS reviewers and review leads only."
-
-
-def can_assign(user: User) -> Decision:
-    if user.staff_role == StaffRole.REVIEW_LEAD:
-        return True, ""
-    return False, "Only a CMS review lead can assign requests to reviewers."
-
-
-def can_be_assigned(user: User) -> Decision:
-    if user.is_active and user.staff_role == StaffRole.REVIEWER:
-        return True, ""
-    return False, f"{user} is not an active CMS reviewer, so requests cannot be assigned to them."
-
-
-def can_claim(user: User) -> Decision:
-    if user.staff_role == StaffRole.REVIEWER:
-        return True, ""
-    if user.staff_role == StaffRole.REVIEW_LEAD:
-        return False, "Review leads assign requests to reviewers; they do not claim them."
-    return False, "Only CMS reviewers can claim a request."
-
-
-def can_declare_conflict(user: User, submission: Submission) -> Decision:
-    if user.staff_role not in REVIEW_STAFF:
-        return False, "Only CMS reviewers and review leads declare conflicts of interest."
-    if submission.status == SubmissionStatus.DRAFT:
-        return False, NOT_YOURS
-    return True, ""
-
-
-# --- Findings, information requests, notes and letters (determinations/services/review.py) ----
-
-FINDINGS_STATES = (SubmissionStatus.IN_REVIEW, SubmissionStatus.INFORMATION_REQUESTED)
 
 
 def can_remove_document(user: User, submission: Submission, document) -> Decision:
     """While answering CMS, only the documents added for the answer can be removed; the evidence stays."""
-    allowed, reason = can_edit_submission(user, submission)
-    if not allowed:
-        return allowed, reason
+    editing = can_edit_submission(user, submission)
+    if not editing:
+        return editing
     if submission.status == SubmissionStatus.INFORMATION_REQUESTED and document.information_request_id is None:
-        return False, "This document was part of the submitted request, so it stays. Add a new one instead."
-    return True, ""
+        return Decision(
+            Code.NOT_NOW, "This document was part of the submitted request, so it stays. Add a new one instead."
+        )
+    return ALLOWED
 
 
 def can_answer_information_request(user: User, submission: Submission, request, *, now) -> Decision:
     if not _is_member(user, submission.organization_id):
-        return False, NOT_YOURS
+        return NOT_YOURS
     if submission.status != SubmissionStatus.INFORMATION_REQUESTED or not request.is_open:
-        return False, "This question is already answered or closed."
+        return Decision(Code.NOT_NOW, "This question is already answered or closed.")
     if now > request.due_at:
-        return False, "The answer was due earlier, so it can no longer be sent here. Contact your CMS reviewer."
-    return True, ""
+        return Decision(
+            Code.TOO_LATE,
+            "The answer was due earlier, so it can no longer be sent here. Contact your CMS reviewer.",
+        )
+    return ALLOWED
 
 
-def can_review(user: User, submission: Submission | None = None) -> Decision:
+# --- The checks the workflow table names for each transition ----------------------------------
+
+
+def is_member(user: User, submission: Submission) -> Decision:
+    if _is_member(user, submission.organization_id):
+        return ALLOWED
+    return Decision(Code.NOT_VISIBLE, "Only members of the submitting organization can do this.")
+
+
+def is_reviewer(user: User, submission: Submission | None = None) -> Decision:
     if user.staff_role in REVIEW_STAFF:
-        return True, ""
-    return False, "Only CMS reviewers and review leads can do this."
+        return ALLOWED
+    return Decision(Code.WRONG_ROLE, "Only CMS reviewers can do this.")
+
+
+def is_lead(user: User, submission: Submission | None = None) -> Decision:
+    if user.staff_role == StaffRole.REVIEW_LEAD:
+        return ALLOWED
+    return Decision(Code.WRONG_ROLE, "Only a CMS review lead can do this.")
+
+
+def is_assignee(user: User, submission: Submission) -> Decision:
+    if submission.assignee_id == user.pk:
+        return ALLOWED
+    return Decision(Code.NOT_ASSIGNEE, "Only the reviewer assigned to this request can do this.")
+
+
+def is_deciding_lead(user: User, submission: Submission) -> Decision:
+    """A lead decides, and never on a recommendation they made themselves."""
+    lead = is_lead(user, submission)
+    if not lead:
+        return lead
+    recommended = submission.events.filter(event_type="recommend").order_by("-at").first()
+    if recommended is not None and recommended.actor_id == user.pk:
+        return Decision(Code.OWN_RECOMMENDATION, "You recommended this decision, so another review lead must make it.")
+    if ConflictOfInterest.objects.filter(reviewer=user, organization_id=submission.organization_id).exists():
+        return Decision(
+            Code.RECUSED,
+            "You declared a conflict of interest with this organization, so another review lead must decide.",
+        )
+    return ALLOWED
+
+
+# --- Review queue and assignment (determinations/services/assignment.py) ---------------------
+
+
+def can_assign(user: User) -> Decision:
+    if user.staff_role == StaffRole.REVIEW_LEAD:
+        return ALLOWED
+    return Decision(Code.WRONG_ROLE, "Only a CMS review lead can assign requests to reviewers.")
+
+
+def can_be_assigned(user: User) -> Decision:
+    if user.is_active and user.staff_role == StaffRole.REVIEWER:
+        return ALLOWED
+    return Decision(Code.WRONG_ROLE, f"{user} is not an active CMS reviewer, so requests cannot be assigned to them.")
+
+
+def can_claim(user: User, submission: Submission | None = None) -> Decision:
+    """Reviewers claim; with a ``submission``, also whether that request is open and unassigned."""
+    if user.staff_role == StaffRole.REVIEW_LEAD:
+        return Decision(Code.WRONG_ROLE, "Review leads assign requests to reviewers; they do not claim them.")
+    if user.staff_role != StaffRole.REVIEWER:
+        return Decision(Code.WRONG_ROLE, "Only CMS reviewers can claim a request.")
+    if submission is not None and (submission.assignee_id is not None or submission.status not in OPEN):
+        return Decision(Code.NOT_NOW, f"{submission} is not open and unassigned, so it cannot be claimed.")
+    return ALLOWED
+
+
+def can_declare_conflict(user: User, submission: Submission) -> Decision:
+    if user.staff_role not in REVIEW_STAFF:
+        return Decision(Code.WRONG_ROLE, "Only CMS reviewers and review leads declare conflicts of interest.")
+    if submission.status not in STAFF_VISIBLE:
+        return NOT_YOURS
+    return ALLOWED
+
+
+# --- Findings, information requests and notes (determinations/services/review.py) -------------
 
 
 def can_record_findings(user: User, submission: Submission, results=()) -> Decision:
     """The assigned reviewer drafts findings while the review is open and before they lock."""
-    allowed, reason = can_review(user, submission)
-    if not allowed:
-        return allowed, reason
+    reviewer = is_reviewer(user, submission)
+    if not reviewer:
+        return Decision(Code.WRONG_ROLE, "Only CMS reviewers and review leads can do this.")
     if submission.assignee_id != user.pk:
-        return False, "Only the reviewer assigned to this request can record findings."
-    if submission.status not in FINDINGS_STATES or any(r.locked for r in results):
-        return False, "The findings are locked: the review is finished. A review lead can send it back or reopen it."
-    return True, ""
+        return Decision(Code.NOT_ASSIGNEE, "Only the reviewer assigned to this request can record findings.")
+    if submission.status not in FINDINGS_OPEN or any(r.locked for r in results):
+        return Decision(
+            Code.NOT_NOW,
+            "The findings are locked: the review is finished. A review lead can send it back or reopen it.",
+        )
+    return ALLOWED
 
 
 def can_manage_information_request(user: User, submission: Submission) -> Decision:
-    allowed, reason = can_review(user, submission)
-    if allowed and submission.assignee_id != user.pk:
-        return False, "Only the reviewer assigned to this request can change its questions."
-    return allowed, reason
+    if not is_reviewer(user, submission):
+        return Decision(Code.WRONG_ROLE, "Only CMS reviewers and review leads can do this.")
+    if submission.assignee_id != user.pk:
+        return Decision(Code.NOT_ASSIGNEE, "Only the reviewer assigned to this request can change its questions.")
+    return ALLOWED
 
 
 def can_add_internal_note(user: User, submission: Submission) -> Decision:
     if not user.staff_role:
-        return False, "Internal notes are for CMS staff only."
-    if submission.status == SubmissionStatus.DRAFT:
-        return False, "CMS staff cannot see drafts."
-    return True, ""
-
-
-def can_download_letter(user: User, submission: Submission) -> Decision:
-    """Determination letters are for the submitting organization's members and CMS staff."""
-    return can_view_submission(user, submission)
+        return Decision(Code.WRONG_ROLE, "Internal notes are for CMS staff only.")
+    if submission.status not in STAFF_VISIBLE:
+        return Decision(Code.NOT_VISIBLE, "CMS staff cannot see drafts.")
+    return ALLOWED

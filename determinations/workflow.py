@@ -14,56 +14,21 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import StaffRole
-from determinations.models import ConflictOfInterest, Submission, SubmissionEvent
+from determinations.models import Submission, SubmissionEvent
+from determinations.permissions import Code, Decision, is_assignee, is_deciding_lead, is_lead, is_member, is_reviewer
 from determinations.services import review_transitions as review
 from determinations.services.precheck import criterion_results_record
 from determinations.services.submission_completeness import submission_blocking_problems
 from determinations.states import BEFORE_DECISION, DECIDED, SUBMITTER_LABELS, SubmissionStatus
 from determinations.tasks import submission_receipt_send
 
-Check = Callable[..., tuple[bool, str]]
-
 
 class TransitionRefused(Exception):
     """The transition cannot be made now; the message says why, for the person who tried."""
 
-
-def is_member(user, submission) -> tuple[bool, str]:
-    if user.memberships.filter(organization_id=submission.organization_id).exists():
-        return True, ""
-    return False, "Only members of the submitting organization can do this."
-
-
-def is_reviewer(user, submission) -> tuple[bool, str]:
-    if user.staff_role in (StaffRole.REVIEWER, StaffRole.REVIEW_LEAD):
-        return True, ""
-    return False, "Only CMS reviewers can do this."
-
-
-def is_lead(user, submission) -> tuple[bool, str]:
-    if user.staff_role == StaffRole.REVIEW_LEAD:
-        return True, ""
-    return False, "Only a CMS review lead can do this."
-
-
-def is_assignee(user, submission) -> tuple[bool, str]:
-    if submission.assignee_id == user.pk:
-        return True, ""
-    return False, "Only the reviewer assigned to this request can do this."
-
-
-def is_deciding_lead(user, submission) -> tuple[bool, str]:
-    """A lead decides, and never on a recommendation they made themselves."""
-    allowed, why = is_lead(user, submission)
-    if not allowed:
-        return allowed, why
-    recommended = submission.events.filter(event_type="recommend").order_by("-at").first()
-    if recommended is not None and recommended.actor_id == user.pk:
-        return False, "You recommended this decision, so another review lead must make it."
-    if ConflictOfInterest.objects.filter(reviewer=user, organization_id=submission.organization_id).exists():
-        return False, "You declared a conflict of interest with this organization, so another review lead must decide."
-    return True, ""
+    def __init__(self, message: str, code: Code = Code.NOT_NOW):
+        super().__init__(message)
+        self.code = code
 
 
 def _reason_required(submission, *, reason="", **context) -> list[str]:
@@ -84,7 +49,7 @@ class Transition:
     label: str
     sources: frozenset
     target: str
-    permission: Check
+    permission: Callable[..., Decision]
     guard: Callable[..., list[str]] = no_guard
     effect: Callable[..., list[str]] = no_effect
     visibility: str = "public"
@@ -253,9 +218,9 @@ def transition_apply(*, submission_id: int, name: str, actor, reason: str = "", 
             raise TransitionRefused(
                 f"This request is {state.lower()}{since}, so {who} cannot {transition.action_phrase} now."
             )
-        allowed, why = transition.permission(actor, submission)
-        if not allowed:
-            raise TransitionRefused(why)
+        decision = transition.permission(actor, submission)
+        if not decision:
+            raise TransitionRefused(decision.message, decision.code)
         problems = transition.guard(submission, now=now, actor=actor, reason=reason, payload=payload)
         if problems:
             raise TransitionRefused(" ".join(problems))
@@ -320,6 +285,12 @@ def tracking_number_for(submission) -> str:
     return f"OPA-{submission.performance_year.year}-{prefix}-{submission.pk:06d}"
 
 
-def transitions_available(submission, user) -> list[Transition]:
-    """Transitions this person could try now (the guards are checked when they try)."""
-    return [t for t in TRANSITIONS.values() if submission.status in t.sources and t.permission(user, submission)[0]]
+def transitions_available(submission, user) -> dict[str, Decision]:
+    """What this person may do with the request now: each transition leading from its present state,
+    with the permission's decision (the guards are checked when they try). Pages show an action when
+    its decision allows it, and may show a refusal's message beside it."""
+    return {
+        name: transition.permission(user, submission)
+        for name, transition in TRANSITIONS.items()
+        if submission.status in transition.sources
+    }

@@ -87,9 +87,9 @@ def _listing(submissions) -> str:
 
 def submission_assign(*, submission_ids, assignee: User, actor: User, now=None) -> list[Submission]:
     """Assign the requests ``submission_ids`` to ``assignee``; returns those whose assignee changed."""
-    for allowed, why in (can_assign(actor), can_be_assigned(assignee)):
-        if not allowed:
-            raise AssignmentRefused(why)
+    for decision in (can_assign(actor), can_be_assigned(assignee)):
+        if not decision:
+            raise AssignmentRefused(decision.message)
     ids = sorted({int(pk) for pk in submission_ids})
     if not ids:
         raise AssignmentRefused("Choose at least one request to assign.")
@@ -137,9 +137,9 @@ def submission_assign(*, submission_ids, assignee: User, actor: User, now=None) 
 
 def submission_claim(*, submission_id: int, actor: User, now=None) -> Submission:
     """The reviewer ``actor`` takes an unassigned open request; claiming one's own is a no-op."""
-    allowed, why = can_claim(actor)
-    if not allowed:
-        raise AssignmentRefused(why)
+    claiming = can_claim(actor)
+    if not claiming:
+        raise AssignmentRefused(claiming.message)
     now = now or timezone.now()
     with transaction.atomic():
         _lock_user(actor)
@@ -170,9 +170,9 @@ def submission_claim(*, submission_id: int, actor: User, now=None) -> Submission
 
 def conflict_declare(*, reviewer: User, submission: Submission, reason: str, now=None) -> ConflictDeclared:
     """Record ``reviewer``'s conflict with ``submission``'s organization and recuse them from its requests."""
-    allowed, why = can_declare_conflict(reviewer, submission)
-    if not allowed:
-        raise AssignmentRefused(why)
+    declaring = can_declare_conflict(reviewer, submission)
+    if not declaring:
+        raise AssignmentRefused(declaring.message)
     reason = reason.strip()
     if not reason:
         raise AssignmentRefused("Give the reason for the conflict of interest.")

@@ -39,10 +39,9 @@ def _locked(submission_id: int) -> Submission:
     return Submission.objects.select_for_update().get(pk=submission_id)
 
 
-def _check(decision: tuple[bool, str]) -> None:
-    allowed, reason = decision
-    if not allowed:
-        raise ReviewError(reason)
+def _check(decision: permissions.Decision) -> None:
+    if not decision:
+        raise ReviewError(decision.message, decision.code)
 
 
 def findings_save(*, submission_id: int, actor, findings: dict[str, FindingInput], now=None) -> list[CriterionResult]:

@@ -2,8 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,26 +20,16 @@ from determinations.forms.requests import (
     WithdrawForm,
 )
 from determinations.forms.sections import SECTIONS, SECTIONS_BY_KEY
-from determinations.models import Document, MipsMeasure, Submission
+from determinations.models import Document, MipsMeasure
 from determinations.selectors.measures import mips_measures_search
 from determinations.services import documents, precheck, submissions
 from determinations.services.review_transitions import open_information_request
 from determinations.services.submission_completeness import missing_by_section, submission_blocking_problems
-from determinations.states import BEFORE_DECISION, SUBMITTER_LABELS, SubmissionStatus
-from determinations.workflow import TransitionRefused, transition_apply
+from determinations.states import SUBMITTER_LABELS, SubmissionStatus
+from determinations.workflow import TransitionRefused, transition_apply, transitions_available
 
+from .access import attachment, submission_for
 from .steps import steps_for
-
-
-def _submission(request, pk: int, *, edit: bool = False) -> Submission:
-    submission = get_object_or_404(
-        Submission.objects.select_related("arrangement", "organization", "performance_year", "window"), pk=pk
-    )
-    check = permissions.can_edit_submission if edit else permissions.can_view_submission
-    allowed, reason = check(request.user, submission)
-    if not allowed:
-        raise PermissionDenied(reason)
-    return submission
 
 
 def _read_only_redirect(request, submission):
@@ -50,9 +39,7 @@ def _read_only_redirect(request, submission):
 
 @login_required
 def request_start(request):
-    allowed, reason = permissions.can_start_request(request.user)
-    if not allowed:
-        raise PermissionDenied(reason)
+    permissions.require(permissions.can_start_request(request.user))
     organization = selectors.organization_for_new_request(
         request.user, request.GET.get("organization") or request.POST.get("organization")
     )
@@ -111,10 +98,10 @@ def submission_section(request, pk: int, section: str):
     section_form = SECTIONS_BY_KEY.get(section)
     if section_form is None:
         raise Http404("No such section.")
-    submission = _submission(request, pk)
+    submission = submission_for(request, pk)
     if not submission.is_editable:
         return _read_only_redirect(request, submission)
-    _submission(request, pk, edit=True)
+    submission_for(request, pk, edit=True)
     form = section_form(request.POST or None, submission=submission)
     if request.method == "POST" and form.is_valid():
         submissions.submission_save_section(
@@ -160,7 +147,7 @@ def _measures_context(request, submission):
 @login_required
 @require_POST
 def measure_add(request, pk: int):
-    submission = _submission(request, pk, edit=True)
+    submission = submission_for(request, pk, edit=True)
     url = reverse("determinations:submission_section", args=[submission.pk, "quality"])
     if "mips_measure" in request.POST:
         measure = MipsMeasure.objects.filter(
@@ -204,7 +191,7 @@ def measure_add(request, pk: int):
 @login_required
 @require_POST
 def measure_remove(request, pk: int, measure_pk: int):
-    submission = _submission(request, pk, edit=True)
+    submission = submission_for(request, pk, edit=True)
     submissions.arrangement_measure_remove(submission_id=submission.pk, actor=request.user, measure_id=measure_pk)
     messages.success(request, "Measure removed.")
     return redirect(reverse("determinations:submission_section", args=[submission.pk, "quality"]) + "#measures")
@@ -212,10 +199,10 @@ def measure_remove(request, pk: int, measure_pk: int):
 
 @login_required
 def submission_documents(request, pk: int):
-    submission = _submission(request, pk)
+    submission = submission_for(request, pk)
     if not submission.is_editable:
         return _read_only_redirect(request, submission)
-    _submission(request, pk, edit=True)
+    submission_for(request, pk, edit=True)
     form = DocumentUploadForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
@@ -247,11 +234,9 @@ def submission_documents(request, pk: int):
 @login_required
 @require_POST
 def document_remove(request, pk: int, document_pk: int):
-    submission = _submission(request, pk, edit=True)
+    submission = submission_for(request, pk, edit=True)
     document = get_object_or_404(Document, pk=document_pk, submission=submission)
-    allowed, reason = permissions.can_remove_document(request.user, submission, document)
-    if not allowed:
-        raise PermissionDenied(reason)
+    permissions.require(permissions.can_remove_document(request.user, submission, document))
     documents.document_remove(document=document, actor=request.user)
     messages.success(request, f"Removed {document.original_name}.")
     return redirect("determinations:submission_documents", submission.pk)
@@ -259,23 +244,21 @@ def document_remove(request, pk: int, document_pk: int):
 
 @login_required
 def document_download(request, pk: int, document_pk: int):
-    submission = _submission(request, pk)
-    allowed, reason = permissions.can_download_document(request.user, submission)
-    if not allowed:
-        raise PermissionDenied(reason)
+    submission = submission_for(request, pk)
+    permissions.require(permissions.can_download_document(request.user, submission))
     document = get_object_or_404(Document, pk=document_pk, submission=submission)
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name)
+    return attachment(document.file, document.original_name)
 
 
 @login_required
 def submission_review(request, pk: int):
     """The last step: everything on one page, what is missing, the pre-check, attestation and submit."""
-    submission = _submission(request, pk)
+    submission = submission_for(request, pk)
     if submission.status == SubmissionStatus.INFORMATION_REQUESTED:
         return redirect("determinations:information_request_answer", submission.pk)
     if not submission.is_editable:
         return _read_only_redirect(request, submission)
-    _submission(request, pk, edit=True)
+    submission_for(request, pk, edit=True)
     check = precheck.submission_precheck(submission)
     form = AttestationForm(request.POST or None, needs_acknowledgement=check.has_warnings)
     problems = submission_blocking_problems(submission)
@@ -334,7 +317,7 @@ def _answers_summary(submission):
 
 @login_required
 def submission_detail(request, pk: int):
-    submission = _submission(request, pk)
+    submission = submission_for(request, pk)
     if request.user.staff_role:
         return redirect("determinations:review_detail", submission.pk)
     detail = selectors.submission_detail(request.user, submission.pk)
@@ -342,15 +325,14 @@ def submission_detail(request, pk: int):
         "submission": detail,
         "summary": _answers_summary(detail),
         "status_label": SUBMITTER_LABELS[detail.status],
-        "can_withdraw": detail.status in BEFORE_DECISION
-        and permissions.can_edit_submission(request.user, detail)[1] != permissions.NOT_YOURS,
+        "can_withdraw": bool(transitions_available(detail, request.user).get("withdraw")),
     }
     return render(request, "determinations/submission_detail.html", context)
 
 
 @login_required
 def submission_receipt(request, pk: int):
-    submission = _submission(request, pk)
+    submission = submission_for(request, pk)
     if not submission.tracking_number:
         return redirect("determinations:submission_review", submission.pk)
     return render(request, "determinations/submission_receipt.html", {"submission": submission})
@@ -358,7 +340,7 @@ def submission_receipt(request, pk: int):
 
 @login_required
 def submission_withdraw(request, pk: int):
-    submission = _submission(request, pk)
+    submission = submission_for(request, pk)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -375,10 +357,8 @@ def submission_withdraw(request, pk: int):
 
 @login_required
 def submission_copy(request, pk: int):
-    source = _submission(request, pk)
-    allowed, reason = permissions.can_start_request(request.user)
-    if not allowed or not request.user.memberships.filter(organization_id=source.organization_id).exists():
-        raise PermissionDenied(reason or permissions.NOT_YOURS)
+    source = submission_for(request, pk)
+    permissions.require(permissions.can_copy_submission(request.user, source))
     windows = [
         w
         for w in selectors.submission_windows_for_organization(source.organization, open_only=True)

@@ -6,6 +6,8 @@ refused step re-renders the page with the reason (409 when someone else changed 
 400 for a form to correct) and never changes anything.
 """
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -26,8 +28,8 @@ from determinations.selectors.review import (
     submission_for_review,
 )
 from determinations.services import review
-from determinations.states import DECIDED, OPEN, SUBMITTER_LABELS, SubmissionStatus
-from determinations.workflow import TransitionRefused, is_deciding_lead, is_lead
+from determinations.states import SUBMITTER_LABELS
+from determinations.workflow import TransitionRefused, transitions_available
 
 staff_only = staff_role_required(StaffRole.REVIEWER, StaffRole.REVIEW_LEAD, StaffRole.PROGRAM_ADMIN)
 reviewers_only = staff_role_required(StaffRole.REVIEWER, StaffRole.REVIEW_LEAD)
@@ -69,28 +71,26 @@ def _context(request, submission, **bound) -> dict:
     user = request.user
     now = timezone.now()
     results = sorted(submission.criterion_results.all(), key=lambda r: CRITERION_ORDER.get(r.criterion, 99))
-    may_record, findings_reason = permissions.can_record_findings(user, submission, results)
-    finding_forms = bound.pop("finding_forms", None) or (forms.finding_forms(results) if may_record else {})
+    findings = permissions.can_record_findings(user, submission, results)
+    finding_forms = bound.pop("finding_forms", None) or (forms.finding_forms(results) if findings else {})
     questions = list(submission.information_requests.all())
     changes = information_request_changes(submission)
     for question in questions:
         question.changes = changes[question.pk]
     open_question = next((q for q in questions if q.is_open), None)
-    is_assignee = submission.assignee_id == user.pk
-    status = submission.status
     timeline = submission.timeline
     recommendation = next((e for e in reversed(timeline) if e.event_type == "recommend"), None)
     claim_url = _url_or_empty("determinations:review_claim", submission.pk)
-    may_decide, decide_refusal = (
-        is_deciding_lead(user, submission) if status == SubmissionStatus.RECOMMENDED else (False, "")
-    )
+    # What the workflow table lets this person do now, each with its permission's decision.
+    available = transitions_available(submission, user)
+    may = {name for name, decision in available.items() if decision}
     context = {
         "submission": submission,
         "status_label": submission.get_status_display(),
-        "submitter_label": SUBMITTER_LABELS[status],
+        "submitter_label": SUBMITTER_LABELS[submission.status],
         "criteria": _criteria(submission, results, finding_forms),
-        "may_record_findings": may_record,
-        "findings_reason": findings_reason,
+        "may_record_findings": findings.allowed,
+        "findings_reason": findings.message,
         "findings_locked": any(r.locked for r in results),
         "other_sections": [
             {"key": key, "title": title, "items": section_items(submission, key)}
@@ -102,25 +102,23 @@ def _context(request, submission, **bound) -> dict:
         "open_question_overdue": bool(open_question and open_question.is_overdue(now)),
         "notes": list(submission.internal_notes.all()),
         "note_form": bound.pop("note_form", None) or forms.InternalNoteForm(),
-        "may_add_note": permissions.can_add_internal_note(user, submission)[0],
-        "may_ask": is_assignee and status == SubmissionStatus.IN_REVIEW,
-        "may_manage_question": is_assignee and open_question is not None,
+        "may_add_note": permissions.can_add_internal_note(user, submission).allowed,
+        "may_ask": "request_information" in may,
+        "may_manage_question": open_question is not None
+        and permissions.can_manage_information_request(user, submission).allowed,
         "extend_form": bound.pop("extend_form", None) or forms.ExtendDueDateForm(),
         "close_form": bound.pop("close_form", None) or forms.CloseInformationRequestForm(),
-        "may_recommend": is_assignee and status == SubmissionStatus.IN_REVIEW,
+        "may_recommend": "recommend" in may,
         "recommend_form": bound.pop("recommend_form", None) or forms.RecommendForm(),
         "recommendation": recommendation,
-        "may_decide": may_decide,
-        "decide_refusal": decide_refusal,
-        "may_reopen": status in DECIDED and is_lead(user, submission)[0],
+        "may_decide": "approve" in may,
+        "decide_refusal": available["approve"].message if "approve" in available else "",
+        "may_reopen": "reopen" in may,
         "determinations": list(submission.determinations.all()),
         "timeline": timeline,
         "conflict_url": _url_or_empty("determinations:conflict_declare", submission.pk),
         "claim_url": claim_url,
-        "may_claim": bool(claim_url)
-        and submission.assignee_id is None
-        and status in OPEN
-        and permissions.can_claim(user)[0],
+        "may_claim": bool(claim_url) and permissions.can_claim(user, submission).allowed,
         "queue_url": _url_or_empty("accounts:reviewer_home"),
         "error": bound.pop("error", ""),
     }
@@ -134,6 +132,36 @@ def _page(request, submission_pk: int, *, status: int = 200, **bound):
 
 def _back(pk: int, anchor: str = ""):
     return redirect(reverse("determinations:review_detail", args=[pk]) + (f"#{anchor}" if anchor else ""))
+
+
+def _attempt(request, pk: int, step: Callable[[], object], *, done: str, anchor: str = "", refused_status=409, **bound):
+    """Take a review step from the review page. A refusal changes nothing and re-renders the page
+    with the reason (409: someone changed the request first); success goes back with ``done``."""
+    try:
+        step()
+    except TransitionRefused as refused:
+        return _page(request, pk, status=refused_status, error=str(refused), **bound)
+    messages.success(request, done)
+    return _back(pk, anchor)
+
+
+def _form_page(request, submission, form, template: str, step: Callable[[dict], str], *, anchor="", **context):
+    """A review step with a page of its own: the form, then ``step(cleaned_data)``, which returns
+    the success message. A form to correct is a 400; a refusal shows its reason on the form (409)."""
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                done = step(form.cleaned_data)
+            except TransitionRefused as refused:
+                form.add_error(None, str(refused))
+                status = 409
+            else:
+                messages.success(request, done)
+                return _back(submission.pk, anchor)
+    context = {"submission": submission, "form": form, **context}
+    return render(request, template, context, status=status)
 
 
 @staff_only
@@ -152,12 +180,13 @@ def findings_save(request, pk: int):
         key: review.FindingInput(form.cleaned_data["finding"], form.cleaned_data["rationale"])
         for key, form in finding_forms.items()
     }
-    try:
-        review.findings_save(submission_id=pk, actor=request.user, findings=findings)
-    except TransitionRefused as refused:
-        return _page(request, pk, status=409, error=str(refused))
-    messages.success(request, "Findings saved as a draft. They lock when you recommend a decision.")
-    return _back(pk, "findings")
+    return _attempt(
+        request,
+        pk,
+        lambda: review.findings_save(submission_id=pk, actor=request.user, findings=findings),
+        done="Findings saved as a draft. They lock when you recommend a decision.",
+        anchor="findings",
+    )
 
 
 @staff_only
@@ -166,39 +195,28 @@ def note_add(request, pk: int):
     form = forms.InternalNoteForm(request.POST)
     if not form.is_valid():
         return _page(request, pk, status=400, note_form=form)
-    try:
-        review.internal_note_add(submission_id=pk, actor=request.user, text=form.cleaned_data["text"])
-    except TransitionRefused as refused:
-        return _page(request, pk, status=403, error=str(refused))
-    messages.success(request, "Internal note added.")
-    return _back(pk, "notes")
+    return _attempt(
+        request,
+        pk,
+        lambda: review.internal_note_add(submission_id=pk, actor=request.user, text=form.cleaned_data["text"]),
+        done="Internal note added.",
+        anchor="notes",
+        refused_status=403,
+    )
 
 
 @reviewers_only
 def information_request_create(request, pk: int):
-    submission = _load(request, pk)
+    def ask(data) -> str:
+        review.information_request_ask(
+            submission_id=pk, actor=request.user, question=data["question"], due_at=forms.end_of_day(data["due_date"])
+        )
+        return "The question is sent. The submitter is e-mailed and sees it on the dashboard."
+
     form = forms.InformationRequestForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                review.information_request_ask(
-                    submission_id=pk,
-                    actor=request.user,
-                    question=form.cleaned_data["question"],
-                    due_at=forms.end_of_day(form.cleaned_data["due_date"]),
-                )
-            except TransitionRefused as refused:
-                form.add_error(None, str(refused))
-                status = 409
-            else:
-                messages.success(
-                    request, "The question is sent. The submitter is e-mailed and sees it on the dashboard."
-                )
-                return _back(pk, "questions")
-    context = {"submission": submission, "form": form}
-    return render(request, "determinations/information_request_create.html", context, status=status)
+    return _form_page(
+        request, _load(request, pk), form, "determinations/information_request_create.html", ask, anchor="questions"
+    )
 
 
 @reviewers_only
@@ -207,17 +225,18 @@ def information_request_extend(request, pk: int):
     form = forms.ExtendDueDateForm(request.POST)
     if not form.is_valid():
         return _page(request, pk, status=400, extend_form=form)
-    try:
-        review.information_request_extend(
+    return _attempt(
+        request,
+        pk,
+        lambda: review.information_request_extend(
             submission_id=pk,
             actor=request.user,
             due_at=forms.end_of_day(form.cleaned_data["due_date"]),
             reason=form.cleaned_data["reason"],
-        )
-    except TransitionRefused as refused:
-        return _page(request, pk, status=409, error=str(refused))
-    messages.success(request, "The due date is extended and the submitter is e-mailed.")
-    return _back(pk, "questions")
+        ),
+        done="The due date is extended and the submitter is e-mailed.",
+        anchor="questions",
+    )
 
 
 @reviewers_only
@@ -226,12 +245,15 @@ def information_request_close(request, pk: int):
     form = forms.CloseInformationRequestForm(request.POST)
     if not form.is_valid():
         return _page(request, pk, status=400, close_form=form)
-    try:
-        review.information_request_close(submission_id=pk, actor=request.user, reason=form.cleaned_data["reason"])
-    except TransitionRefused as refused:
-        return _page(request, pk, status=409, error=str(refused))
-    messages.success(request, "The review continues without an answer.")
-    return _back(pk, "questions")
+    return _attempt(
+        request,
+        pk,
+        lambda: review.information_request_close(
+            submission_id=pk, actor=request.user, reason=form.cleaned_data["reason"]
+        ),
+        done="The review continues without an answer.",
+        anchor="questions",
+    )
 
 
 @reviewers_only
@@ -240,19 +262,25 @@ def recommend(request, pk: int):
     form = forms.RecommendForm(request.POST)
     if not form.is_valid():
         return _page(request, pk, status=400, recommend_form=form)
-    try:
-        review.recommendation_make(
+    return _attempt(
+        request,
+        pk,
+        lambda: review.recommendation_make(
             submission_id=pk,
             actor=request.user,
             recommendation=form.cleaned_data["recommendation"],
             note=form.cleaned_data["note"],
-        )
-    except TransitionRefused as refused:
-        return _page(request, pk, status=409, recommend_form=form, error=str(refused))
-    messages.success(
-        request, "Your recommendation is recorded and the findings are locked. A review lead decides next."
+        ),
+        done="Your recommendation is recorded and the findings are locked. A review lead decides next.",
+        recommend_form=form,
     )
-    return _back(pk)
+
+
+DECIDED_MESSAGES = {
+    "approve": "Approved. The letter is being prepared and the submitter is e-mailed.",
+    "reject": "Rejected. The letter is being prepared and the submitter is e-mailed.",
+    "send_back": "Sent back to the reviewer; the findings are open again.",
+}
 
 
 @staff_role_required(StaffRole.REVIEW_LEAD)
@@ -260,50 +288,39 @@ def decide(request, pk: int):
     submission = _load(request, pk)
     results = sorted(submission.criterion_results.all(), key=lambda r: CRITERION_ORDER.get(r.criterion, 99))
     form = forms.DecisionForm(request.POST or None, results=results)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            decision = form.cleaned_data["decision"]
-            try:
-                review.decision_make(
-                    submission_id=pk,
-                    actor=request.user,
-                    decision=decision,
-                    reason=form.cleaned_data["reason"],
-                    unmet=form.unmet() if decision == "reject" else None,
-                )
-            except TransitionRefused as refused:
-                form.add_error(None, str(refused))
-                status = 409
-            else:
-                done = {
-                    "approve": "Approved. The letter is being prepared and the submitter is e-mailed.",
-                    "reject": "Rejected. The letter is being prepared and the submitter is e-mailed.",
-                    "send_back": "Sent back to the reviewer; the findings are open again.",
-                }
-                messages.success(request, done[decision])
-                return _back(pk)
+
+    def make(data) -> str:
+        review.decision_make(
+            submission_id=pk,
+            actor=request.user,
+            decision=data["decision"],
+            reason=data["reason"],
+            unmet=form.unmet() if data["decision"] == "reject" else None,
+        )
+        return DECIDED_MESSAGES[data["decision"]]
+
     recommendation = next((e for e in reversed(submission.timeline) if e.event_type == "recommend"), None)
-    context = {"submission": submission, "form": form, "results": results, "recommendation": recommendation}
-    return render(request, "determinations/review_decide.html", context, status=status)
+    return _form_page(
+        request,
+        submission,
+        form,
+        "determinations/review_decide.html",
+        make,
+        results=results,
+        recommendation=recommendation,
+    )
 
 
 @staff_role_required(StaffRole.REVIEW_LEAD)
 def reopen(request, pk: int):
     submission = _load(request, pk)
+
+    def make(data) -> str:
+        review.decision_reopen(submission_id=pk, actor=request.user, reason=data["reason"])
+        return "The decision is reopened and back in review. The reason is in the history."
+
     form = forms.ReopenForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                review.decision_reopen(submission_id=pk, actor=request.user, reason=form.cleaned_data["reason"])
-            except TransitionRefused as refused:
-                form.add_error(None, str(refused))
-                status = 409
-            else:
-                messages.success(request, "The decision is reopened and back in review. The reason is in the history.")
-                return _back(pk)
-    context = {"submission": submission, "form": form, "determinations": list(submission.determinations.all())}
-    return render(request, "determinations/review_reopen.html", context, status=status)
+    determinations = list(submission.determinations.all())
+    return _form_page(
+        request, submission, form, "determinations/review_reopen.html", make, determinations=determinations
+    )

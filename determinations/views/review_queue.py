@@ -9,7 +9,6 @@ The queue and workload pages are served at the role home URLs (``accounts:review
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -61,8 +60,8 @@ def _back_to_queue(request) -> str:
 def queue_page(request, *, template_name: str = QUEUE_TEMPLATE):
     """The review queue for a reviewer or lead (access is checked by the URL's view)."""
     queue = review_queue.review_queue_page(request.user, request.GET)
-    is_lead = permissions.can_assign(request.user)[0]
-    can_claim = permissions.can_claim(request.user)[0]
+    is_lead = permissions.can_assign(request.user).allowed
+    can_claim = permissions.can_claim(request.user).allowed
     context = {
         "queue": queue,
         "form": queue.filterset.form,
@@ -111,9 +110,7 @@ def review_queue_export(request):
 @staff_role_required(*REVIEW_STAFF)
 @require_POST
 def review_assign(request):
-    allowed, reason = permissions.can_assign(request.user)
-    if not allowed:
-        raise PermissionDenied(reason)
+    permissions.require(permissions.can_assign(request.user))
     form = AssignForm(request.POST, reviewers=review_queue.assignable_reviewers())
     if not form.is_valid():
         for errors in form.errors.values():
@@ -138,9 +135,7 @@ def review_assign(request):
 @staff_role_required(*REVIEW_STAFF)
 @require_POST
 def review_claim(request, pk: int):
-    allowed, reason = permissions.can_claim(request.user)
-    if not allowed:
-        raise PermissionDenied(reason)
+    permissions.require(permissions.can_claim(request.user))
     try:
         submission = submission_claim(submission_id=pk, actor=request.user)
     except AssignmentRefused as refused:
@@ -156,9 +151,7 @@ def review_conflict_declare(request, pk: int):
     submission = get_object_or_404(
         submissions_visible_to(request.user).select_related("arrangement", "organization"), pk=pk
     )
-    allowed, reason = permissions.can_declare_conflict(request.user, submission)
-    if not allowed:
-        raise PermissionDenied(reason)
+    permissions.require(permissions.can_declare_conflict(request.user, submission))
     existing = ConflictOfInterest.objects.filter(
         reviewer=request.user, organization_id=submission.organization_id
     ).first()

@@ -1,0 +1,22 @@
+"""How the submitter's pages load a request and hand out its files, the same way on every page."""
+
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+
+from determinations import permissions
+from determinations.models import Submission
+
+
+def submission_for(request, pk: int, *, edit: bool = False) -> Submission:
+    """The request, if this person may see it (or change it, with ``edit``); a refusal stops the page."""
+    submission = get_object_or_404(
+        Submission.objects.select_related("arrangement", "organization", "performance_year", "window"), pk=pk
+    )
+    check = permissions.can_edit_submission if edit else permissions.can_view_submission
+    permissions.require(check(request.user, submission))
+    return submission
+
+
+def attachment(stored_file, filename: str, *, content_type: str | None = None) -> FileResponse:
+    """A stored document or letter as a download under the name the person knows it by."""
+    return FileResponse(stored_file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
