@@ -1,8 +1,14 @@
 """App configuration for the determinations domain."""
 
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
+
+from determinations.append_only import register_sqlite_function
 
 
 class DeterminationsConfig(AppConfig):
     name = "determinations"
     verbose_name = "Determinations"
+
+    def ready(self):
+        connection_created.connect(register_sqlite_function, dispatch_uid="determinations_append_only")

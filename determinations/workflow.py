@@ -14,9 +14,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from determinations.models import Submission, SubmissionEvent
+from determinations.events import EventType
+from determinations.models import Submission
 from determinations.permissions import Code, Decision, is_assignee, is_deciding_lead, is_lead, is_member, is_reviewer
 from determinations.services import review_transitions as review
+from determinations.services.events import event_record
 from determinations.services.precheck import criterion_results_record
 from determinations.services.submission_completeness import submission_blocking_problems
 from determinations.states import BEFORE_DECISION, DECIDED, SUBMITTER_LABELS, SubmissionStatus
@@ -45,17 +47,19 @@ def no_effect(submission, *, now, **context) -> list[str]:
 
 @dataclass(frozen=True)
 class Transition:
-    name: str
-    label: str
+    name: EventType
     sources: frozenset
     target: str
     permission: Callable[..., Decision]
     guard: Callable[..., list[str]] = no_guard
     effect: Callable[..., list[str]] = no_effect
-    visibility: str = "public"
     after_commit: tuple[Callable, ...] = field(default=())
     # How refusals name the action ("you cannot approve it now"); by default, from the label.
     action: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.name.label
 
     @property
     def action_phrase(self) -> str:
@@ -83,8 +87,7 @@ TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in [
         Transition(
-            "submit",
-            "Submitted to CMS",
+            EventType.SUBMIT,
             frozenset({SubmissionStatus.DRAFT}),
             SubmissionStatus.SUBMITTED,
             is_member,
@@ -92,18 +95,16 @@ TRANSITIONS: dict[str, Transition] = {
             effect=_stamp_submission,
             after_commit=(_send_receipt,),
         ),
-        Transition("withdraw", "Withdrawn", BEFORE_DECISION, SubmissionStatus.WITHDRAWN, is_member),
+        Transition(EventType.WITHDRAW, BEFORE_DECISION, SubmissionStatus.WITHDRAWN, is_member),
         Transition(
-            "start_review",
-            "Review started",
+            EventType.START_REVIEW,
             frozenset({SubmissionStatus.SUBMITTED}),
             SubmissionStatus.IN_REVIEW,
             is_reviewer,
             action="start its review",
         ),
         Transition(
-            "request_information",
-            "CMS asked for more information",
+            EventType.REQUEST_INFORMATION,
             frozenset({SubmissionStatus.IN_REVIEW}),
             SubmissionStatus.INFORMATION_REQUESTED,
             is_assignee,
@@ -113,8 +114,7 @@ TRANSITIONS: dict[str, Transition] = {
             action="ask for more information",
         ),
         Transition(
-            "respond",
-            "Information sent to CMS",
+            EventType.RESPOND,
             frozenset({SubmissionStatus.INFORMATION_REQUESTED}),
             SubmissionStatus.IN_REVIEW,
             is_member,
@@ -123,8 +123,7 @@ TRANSITIONS: dict[str, Transition] = {
             action="send an answer",
         ),
         Transition(
-            "close_information_request",
-            "Review continued without an answer",
+            EventType.CLOSE_INFORMATION_REQUEST,
             frozenset({SubmissionStatus.INFORMATION_REQUESTED}),
             SubmissionStatus.IN_REVIEW,
             is_assignee,
@@ -133,30 +132,25 @@ TRANSITIONS: dict[str, Transition] = {
             action="continue the review without an answer",
         ),
         Transition(
-            "recommend",
-            "Recommendation made",
+            EventType.RECOMMEND,
             frozenset({SubmissionStatus.IN_REVIEW}),
             SubmissionStatus.RECOMMENDED,
             is_assignee,
             guard=review.recommend_guard,
             effect=review.recommend_effect,
-            visibility="staff",
             action="recommend a decision",
         ),
         Transition(
-            "send_back",
-            "Sent back to the reviewer",
+            EventType.SEND_BACK,
             frozenset({SubmissionStatus.RECOMMENDED}),
             SubmissionStatus.IN_REVIEW,
             is_deciding_lead,
             guard=_reason_required,
             effect=review.findings_unlock,
-            visibility="staff",
             action="send it back",
         ),
         Transition(
-            "approve",
-            "Approved",
+            EventType.APPROVE,
             frozenset({SubmissionStatus.RECOMMENDED}),
             SubmissionStatus.APPROVED,
             is_deciding_lead,
@@ -166,8 +160,7 @@ TRANSITIONS: dict[str, Transition] = {
             action="approve it",
         ),
         Transition(
-            "reject",
-            "Not approved",
+            EventType.REJECT,
             frozenset({SubmissionStatus.RECOMMENDED}),
             SubmissionStatus.REJECTED,
             is_deciding_lead,
@@ -177,8 +170,7 @@ TRANSITIONS: dict[str, Transition] = {
             action="reject it",
         ),
         Transition(
-            "reopen",
-            "Decision reopened",
+            EventType.REOPEN,
             DECIDED,
             SubmissionStatus.IN_REVIEW,
             is_lead,
@@ -229,16 +221,15 @@ def transition_apply(*, submission_id: int, name: str, actor, reason: str = "", 
         submission.status_changed_at = now
         effect_fields = transition.effect(submission, now=now, actor=actor, reason=reason, payload=payload)
         submission.save(update_fields=["status", "status_changed_at", "updated_at", *effect_fields])
-        event = SubmissionEvent.objects.create(
-            submission=submission,
-            event_type=name,
+        event = event_record(
+            submission,
+            transition.name,
             actor=actor,
             at=now,
             from_state=from_state,
             to_state=transition.target,
             reason=reason,
             payload=payload,
-            visibility=transition.visibility,
         )
         for follow_up in transition.after_commit:
             transaction.on_commit(lambda follow_up=follow_up: follow_up(submission, event))
@@ -248,36 +239,6 @@ def transition_apply(*, submission_id: int, name: str, actor, reason: str = "", 
 def _by_whom(event) -> str:
     who = f" by {event.actor}" if event.actor else ""
     return f"{who} on {timezone.localtime(event.at):%B %-d, %Y at %-I:%M %p}"
-
-
-OTHER_EVENT_LABELS = {
-    "draft_created": "Draft started",
-    "copied_from": "Draft started from an earlier request",
-    "document_uploaded": "Document uploaded",
-    "document_removed": "Document removed",
-    "receipt_sent": "Receipt e-mailed",
-    "findings_saved": "Findings saved as a draft",
-    "note_added": "Internal note added",
-    "information_request_sent": "Question e-mailed to the submitter",
-    "information_request_extended": "Due date of the question extended",
-    "information_request_overdue": "Question past its due date without an answer",
-    "decision_sent": "Decision e-mailed to the submitter",
-    "letter_rendered": "Determination letter prepared",
-    "assigned": "Assigned to a reviewer",
-    "reassigned": "Reassigned to another reviewer",
-    "claimed": "Claimed by a reviewer",
-    "unassigned": "Reviewer unassigned",
-    "conflict_declared": "Conflict of interest declared",
-}
-
-
-def event_label(event) -> str:
-    if event.event_type in TRANSITIONS:
-        label = TRANSITIONS[event.event_type].label
-    else:
-        label = OTHER_EVENT_LABELS.get(event.event_type, event.event_type.replace("_", " ").capitalize())
-    name = event.payload.get("name") if isinstance(event.payload, dict) else None
-    return f"{label}: {name}" if name else label
 
 
 def tracking_number_for(submission) -> str:

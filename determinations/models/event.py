@@ -1,17 +1,18 @@
-"""The append-only log of what happened to a submission: audit trail, timeline and clock."""
+"""The append-only log of what happened to a submission: audit trail, timeline and clock.
+
+Rows are added by ``determinations.services.events.event_record``; migration 0006 makes the
+database refuse any UPDATE or DELETE of them.
+"""
 
 from django.conf import settings
 from django.db import models
 
-
-class EventVisibility(models.TextChoices):
-    PUBLIC = "public", "Submitter and CMS staff"
-    STAFF = "staff", "CMS staff only"
+from determinations.events import EventType, EventVisibility, event_label
 
 
 class SubmissionEvent(models.Model):
     submission = models.ForeignKey("determinations.Submission", on_delete=models.CASCADE, related_name="events")
-    event_type = models.CharField(max_length=40)
+    event_type = models.CharField(max_length=40, choices=EventType.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()
     from_state = models.CharField(max_length=30, blank=True)
@@ -34,6 +35,4 @@ class SubmissionEvent(models.Model):
 
     @property
     def label(self) -> str:
-        from determinations.workflow import event_label
-
-        return event_label(self)
+        return event_label(self.event_type, self.payload)

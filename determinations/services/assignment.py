@@ -21,8 +21,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from determinations.models import ConflictOfInterest, EventVisibility, Submission, SubmissionEvent
+from determinations.events import EventType
+from determinations.models import ConflictOfInterest, Submission
 from determinations.permissions import can_assign, can_be_assigned, can_claim, can_declare_conflict
+from determinations.services.events import event_record
 from determinations.states import OPEN, STAFF_VISIBLE, SUBMITTER_LABELS, SubmissionStatus
 from determinations.workflow import TransitionRefused, transition_apply
 
@@ -36,18 +38,6 @@ class ConflictDeclared:
     conflict: ConflictOfInterest
     created: bool
     unassigned: list[Submission] = field(default_factory=list)
-
-
-def _event(submission: Submission, event_type: str, actor: User, now, *, reason: str = "", **payload):
-    return SubmissionEvent.objects.create(
-        submission=submission,
-        event_type=event_type,
-        actor=actor,
-        at=now,
-        reason=reason,
-        payload=payload,
-        visibility=EventVisibility.STAFF,
-    )
 
 
 def _lock_user(user: User) -> None:
@@ -121,14 +111,12 @@ def submission_assign(*, submission_ids, assignee: User, actor: User, now=None) 
             if previous == assignee.pk:
                 continue
             _give(submission, assignee, now)
-            _event(
+            event_record(
                 submission,
-                "reassigned" if previous else "assigned",
-                actor,
-                now,
-                name=str(assignee),
-                assignee_id=assignee.pk,
-                previous_assignee_id=previous,
+                EventType.REASSIGNED if previous else EventType.ASSIGNED,
+                actor=actor,
+                at=now,
+                payload={"name": str(assignee), "assignee_id": assignee.pk, "previous_assignee_id": previous},
             )
             _start_review_if_submitted(submission, actor, now)
             changed.append(submission)
@@ -163,7 +151,9 @@ def submission_claim(*, submission_id: int, actor: User, now=None) -> Submission
                 "so you cannot review it."
             )
         _give(submission, actor, now)
-        _event(submission, "claimed", actor, now, name=str(actor), assignee_id=actor.pk)
+        event_record(
+            submission, EventType.CLAIMED, actor=actor, at=now, payload={"name": str(actor), "assignee_id": actor.pk}
+        )
         _start_review_if_submitted(submission, actor, now)
     return submission
 
@@ -186,17 +176,23 @@ def conflict_declare(*, reviewer: User, submission: Submission, reason: str, now
         )
         if not created:
             return ConflictDeclared(conflict=conflict, created=False)
-        _event(submission, "conflict_declared", reviewer, now, reason=reason, name=str(reviewer))
+        event_record(
+            submission,
+            EventType.CONFLICT_DECLARED,
+            actor=reviewer,
+            at=now,
+            reason=reason,
+            payload={"name": str(reviewer)},
+        )
         unassigned = _lock_submissions(organization_id=submission.organization_id, assignee=reviewer, status__in=OPEN)
         for recused in unassigned:
             _give(recused, None, now)
-            _event(
+            event_record(
                 recused,
-                "unassigned",
-                reviewer,
-                now,
+                EventType.UNASSIGNED,
+                actor=reviewer,
+                at=now,
                 reason="Conflict of interest declared.",
-                name=str(reviewer),
-                previous_assignee_id=reviewer.pk,
+                payload={"name": str(reviewer), "previous_assignee_id": reviewer.pk},
             )
     return ConflictDeclared(conflict=conflict, created=True, unassigned=unassigned)

@@ -10,9 +10,10 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
 
-from determinations.models import Document, DocumentKind, EventVisibility, Submission, SubmissionEvent
+from determinations.events import EventType
+from determinations.models import Document, DocumentKind, Submission
+from determinations.services.events import event_record
 
 EXTENSIONS = {
     ".pdf": DocumentKind.PDF,
@@ -107,24 +108,21 @@ def document_upload(
         uploaded_file.seek(0)
         document.file.save(name, uploaded_file, save=False)
         document.save()
-        SubmissionEvent.objects.create(
-            submission=submission,
-            event_type="document_uploaded",
+        event_record(
+            submission,
+            EventType.DOCUMENT_UPLOADED,
             actor=actor,
-            at=timezone.now(),
             payload={"document": document.pk, "name": name, "section": section, "sha256": digest},
-            visibility=EventVisibility.PUBLIC,
         )
     return document
 
 
 def document_remove(*, document: Document, actor) -> None:
     with transaction.atomic():
-        SubmissionEvent.objects.create(
-            submission_id=document.submission_id,
-            event_type="document_removed",
+        event_record(
+            document.submission,
+            EventType.DOCUMENT_REMOVED,
             actor=actor,
-            at=timezone.now(),
             payload={"name": document.original_name, "sha256": document.sha256},
         )
         stored = document.file

@@ -13,7 +13,9 @@ from django.utils import timezone
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
-from determinations.models import Determination, EventVisibility, SubmissionEvent
+from determinations.events import EventType
+from determinations.models import Determination
+from determinations.services.events import event_record
 
 OUTCOME_LABELS = {"meets": "Met", "does_not_meet": "Not met", "not_decided": "Not decided"}
 
@@ -69,12 +71,10 @@ def determination_letter_render(*, determination_id: int) -> Determination:
         pdf = letter_document(determination).write_pdf()
         determination.letter.save(letter_filename(determination), ContentFile(pdf), save=False)
         determination.save(update_fields=["letter"])
-        SubmissionEvent.objects.create(
-            submission=determination.submission,
-            event_type="letter_rendered",
-            at=timezone.now(),
+        event_record(
+            determination.submission,
+            EventType.LETTER_RENDERED,
             payload={"determination": determination.pk, "file": determination.letter.name},
-            visibility=EventVisibility.STAFF,
         )
     return determination
 

@@ -7,13 +7,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from determinations.events import EventType
 from determinations.models import (
     Determination,
-    EventVisibility,
     InformationRequest,
     Submission,
-    SubmissionEvent,
 )
+from determinations.services.events import event_record
 from determinations.states import SubmissionStatus
 
 
@@ -41,7 +41,7 @@ def submission_receipt_send(*, submission_id: int) -> int:
             from_email=None,
             recipient_list=recipients,
         )
-        _sent_event(submission, "receipt_sent", recipients=recipients)
+        _sent_event(submission, EventType.RECEIPT_SENT, recipients=recipients)
     return len(recipients)
 
 
@@ -62,14 +62,8 @@ def _locked_submission(submission_id: int) -> Submission:
     )
 
 
-def _sent_event(submission, event_type: str, **payload) -> None:
-    SubmissionEvent.objects.create(
-        submission=submission,
-        event_type=event_type,
-        at=timezone.now(),
-        payload=payload,
-        visibility=EventVisibility.STAFF,
-    )
+def _sent_event(submission, event_type: EventType, **payload) -> None:
+    event_record(submission, event_type, payload=payload)
 
 
 def information_request_send(*, information_request_id: int) -> int:
@@ -97,7 +91,11 @@ def information_request_send(*, information_request_id: int) -> int:
             recipient_list=recipients,
         )
         _sent_event(
-            submission, "information_request_sent", information_request=request.pk, due_at=due, recipients=recipients
+            submission,
+            EventType.INFORMATION_REQUEST_SENT,
+            information_request=request.pk,
+            due_at=due,
+            recipients=recipients,
         )
     return len(recipients)
 
@@ -125,7 +123,7 @@ def determination_decision_send(*, determination_id: int) -> int:
             from_email=None,
             recipient_list=recipients,
         )
-        _sent_event(submission, "decision_sent", determination=determination.pk, recipients=recipients)
+        _sent_event(submission, EventType.DECISION_SENT, determination=determination.pk, recipients=recipients)
     return len(recipients)
 
 
@@ -175,10 +173,9 @@ def _overdue_flag(request, *, now) -> None:
     )
     request.overdue_flagged_at = now
     request.save(update_fields=["overdue_flagged_at"])
-    SubmissionEvent.objects.create(
-        submission=submission,
-        event_type="information_request_overdue",
+    event_record(
+        submission,
+        EventType.INFORMATION_REQUEST_OVERDUE,
         at=now,
         payload={"information_request": request.pk, "notified": reviewer.email},
-        visibility=EventVisibility.STAFF,
     )

@@ -12,14 +12,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from determinations import permissions
+from determinations.events import EventType
 from determinations.models import (
     CriterionResult,
-    EventVisibility,
     Finding,
     InternalNote,
     Submission,
-    SubmissionEvent,
 )
+from determinations.services.events import event_record
 from determinations.services.review_transitions import open_information_request
 from determinations.tasks import information_request_send
 from determinations.workflow import TransitionRefused, transition_apply
@@ -63,14 +63,7 @@ def findings_save(*, submission_id: int, actor, findings: dict[str, FindingInput
             result.save(update_fields=["finding", "rationale", "finding_by", "finding_at"])
             changed[result.criterion] = result.finding
         if changed:
-            SubmissionEvent.objects.create(
-                submission=submission,
-                event_type="findings_saved",
-                actor=actor,
-                at=now,
-                payload={"findings": changed},
-                visibility=EventVisibility.STAFF,
-            )
+            event_record(submission, EventType.FINDINGS_SAVED, actor=actor, at=now, payload={"findings": changed})
     return results
 
 
@@ -81,14 +74,7 @@ def internal_note_add(*, submission_id: int, actor, text: str) -> InternalNote:
         submission = _locked(submission_id)
         _check(permissions.can_add_internal_note(actor, submission))
         note = InternalNote.objects.create(submission=submission, author=actor, text=text.strip())
-        SubmissionEvent.objects.create(
-            submission=submission,
-            event_type="note_added",
-            actor=actor,
-            at=timezone.now(),
-            payload={"note": note.pk},
-            visibility=EventVisibility.STAFF,
-        )
+        event_record(submission, EventType.NOTE_ADDED, actor=actor, payload={"note": note.pk})
     return note
 
 
@@ -124,9 +110,9 @@ def information_request_extend(*, submission_id: int, actor, due_at: datetime, r
         before = request.due_at
         request.due_at, request.overdue_flagged_at = due_at, None
         request.save(update_fields=["due_at", "overdue_flagged_at"])
-        SubmissionEvent.objects.create(
-            submission=submission,
-            event_type="information_request_extended",
+        event_record(
+            submission,
+            EventType.INFORMATION_REQUEST_EXTENDED,
             actor=actor,
             at=now,
             reason=reason.strip(),

@@ -5,14 +5,15 @@ from django.utils import timezone
 
 from accounts.models import Organization, OrganizationKind
 from determinations.choices import Process, RequesterKind
+from determinations.events import EventType
 from determinations.models import (
     Arrangement,
     ArrangementMeasure,
     MipsMeasure,
     Submission,
-    SubmissionEvent,
     SubmissionWindow,
 )
+from determinations.services.events import event_record
 from determinations.states import SubmissionStatus
 
 
@@ -27,12 +28,6 @@ def submission_process_for(organization: Organization) -> tuple[str, str]:
     if organization.kind == OrganizationKind.APM_ENTITY:
         return Process.CLINICIAN_INITIATED, RequesterKind.APM_ENTITY
     return Process.CLINICIAN_INITIATED, RequesterKind.ELIGIBLE_CLINICIAN
-
-
-def _event(submission, event_type, actor, **payload) -> SubmissionEvent:
-    return SubmissionEvent.objects.create(
-        submission=submission, event_type=event_type, actor=actor, at=timezone.now(), payload=payload
-    )
 
 
 @transaction.atomic
@@ -83,7 +78,7 @@ def submission_start(
         answers=answers,
         created_by=actor,
     )
-    _event(submission, "draft_created", actor)
+    event_record(submission, EventType.DRAFT_CREATED, actor=actor)
     return submission
 
 
@@ -154,7 +149,12 @@ def submission_copy_to_new_draft(*, source: Submission, actor, window: Submissio
             is_outcome=measure.is_outcome,
             steward=measure.steward,
         )
-    _event(copy, "copied_from", actor, source=source.pk, tracking_number=source.tracking_number or "")
+    event_record(
+        copy,
+        EventType.COPIED_FROM,
+        actor=actor,
+        payload={"source": source.pk, "tracking_number": source.tracking_number or ""},
+    )
     return copy
 
 

@@ -15,7 +15,6 @@ from determinations.services.assignment import (
     submission_claim,
 )
 from determinations.states import SubmissionStatus
-from determinations.workflow import event_label
 from tests.factories import UserFactory
 
 from .queue_support import (
@@ -63,7 +62,7 @@ def test_a_lead_assigns_many_at_once_and_review_starts(review_lead, reviewer):
         assert assigned.actor == review_lead
         assert assigned.visibility == "staff"
         assert assigned.payload["assignee_id"] == reviewer.pk
-        assert event_label(assigned) == f"Assigned to a reviewer: {reviewer}"
+        assert assigned.label == f"Assigned to a reviewer: {reviewer}"
     for submission in waiting:
         assert [e.event_type for e in events(submission)] == ["assigned", "start_review"]
     assert [e.event_type for e in events(reviewing)] == ["assigned"]
@@ -78,7 +77,7 @@ def test_a_lead_reassigns_and_the_event_keeps_the_previous_reviewer(review_lead,
     assert refreshed(submission).assignee == other
     [reassigned] = events(submission, "reassigned")
     assert reassigned.payload["previous_assignee_id"] == reviewer.pk
-    assert event_label(reassigned) == "Reassigned to another reviewer: Sam Second"
+    assert reassigned.label == "Reassigned to another reviewer: Sam Second"
 
 
 def test_assigning_to_the_same_reviewer_again_changes_nothing(review_lead, reviewer):
@@ -159,7 +158,7 @@ def test_a_reviewer_claims_an_unassigned_request_and_review_starts(reviewer):
     submission = refreshed(submission)
     assert (submission.assignee, submission.status) == (reviewer, SubmissionStatus.IN_REVIEW)
     assert [e.event_type for e in events(submission)] == ["claimed", "start_review"]
-    assert event_label(events(submission, "claimed")[0]) == f"Claimed by a reviewer: {reviewer}"
+    assert events(submission, "claimed")[0].label == f"Claimed by a reviewer: {reviewer}"
 
 
 def test_claiming_an_open_request_in_review_keeps_its_state(reviewer):
