@@ -3,6 +3,7 @@
 from django import forms
 
 from determinations.choices import PayerType, Process
+from determinations.rules.arrangement import MEDICAL_HOME_ELEMENTS, RISK_MECHANISMS, RISK_TYPES
 
 from .base import SectionForm, amount_field, is_blank, percent_field, yes_no_field
 
@@ -78,16 +79,6 @@ LINES_OF_BUSINESS = [
     ("other", "Other"),
 ]
 
-MEDICAL_HOME_ELEMENTS = [
-    ("chronic_preventive_care", "Planned coordination of chronic and preventive care"),
-    ("access_continuity", "Patient access and continuity"),
-    ("risk_stratified_care", "Risk-stratified care management"),
-    ("medical_neighborhood", "Coordination of care across the medical neighborhood"),
-    ("patient_engagement", "Patient and caregiver engagement"),
-    ("shared_decision_making", "Shared decision-making"),
-    ("payment_beyond_ffs", "Payment arrangements in addition to, or substituting for, fee-for-service"),
-]
-
 
 class ArrangementSection(SectionForm):
     key = "arrangement"
@@ -132,7 +123,7 @@ class ArrangementSection(SectionForm):
     empanelment = yes_no_field("Is each patient empaneled to a primary clinician?")
     medical_home_elements = forms.MultipleChoiceField(
         label="Which of these does it include?",
-        choices=MEDICAL_HOME_ELEMENTS,
+        choices=list(MEDICAL_HOME_ELEMENTS.items()),
         widget=forms.CheckboxSelectMultiple,
         help_text="A medical home model needs at least four.",
     )
@@ -253,31 +244,15 @@ class QualitySection(SectionForm):
         return missing
 
 
-RISK_TYPES = [
-    ("two_sided", "Two-sided shared savings and losses"),
-    ("full_capitation", "Full capitation"),
-    ("partial_capitation", "Partial capitation (with settlement or reconciliation)"),
-    ("medicaid_medical_home", "Medicaid Medical Home Model"),
-    ("aligned_medical_home", "Aligned Other Payer Medical Home Model"),
-    ("other", "Other"),
-]
-RISK_MECHANISMS = [
-    ("withhold", "Withholds payment"),
-    ("rate_reduction", "Reduces payment rates"),
-    ("direct_payment", "Requires the APM Entity to pay the payer"),
-    ("forgo_guaranteed_payment", "The APM Entity loses all or part of an otherwise guaranteed payment"),
-]
-
-
 class FinancialRiskSection(SectionForm):
     key = "financial_risk"
     title = "Financial risk"
     intro = "What the APM Entity owes or forgoes when spending exceeds expectations, and how much."
-    risk_type = forms.ChoiceField(label="Type of risk", choices=RISK_TYPES, widget=forms.RadioSelect)
+    risk_type = forms.ChoiceField(label="Type of risk", choices=list(RISK_TYPES.items()), widget=forms.RadioSelect)
     risk_mechanisms = forms.MultipleChoiceField(
         label="When spending exceeds expected spending (or a medical home misses a performance standard), "
         "the arrangement:",
-        choices=RISK_MECHANISMS,
+        choices=list(RISK_MECHANISMS.items()),
         widget=forms.CheckboxSelectMultiple,
     )
     capitation_without_settlement = yes_no_field(

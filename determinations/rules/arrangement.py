@@ -18,24 +18,33 @@ from .parameters import PAYER_TYPES
 
 __all__ = ["Arrangement", "RuleInputError", "arrangement_from_mapping"]
 
-MEDICAL_HOME_ELEMENTS = frozenset(
-    {
-        "chronic_preventive_care",
-        "access_continuity",
-        "risk_stratified_care",
-        "medical_neighborhood",
-        "patient_engagement",
-        "shared_decision_making",
-        "payment_beyond_ffs",
-    }
-)
+# The code lists the form offers and the rules accept: code -> the words the form shows, in order.
+MEDICAL_HOME_ELEMENTS = {
+    "chronic_preventive_care": "Planned coordination of chronic and preventive care",
+    "access_continuity": "Patient access and continuity",
+    "risk_stratified_care": "Risk-stratified care management",
+    "medical_neighborhood": "Coordination of care across the medical neighborhood",
+    "patient_engagement": "Patient and caregiver engagement",
+    "shared_decision_making": "Shared decision-making",
+    "payment_beyond_ffs": "Payment arrangements in addition to, or substituting for, fee-for-service",
+}
 MEASURE_BASES = frozenset(
     {"mips_list", "cbe_endorsed", "evidence_based", "developed_under_1848s", "mips_call_for_measures"}
 )
-RISK_TYPES = frozenset(
-    {"two_sided", "full_capitation", "partial_capitation", "medicaid_medical_home", "aligned_medical_home", "other"}
-)
-RISK_MECHANISMS = frozenset({"withhold", "rate_reduction", "direct_payment", "forgo_guaranteed_payment"})
+RISK_TYPES = {
+    "two_sided": "Two-sided shared savings and losses",
+    "full_capitation": "Full capitation",
+    "partial_capitation": "Partial capitation (with settlement or reconciliation)",
+    "medicaid_medical_home": "Medicaid Medical Home Model",
+    "aligned_medical_home": "Aligned Other Payer Medical Home Model",
+    "other": "Other",
+}
+RISK_MECHANISMS = {
+    "withhold": "Withholds payment",
+    "rate_reduction": "Reduces payment rates",
+    "direct_payment": "Requires the APM Entity to pay the payer",
+    "forgo_guaranteed_payment": "The APM Entity loses all or part of an otherwise guaranteed payment",
+}
 
 
 @dataclass(frozen=True)
@@ -144,7 +153,7 @@ def arrangement_from_mapping(data: Mapping, *, year: int | None = None) -> Arran
     )
 
 
-def _string_set(data: Mapping, key: str, allowed: frozenset[str], prefix: str) -> frozenset[str] | None:
+def _string_set(data: Mapping, key: str, allowed: Mapping[str, str], prefix: str) -> frozenset[str] | None:
     values = inputs.items(data, key, prefix)
     if not values:
         return None

@@ -4,7 +4,9 @@ import ast
 from pathlib import Path
 
 from determinations import states
+from determinations.forms.sections import SECTIONS_BY_KEY
 from determinations.models import Submission
+from determinations.rules import arrangement
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT_PACKAGES = ("accounts", "determinations", "qppportal", "ui")
@@ -42,3 +44,10 @@ def test_open_requests_are_one_set_used_by_the_partial_indexes():
         assert condition.children == [("status__in", list(states.OPEN))]
     assert set(states.BEFORE_DECISION) == {states.SubmissionStatus.DRAFT, *states.OPEN}
     assert not set(states.OPEN) & states.DECIDED
+
+
+def test_the_form_offers_exactly_the_codes_the_rules_accept():
+    fields = {**SECTIONS_BY_KEY["arrangement"].base_fields, **SECTIONS_BY_KEY["financial_risk"].base_fields}
+    assert dict(fields["medical_home_elements"].choices) == arrangement.MEDICAL_HOME_ELEMENTS
+    assert dict(fields["risk_type"].choices) == arrangement.RISK_TYPES
+    assert dict(fields["risk_mechanisms"].choices) == arrangement.RISK_MECHANISMS
