@@ -18,6 +18,7 @@ node_modules/.installed: package.json package-lock.json
 install: $(BIN)/.installed node_modules/.installed
 
 ## Install everything, prepare the database and demo accounts, and serve with a Celery worker and beat.
+run: export DJANGO_SETTINGS_MODULE ?= qppportal.settings.base
 run: install
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --no-input
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py load_reference_data
@@ -40,4 +41,5 @@ format:
 check-deploy:
 	DJANGO_SETTINGS_MODULE=qppportal.settings.production SECRET_KEY=$$(openssl rand -hex 32) \
 		ALLOWED_HOSTS=portal.example.gov SITE_URL=https://portal.example.gov EMAIL_URL=smtp+tls://smtp.example.gov:587 \
+		DATABASE_URL=postgres://portal@db.example.gov/portal REDIS_URL=redis://redis.example.gov:6379/0 \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING

@@ -1,14 +1,15 @@
 #!/usr/bin/env python
 """Django's command-line utility for QPP Portal."""
 
-import os
 import sys
 
 
 def main():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qppportal.settings.base")
     from django.core.management import execute_from_command_line
 
+    import qppportal  # Imported here: the default settings module is set before Django loads.
+
+    qppportal.settings_module_default()
     execute_from_command_line(sys.argv)
 
 

@@ -1,9 +1,8 @@
 """ASGI entry point."""
 
-import os
-
 from django.core.asgi import get_asgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qppportal.settings.production")
+import qppportal
 
+qppportal.settings_module_default()
 application = get_asgi_application()

@@ -1,9 +1,8 @@
 """WSGI entry point (gunicorn qppportal.wsgi)."""
 
-import os
-
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qppportal.settings.production")
+import qppportal
 
+qppportal.settings_module_default()
 application = get_wsgi_application()

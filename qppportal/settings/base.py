@@ -178,13 +178,13 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
 else:
     CELERY_BROKER_URL = "filesystem://"
-    _broker_dir = VAR_DIR / "celery-broker"
-    # The filesystem transport needs its folder before a worker or a sender starts.
-    _broker_dir.mkdir(parents=True, exist_ok=True)
+    # Every folder under var/ (Kombu's default control_folder is ./control); qppportal/celery.py
+    # makes them when Celery is first configured, so importing the settings creates nothing.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_broker_dir),
-        "data_folder_out": str(_broker_dir),
+        "data_folder_in": str(VAR_DIR / "celery-broker"),
+        "data_folder_out": str(VAR_DIR / "celery-broker"),
         "processed_folder": str(VAR_DIR / "celery-processed"),
+        "control_folder": str(VAR_DIR / "celery-control"),
         "store_processed": False,
     }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)

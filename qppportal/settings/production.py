@@ -8,6 +8,9 @@ SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 SITE_URL = env("SITE_URL")
 EMAIL_CONFIG = env.email("EMAIL_URL")
+# No silent fallback to the development SQLite file or filesystem broker: both must be named.
+env("DATABASE_URL")
+env("REDIS_URL")
 vars().update(EMAIL_CONFIG)
 DEMO_DATA_ALLOWED = False
 
