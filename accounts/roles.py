@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from .models import MembershipRole, StaffRole, User
+from .models import StaffRole, User
 
 STAFF_HOME_URL_NAMES = {
     StaffRole.REVIEWER: "accounts:reviewer_home",
@@ -28,13 +28,6 @@ def home_url(user: User) -> str:
     if user.staff_role:
         return reverse(STAFF_HOME_URL_NAMES[user.staff_role])
     return reverse("accounts:organization_home")
-
-
-def is_organization_admin(user: User, organization_id: int | None = None) -> bool:
-    memberships = user.memberships.filter(role=MembershipRole.ORGANIZATION_ADMIN)
-    if organization_id is not None:
-        memberships = memberships.filter(organization_id=organization_id)
-    return memberships.exists()
 
 
 def navigation_for(user: User) -> list[NavItem]:

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from qppportal.dates import date_text
+
 from .models import Invitation, Membership, MembershipRole, Organization, StaffRole, User
 from .models.invitation import token_digest
 
@@ -78,9 +80,8 @@ def invitation_for_token(token: str) -> Invitation:
     if invitation.is_accepted:
         raise InvitationError("This invitation has already been used. Sign in with the password you set.")
     if invitation.is_expired():
-        local = timezone.localtime(invitation.expires_at)
         raise InvitationError(
-            f"This invitation expired on {local:%B %-d, %Y at %-I:%M %p %Z}. "
+            f"This invitation expired on {date_text(invitation.expires_at, time=True, with_zone=True)}. "
             f"Ask {invitation.invited_by} to send you a new one."
         )
     return invitation

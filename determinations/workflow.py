@@ -23,6 +23,7 @@ from determinations.services.precheck import criterion_results_record
 from determinations.services.submission_completeness import submission_blocking_problems
 from determinations.states import BEFORE_DECISION, DECIDED, SUBMITTER_LABELS, SubmissionStatus
 from determinations.tasks import submission_receipt_send
+from qppportal.dates import date_text
 
 
 class TransitionRefused(Exception):
@@ -238,7 +239,7 @@ def transition_apply(*, submission_id: int, name: str, actor, reason: str = "", 
 
 def _by_whom(event) -> str:
     who = f" by {event.actor}" if event.actor else ""
-    return f"{who} on {timezone.localtime(event.at):%B %-d, %Y at %-I:%M %p}"
+    return f"{who} on {date_text(event.at, time=True)}"
 
 
 def tracking_number_for(submission) -> str:

@@ -1,5 +1,6 @@
 """Inviting people by e-mail, and accepting an invitation from its link."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -7,10 +8,21 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 
+from qppportal.dates import date_text
+
 from .. import permissions, services
 from ..forms import AcceptInvitationForm, OrganizationInvitationForm, StaffInvitationForm
 from ..models import Organization, User
 from ..roles import home_url
+
+
+def _sent(invitation) -> str:
+    until = date_text(invitation.expires_at, time=True, with_zone=True)
+    return f"Invitation sent to {invitation.email}. The link works until {until}."
+
+
+def _form_context(form, organization) -> dict:
+    return {"form": form, "organization": organization, "valid_days": settings.INVITATION_VALID_DAYS}
 
 
 @login_required
@@ -25,16 +37,16 @@ def invitation_create_organization(request, organization_id):
         if organization.memberships.filter(user__email__iexact=email).exists():
             form.add_error("email", f"{email} is already a member of {organization}.")
         else:
-            services.invitation_create(
+            invitation, _ = services.invitation_create(
                 invited_by=request.user,
                 email=email,
                 full_name=form.cleaned_data["full_name"],
                 organization=organization,
                 membership_role=form.cleaned_data["membership_role"],
             )
-            messages.success(request, f"Invitation sent to {email}. The link is valid for a week.")
+            messages.success(request, _sent(invitation))
             return redirect("accounts:organization_detail", organization_id=organization.pk)
-    return render(request, "accounts/invitation_form.html", {"form": form, "organization": organization})
+    return render(request, "accounts/invitation_form.html", _form_context(form, organization))
 
 
 @login_required
@@ -48,15 +60,15 @@ def invitation_create_staff(request):
         if User.objects.filter(email__iexact=email).exclude(staff_role="").exists():
             form.add_error("email", f"{email} already has a staff role.")
         else:
-            services.invitation_create(
+            invitation, _ = services.invitation_create(
                 invited_by=request.user,
                 email=email,
                 full_name=form.cleaned_data["full_name"],
                 staff_role=form.cleaned_data["staff_role"],
             )
-            messages.success(request, f"Invitation sent to {email}. The link is valid for a week.")
+            messages.success(request, _sent(invitation))
             return redirect("accounts:program_admin_home")
-    return render(request, "accounts/invitation_form.html", {"form": form, "organization": None})
+    return render(request, "accounts/invitation_form.html", _form_context(form, None))
 
 
 def invitation_accept(request, token):

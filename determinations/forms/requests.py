@@ -3,10 +3,9 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.utils import timezone
 
-from determinations.choices import PayerType
 from determinations.models import DocumentSection, MeasureBasis
+from qppportal.dates import date_text
 
 ATTESTATION_TEXT = (
     "I certify that I have the authority to bind the organization named in this request, and that "
@@ -16,19 +15,11 @@ ATTESTATION_TEXT = (
     "Incentive Payments (42 CFR 414.1445(d) and 414.1460)."
 )
 
-CLINICIAN_PAYER_TYPES = [
-    (PayerType.MEDICAID, "Medicaid (Title XIX) arrangement"),
-    (PayerType.MEDICARE_HEALTH_PLAN, "Medicare Health Plan arrangement (for example, Medicare Advantage)"),
-    (PayerType.MULTI_PAYER_MODEL, "Arrangement aligned with a CMS Multi-Payer Model"),
-    (PayerType.OTHER_PAYER, "Commercial or other private payer arrangement"),
-]
-
 
 def window_label(window) -> str:
-    deadline = timezone.localtime(window.closes_at)
     return (
         f"{window.performance_year.year} performance year: {window.get_payer_type_display()} "
-        f"(deadline {deadline:%B %-d, %Y at %-I:%M %p} Eastern time)"
+        f"(deadline {date_text(window.closes_at, time=True)} Eastern time)"
     )
 
 

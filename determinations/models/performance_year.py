@@ -21,6 +21,7 @@ from determinations.rules.parameters import (
     YearParameters,
     year_parameters_from_mapping,
 )
+from qppportal.dates import date_text
 
 
 def _percent(verbose_name: str, help_text: str = "", *, optional: bool = False) -> models.DecimalField:
@@ -178,7 +179,7 @@ class SubmissionWindow(models.Model):
         ]
 
     def __str__(self):
-        closes = timezone.localtime(self.closes_at).strftime("%B %-d, %Y %-I:%M %p %Z")
+        closes = date_text(self.closes_at, time=True, with_zone=True)
         return (
             f"{self.performance_year.year} {self.get_process_display()}, {self.get_payer_type_display()} "
             f"(closes {closes})"

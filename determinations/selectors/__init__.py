@@ -1,4 +1,5 @@
-"""Reads of the determinations domain; every list and detail page goes through these."""
+"""Reads of the determinations domain that the submitter's pages share; the review pages read from
+``selectors.review`` and ``selectors.review_queue``."""
 
 from .organizations import (
     organization_for_new_request,

@@ -1,4 +1,7 @@
-"""Reads of submissions. Every list and detail page starts from ``submissions_visible_to``."""
+"""Reads of submissions: the dashboard, a request's detail page, likely duplicates and the published list.
+
+``submissions_visible_to`` is the set of requests a person may see; lists start from it, and single
+requests are checked by ``determinations.permissions.can_view_submission``."""
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 

@@ -27,6 +27,7 @@ from determinations.permissions import can_assign, can_be_assigned, can_claim, c
 from determinations.services.events import event_record
 from determinations.states import OPEN, STAFF_VISIBLE, SUBMITTER_LABELS, SubmissionStatus
 from determinations.workflow import TransitionRefused, transition_apply
+from qppportal.dates import date_text
 
 
 class AssignmentRefused(Exception):
@@ -139,7 +140,7 @@ def submission_claim(*, submission_id: int, actor: User, now=None) -> Submission
             return submission
         if submission.assignee_id is not None:
             holder = User.objects.get(pk=submission.assignee_id)
-            when = timezone.localtime(submission.assigned_at).strftime("%B %-d, %Y at %-I:%M %p")
+            when = date_text(submission.assigned_at, time=True)
             raise AssignmentRefused(f"{holder} already has {submission} (since {when}). Choose another request.")
         if submission.status not in OPEN:
             raise AssignmentRefused(

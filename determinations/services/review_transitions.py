@@ -8,7 +8,6 @@ fields it changed; a follow-up runs after commit with the submission and the eve
 
 from datetime import datetime
 
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from determinations.models import (
@@ -21,6 +20,7 @@ from determinations.models import (
 )
 from determinations.services.precheck import criterion_results_record
 from determinations.tasks import determination_decision_send, determination_letter_render, information_request_send
+from qppportal.dates import date_text
 
 RECOMMENDATIONS = {"approve": "approval", "reject": "rejection"}
 
@@ -30,7 +30,7 @@ def open_information_request(submission):
 
 
 def _when(moment: datetime) -> str:
-    return f"{timezone.localtime(moment):%B %-d, %Y at %-I:%M %p} Eastern time"
+    return f"{date_text(moment, time=True)} Eastern time"
 
 
 def _criterion_title(key: str) -> str:

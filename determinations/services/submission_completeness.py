@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from determinations.forms.sections import SECTIONS
 from determinations.models import Submission
+from qppportal.dates import date_text
 
 
 @dataclass(frozen=True)
@@ -37,13 +38,11 @@ def window_problem(submission: Submission, *, now) -> Problem | None:
     window = submission.window
     if window.is_open(now):
         return None
-    closes = timezone.localtime(window.closes_at)
-    opens = timezone.localtime(window.opens_at)
     if now < window.opens_at:
-        message = f"The submission window opens on {opens:%B %-d, %Y}; you can submit from then."
+        message = f"The submission window opens on {date_text(window.opens_at)}; you can submit from then."
     else:
         message = (
-            f"The submission window closed on {closes:%B %-d, %Y at %-I:%M %p} Eastern time. "
+            f"The submission window closed on {date_text(window.closes_at, time=True)} Eastern time. "
             "CMS does not review requests submitted after the deadline (42 CFR 414.1445)."
         )
     return Problem(

@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from determinations.choices import PayerType, Process
 from determinations.rules.results import Outcome
 from determinations.states import OPEN, SubmissionStatus
+from qppportal.dates import date_text
 
 register = template.Library()
 
@@ -108,7 +109,7 @@ def _url_format(name: str) -> str:
 
 
 def _date(value, zone) -> str:
-    return value.astimezone(zone).strftime("%b %-d, %Y") if value else ""
+    return date_text(value, short=True, tz=zone)
 
 
 @register.simple_tag(takes_context=True)

@@ -44,7 +44,7 @@ def test_windows_are_timezone_aware_and_know_when_they_are_open():
     assert window.closes_at == datetime.datetime(2023, 4, 1, 23, 59, 59, tzinfo=EASTERN)
     assert window.is_open(datetime.datetime(2023, 3, 1, tzinfo=EASTERN))
     assert not window.is_open(datetime.datetime(2023, 4, 2, tzinfo=EASTERN))
-    assert str(window) == "2024 Payer Initiated, State Medicaid agency (closes April 1, 2023 11:59 PM EDT)"
+    assert str(window) == "2024 Payer Initiated, State Medicaid agency (closes April 1, 2023 at 11:59 PM EDT)"
 
 
 def test_the_model_validates_an_admin_edit():
