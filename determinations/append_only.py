@@ -58,19 +58,14 @@ def emptying_allowed():
         _flushing.active = False
 
 
+def _execute(schema_editor, statements: dict[str, list[str]]) -> None:
+    for statement in statements.get(schema_editor.connection.vendor, []):
+        schema_editor.execute(statement)
+
+
 def install(apps, schema_editor) -> None:
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(POSTGRESQL_FORWARD)
-    elif vendor == "sqlite":
-        for statement in SQLITE_FORWARD:
-            schema_editor.execute(statement)
+    _execute(schema_editor, {"postgresql": [POSTGRESQL_FORWARD], "sqlite": SQLITE_FORWARD})
 
 
 def uninstall(apps, schema_editor) -> None:
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(POSTGRESQL_BACKWARD)
-    elif vendor == "sqlite":
-        for statement in SQLITE_BACKWARD:
-            schema_editor.execute(statement)
+    _execute(schema_editor, {"postgresql": [POSTGRESQL_BACKWARD], "sqlite": SQLITE_BACKWARD})
