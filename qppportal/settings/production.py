@@ -1,16 +1,24 @@
 """Production settings: HTTPS only, hardened cookies and headers, secrets required."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import env
+
+# Production is every entry point's default, so a missing secret must say how to run in development.
+_REQUIRED = ("SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL", "EMAIL_URL", "DATABASE_URL", "REDIS_URL")
+_missing = [name for name in _REQUIRED if not env.str(name, default="")]
+if _missing:
+    raise ImproperlyConfigured(
+        f"Production settings need {', '.join(_missing)} in the environment (see .env.example). "
+        "For development use `make run`, or set DJANGO_SETTINGS_MODULE=qppportal.settings.base."
+    )
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 SITE_URL = env("SITE_URL")
 EMAIL_CONFIG = env.email("EMAIL_URL")
-# No silent fallback to the development SQLite file or filesystem broker: both must be named.
-env("DATABASE_URL")
-env("REDIS_URL")
 vars().update(EMAIL_CONFIG)
 DEMO_DATA_ALLOWED = False
 

@@ -132,7 +132,8 @@ def test_every_entry_point_defaults_to_production_and_refuses_to_start_without_a
         pytest.skip("a local .env sets SECRET_KEY")
     result = _python(entry_point)
     assert result.returncode != 0
-    assert "Set the SECRET_KEY environment variable" in result.stderr
+    assert "Production settings need SECRET_KEY" in result.stderr
+    assert "DJANGO_SETTINGS_MODULE=qppportal.settings.base" in result.stderr
 
 
 def test_importing_the_settings_creates_no_folder():
