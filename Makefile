@@ -26,9 +26,16 @@ run: install
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py load_demo_data
 	DEBUG=$${DEBUG:-true} scripts/serve
 
-## The whole test suite (PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set).
+## The whole test suite (PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set), in parallel
+## processes (pytest-xdist), keeping the test databases between runs (--reuse-db: pytest-django
+## still applies new migrations; `make test PYTEST_ARGS=--create-db` rebuilds them). The migration
+## check runs first, so a kept database cannot hide a model change that has no migration.
+TEST_WORKERS ?= 2
+PYTEST_ARGS ?=
 test: install
-	$(BIN)/python -m pytest
+	DJANGO_SETTINGS_MODULE=qppportal.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --reuse-db $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests (exit code 5)" >&2; fi; exit $$status
 
 lint:
 	$(BIN)/ruff check .

@@ -1,15 +1,16 @@
 """Fixtures of the accounts tests."""
 
 import pytest
-from django.core.cache import cache
+
+from tests.support import cache_clear
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Nothing cached (throttles, lockouts) leaks from one test into the next."""
-    cache.clear()
+    cache_clear()
     yield
-    cache.clear()
+    cache_clear()
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from determinations.models import PerformanceYear
-from determinations.services.reference_data import reference_data_load
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "docs" / "examples"
@@ -26,9 +25,9 @@ def evaluate(path, *args) -> dict:
 @pytest.mark.django_db
 @pytest.mark.parametrize("case", EXPECTED, ids=lambda c: f"{c['file']}@{c['year'] or 'file'}")
 @pytest.mark.parametrize("source", ["reference file", "database"])
-def test_documented_examples(case, source):
-    if source == "database":
-        reference_data_load()
+def test_documented_examples(request, case, source):
+    if source == "reference file":
+        request.getfixturevalue("without_reference_data")
     args = ["--year", str(case["year"])] if case["year"] else []
     result = evaluate(EXAMPLES / case["file"], *args)
     assert result["parameters_source"] == source
@@ -47,8 +46,7 @@ def test_every_example_file_is_documented():
 
 
 @pytest.mark.django_db
-def test_an_admin_edit_changes_the_result(tmp_path):
-    reference_data_load()
+def test_an_admin_edit_changes_the_result(reference_data):
     PerformanceYear.objects.filter(year=2024).update(nominal_expenditure_percent="4")
     result = evaluate(EXAMPLES / "commercial_two_sided.json")
     assert result["criteria"]["financial_risk"]["outcome"] == "does_not_meet"

@@ -8,10 +8,6 @@ from determinations.events import STAFF_ONLY, EventType, EventVisibility
 from determinations.models import SubmissionEvent
 from determinations.services.events import event_record
 from determinations.workflow import TRANSITIONS
-from tests.review import review_support as support
-
-review_data, clock, media, payer = support.review_data, support.clock, support.media, support.payer
-submitted = support.submitted
 
 
 def _refused(action) -> str:

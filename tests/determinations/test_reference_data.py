@@ -13,7 +13,7 @@ from determinations.models import PerformanceYear, SubmissionWindow
 from determinations.rules.calendar import EASTERN
 from determinations.services.reference_data import reference_data_load, reference_year_parameters
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_reference_data")]
 
 
 def test_loads_2017_to_2027_and_is_idempotent():

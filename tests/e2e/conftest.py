@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import skip_or_fail
+from tests.support import skip_or_fail
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [

@@ -4,9 +4,7 @@ axe runs on every step. The clock is set inside open windows (March 2026: the 20
 and the 2027 clinician Medicaid window are open).
 """
 
-import datetime
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -17,10 +15,9 @@ from accounts.models import MembershipRole, OrganizationKind
 from determinations.models import MipsMeasure, Submission
 from determinations.states import SubmissionStatus
 from tests.factories import TEST_PASSWORD, MembershipFactory, OrganizationFactory
+from tests.support import MARCH_2026
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-MARCH_2026 = datetime.datetime(2026, 3, 16, 10, 0, tzinfo=ZoneInfo("America/New_York"))
 
 
 @pytest.fixture

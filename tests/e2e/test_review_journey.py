@@ -17,7 +17,9 @@ from accounts.demo import DEMO_PASSWORD, demo_totp_code
 from accounts.models import User
 from determinations.models import Determination, Submission
 from determinations.states import SubmissionStatus
-from tests.review import review_support as support
+from tests.factories import SubmissionFactory
+from tests.factories import submissions as steps
+from tests.support import MARCH_2026
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -27,14 +29,14 @@ ARRANGEMENT = "Journey Shared Savings Program"
 @pytest.fixture
 def journey(transactional_db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    with time_machine.travel(support.MARCH_2026, tick=True):
+    with time_machine.travel(MARCH_2026, tick=True):
         call_command("load_reference_data", verbosity=0)
         call_command("load_demo_data", verbosity=0)
         payer = User.objects.get(email="payer.submitter@demo.example")
         plan = User.objects.get(email="mhp.submitter@demo.example")
         yield {
-            "mine": support.submitted_request(payer, name=ARRANGEMENT),
-            "other": support.submitted_request(plan, name="Journey Advantage Plan", payer_type="medicare_health_plan"),
+            "mine": SubmissionFactory(member=payer, name=ARRANGEMENT),
+            "other": SubmissionFactory(member=plan, name="Journey Advantage Plan", payer_type="medicare_health_plan"),
         }
 
 
@@ -118,7 +120,7 @@ def test_a_reviewer_and_a_lead_decide_a_request(journey, open_browser, assert_ac
     payer.wait_for_url("**/steps/documents/")
     # USWDS's file input names the control by its drop zone.
     payer.get_by_label("Drag file here or choose from folder").set_input_files(
-        {"name": "loss-cap.pdf", "mimeType": "application/pdf", "buffer": support.PDF_BYTES}
+        {"name": "loss-cap.pdf", "mimeType": "application/pdf", "buffer": steps.PDF_BYTES}
     )
     payer.get_by_label("Which part of the request it supports").select_option("financial_risk")
     payer.get_by_role("button", name="Upload").click()

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from accounts.models import User
 from determinations.models import Submission
 from determinations.states import SubmissionStatus
-from tests.review.queue_support import make_submission, payer
+from tests.determinations.review.queue_support import make_submission, payer
 
 from .test_pages_accessible import sign_in
 

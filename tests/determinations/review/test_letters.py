@@ -5,16 +5,13 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from conftest import sign_in
 from determinations.models import Determination, SubmissionEvent
 from determinations.services import letters, notifications, review
-from tests.review import review_support as support
+from tests.factories import organization_member
+from tests.factories import submissions as steps
+from tests.support import sign_in
 
 pytestmark = pytest.mark.django_db
-
-# Fixtures shared through review_support (this folder has no conftest on purpose).
-review_data, clock, media, payer = support.review_data, support.clock, support.media, support.payer
-submitted, in_review = support.submitted, support.in_review
 
 
 def page_text(document) -> str:
@@ -31,13 +28,13 @@ def page_text(document) -> str:
 
 @pytest.fixture
 def approved(in_review, reviewer, review_lead):
-    support.approved(in_review, reviewer, review_lead)
+    steps.approved(in_review, reviewer, review_lead)
     return Determination.objects.get(submission=in_review)
 
 
 @pytest.fixture
 def rejected(in_review, reviewer, review_lead):
-    support.recommended(in_review, reviewer, recommendation="reject", overrides={"financial_risk": "does_not_meet"})
+    steps.recommended(in_review, reviewer, recommendation="reject", overrides={"financial_risk": "does_not_meet"})
     review.decision_make(
         submission_id=in_review.pk,
         actor=review_lead,
@@ -92,7 +89,7 @@ def test_members_and_staff_download_it_as_a_pdf(client, approved, payer, reviewe
 
 def test_others_cannot_download_it(client, approved):
     assert client.get(letter_url(approved)).status_code == 302  # to sign in
-    stranger = support.member_of("payer", "other_payer", "Another Payer")
+    stranger = organization_member("payer", "other_payer", "Another Payer")
     sign_in(client, stranger)
     response = client.get(letter_url(approved))
     assert response.status_code == 403 and "belongs to another organization" in response.content.decode()
@@ -113,7 +110,7 @@ def test_a_reopened_decisions_letter_is_for_staff_only(client, approved, payer, 
 
 
 def test_a_missing_letter_is_rendered_on_download(client, in_review, reviewer, review_lead, payer):
-    support.recommended(in_review, reviewer)
+    steps.recommended(in_review, reviewer)
     review.decision_make(submission_id=in_review.pk, actor=review_lead, decision="approve")  # no commit hooks here
     determination = Determination.objects.get()
     assert not determination.letter

@@ -3,19 +3,16 @@
 import pytest
 from django.urls import reverse
 
-from conftest import sign_in
 from determinations.models import CriterionResult, InternalNote, SubmissionEvent
 from determinations.services import review
 from determinations.states import SubmissionStatus
 from determinations.workflow import TransitionRefused
 from tests.factories import UserFactory
-from tests.review import review_support as support
+from tests.factories import submissions as steps
+from tests.factories.submissions import window_for
+from tests.support import sign_in
 
 pytestmark = pytest.mark.django_db
-
-# Fixtures shared through review_support (this folder has no conftest on purpose).
-review_data, clock, media, payer = support.review_data, support.clock, support.media, support.payer
-submitted, in_review = support.submitted, support.in_review
 
 
 def detail_url(submission):
@@ -24,7 +21,7 @@ def detail_url(submission):
 
 def findings_post(client, submission, **values):
     data = {}
-    for key in support.CRITERIA:
+    for key in steps.CRITERIA:
         finding, rationale = values.get(key, ("", ""))
         data[f"{key}-finding"], data[f"{key}-rationale"] = finding, rationale
     return client.post(reverse("determinations:review_findings_save", args=[submission.pk]), data)
@@ -95,7 +92,7 @@ def test_payers_and_program_admins_cannot_post_findings(client, in_review, payer
 
 
 def test_findings_lock_when_the_reviewer_recommends_and_open_when_sent_back(client, in_review, reviewer, review_lead):
-    support.recommended(in_review, reviewer)
+    steps.recommended(in_review, reviewer)
     assert set(CriterionResult.objects.filter(submission=in_review).values_list("locked", flat=True)) == {True}
     sign_in(client, reviewer)
     response = findings_post(client, in_review, cehrt=("does_not_meet", "Changed my mind"))
@@ -119,10 +116,10 @@ def test_recommending_needs_every_finding_with_a_rationale(in_review, reviewer):
 
 
 def test_a_recommendation_must_agree_with_the_findings(in_review, reviewer):
-    support.findings_record(in_review, reviewer, overrides={"financial_risk": "does_not_meet"})
+    steps.findings_record(in_review, reviewer, overrides={"financial_risk": "does_not_meet"})
     with pytest.raises(TransitionRefused, match="Approval needs every criterion to be met"):
         review.recommendation_make(submission_id=in_review.pk, actor=reviewer, recommendation="approve")
-    support.findings_record(in_review, reviewer)
+    steps.findings_record(in_review, reviewer)
     with pytest.raises(TransitionRefused, match="Every criterion is met, so recommend approval"):
         review.recommendation_make(submission_id=in_review.pk, actor=reviewer, recommendation="reject")
 
@@ -132,7 +129,7 @@ def test_recommend_through_the_page_and_refusal_is_shown(client, in_review, revi
     url = reverse("determinations:review_recommend", args=[in_review.pk])
     refused = client.post(url, {"recommend-recommendation": "approve"})
     assert refused.status_code == 409 and "Nothing was changed" in refused.content.decode()
-    support.findings_record(in_review, reviewer)
+    steps.findings_record(in_review, reviewer)
     response = client.post(url, {"recommend-recommendation": "approve", "recommend-note": "All three met."})
     assert response.status_code == 302
     in_review.refresh_from_db()
@@ -158,7 +155,7 @@ def test_internal_notes_are_for_staff_only(client, in_review, reviewer, review_l
 
 
 def test_the_staff_page_has_the_full_history_and_submitters_see_only_theirs(client, in_review, reviewer, payer):
-    support.findings_record(in_review, reviewer)
+    steps.findings_record(in_review, reviewer)
     sign_in(client, reviewer)
     page = client.get(detail_url(in_review)).content.decode()
     for label in (
@@ -175,10 +172,12 @@ def test_the_staff_page_has_the_full_history_and_submitters_see_only_theirs(clie
     assert "Submitted to CMS" in mine and "Findings saved as a draft" not in mine
 
 
-def test_a_draft_is_not_found_on_the_staff_page(client, review_data, clock, payer, reviewer):
+def test_a_draft_is_not_found_on_the_staff_page(client, reference_data, clock, payer, reviewer):
     from determinations.services.submissions import submission_start
 
     organization = payer.memberships.get().organization
-    draft = submission_start(actor=payer, organization=organization, window=support.window(), arrangement_name="Draft")
+    draft = submission_start(
+        actor=payer, organization=organization, window=window_for(organization), arrangement_name="Draft"
+    )
     sign_in(client, reviewer)
     assert client.get(detail_url(draft)).status_code == 404

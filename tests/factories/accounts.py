@@ -1,4 +1,4 @@
-"""factory_boy factories for the suite's test data."""
+"""factory_boy factories for people and organizations."""
 
 import factory
 

@@ -12,26 +12,23 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import sign_in, skip_or_fail
 from determinations.forms.review import default_due_date
 from determinations.models import Document, InformationRequest, Submission, SubmissionEvent
 from determinations.rules.business_days import add_business_days, federal_holidays, is_business_day
 from determinations.services import notifications, review
 from determinations.states import SubmissionStatus
 from determinations.workflow import TransitionRefused
-from tests.review import review_support as support
-from tests.submissions.flow import post_section, upload
+from tests.determinations.submissions.flow import post_section, upload
+from tests.factories import SubmissionFactory, UserFactory, organization_member
+from tests.factories import submissions as steps
+from tests.support import MARCH_2026, sign_in, skip_or_fail
 
 pytestmark = pytest.mark.django_db
-
-# Fixtures shared through review_support (this folder has no conftest on purpose).
-review_data, clock, media, payer = support.review_data, support.clock, support.media, support.payer
-submitted, in_review = support.submitted, support.in_review
 
 
 def ask(submission, reviewer, *, days=10, question="Send the contract's risk corridor table."):
     return review.information_request_ask(
-        submission_id=submission.pk, actor=reviewer, question=question, due_at=support.due_in(days)
+        submission_id=submission.pk, actor=reviewer, question=question, due_at=steps.due_in(days)
     )
 
 
@@ -115,7 +112,7 @@ def test_a_past_due_date_or_empty_question_is_refused(client, in_review, reviewe
     assert "Choose a date after today." in response.content.decode()
     with pytest.raises(TransitionRefused, match="The due date must be in the future"):
         review.information_request_ask(
-            submission_id=in_review.pk, actor=reviewer, question="Q", due_at=support.due_in(-1)
+            submission_id=in_review.pk, actor=reviewer, question="Q", due_at=steps.due_in(-1)
         )
     assert Submission.objects.get(pk=in_review.pk).status == SubmissionStatus.IN_REVIEW
 
@@ -139,7 +136,7 @@ def test_submitter_changes_answers_adds_documents_and_answers(
     question = ask(in_review, reviewer)
     original = Document.objects.get(submission=in_review)
     sign_in(client, payer)
-    changed = {**support.COMPLETE_ANSWERS["cehrt"], "requirement_citation": "Amendment 2, section 1"}
+    changed = {**steps.COMPLETE_ANSWERS["cehrt"], "requirement_citation": "Amendment 2, section 1"}
     assert post_section(client, in_review, "cehrt", changed).status_code == 302
     assert upload(client, in_review, name="amendment.pdf", section="cehrt").status_code == 302
     added = Document.objects.get(submission=in_review, original_name="amendment.pdf")
@@ -181,7 +178,7 @@ def test_editing_is_closed_again_after_the_answer(client, in_review, reviewer, p
 
 def test_an_answer_after_the_due_date_is_refused_with_a_clear_message(client, in_review, reviewer, payer):
     ask(in_review, reviewer, days=3)
-    with time_machine.travel(support.MARCH_2026 + datetime.timedelta(days=5), tick=True):
+    with time_machine.travel(MARCH_2026 + datetime.timedelta(days=5), tick=True):
         sign_in(client, payer)
         page = client.get(answer_url(in_review))
         assert page.status_code == 409
@@ -196,7 +193,7 @@ def test_an_answer_after_the_due_date_is_refused_with_a_clear_message(client, in
 
 def test_an_empty_answer_or_another_organization_is_refused(client, in_review, reviewer, payer):
     ask(in_review, reviewer)
-    stranger = support.member_of("payer", "other_payer", "Another Payer")
+    stranger = organization_member("payer", "other_payer", "Another Payer")
     sign_in(client, stranger)
     assert client.get(answer_url(in_review)).status_code == 403
     with pytest.raises(TransitionRefused, match="Only members of the submitting organization"):
@@ -217,8 +214,8 @@ def test_a_double_submitted_answer_is_recorded_once(in_review, reviewer, payer):
 
 def test_overdue_questions_are_flagged_once_and_the_reviewer_is_emailed(in_review, reviewer, payer):
     question = ask(in_review, reviewer, days=2)
-    later = support.due_in(3)
-    assert notifications.information_requests_flag_overdue(now=support.due_in(1)) == 0
+    later = steps.due_in(3)
+    assert notifications.information_requests_flag_overdue(now=steps.due_in(1)) == 0
     assert notifications.information_requests_flag_overdue(now=later) == 1
     assert notifications.information_requests_flag_overdue(now=later) == 0
     question.refresh_from_db()
@@ -231,7 +228,7 @@ def test_overdue_questions_are_flagged_once_and_the_reviewer_is_emailed(in_revie
 
 def test_the_staff_page_shows_an_overdue_question(client, in_review, reviewer):
     ask(in_review, reviewer, days=2)
-    with time_machine.travel(support.MARCH_2026 + datetime.timedelta(days=4), tick=True):
+    with time_machine.travel(MARCH_2026 + datetime.timedelta(days=4), tick=True):
         sign_in(client, reviewer)
         page = client.get(reverse("determinations:review_detail", args=[in_review.pk])).content.decode()
     assert "Your question is past its due date" in page and "Overdue: no answer yet." in page
@@ -240,15 +237,15 @@ def test_the_staff_page_shows_an_overdue_question(client, in_review, reviewer):
 def test_answered_questions_are_never_flagged(in_review, reviewer, payer):
     ask(in_review, reviewer, days=2)
     review.information_request_answer(submission_id=in_review.pk, actor=payer, response="Here")
-    assert notifications.information_requests_flag_overdue(now=support.due_in(5)) == 0
+    assert notifications.information_requests_flag_overdue(now=steps.due_in(5)) == 0
 
 
 def test_extending_the_due_date_reopens_answering_and_emails_the_new_date(
     in_review, reviewer, payer, django_capture_on_commit_callbacks
 ):
     question = ask(in_review, reviewer, days=2)
-    notifications.information_requests_flag_overdue(now=support.due_in(3))
-    new_due = support.due_in(10)
+    notifications.information_requests_flag_overdue(now=steps.due_in(3))
+    new_due = steps.due_in(10)
     with django_capture_on_commit_callbacks(execute=True):
         review.information_request_extend(
             submission_id=in_review.pk, actor=reviewer, due_at=new_due, reason="Payer asked for a week"
@@ -262,7 +259,7 @@ def test_extending_the_due_date_reopens_answering_and_emails_the_new_date(
         review.information_request_extend(submission_id=in_review.pk, actor=reviewer, due_at=new_due, reason="")
     with pytest.raises(TransitionRefused, match="Only the reviewer assigned"):
         review.information_request_extend(
-            submission_id=in_review.pk, actor=support.UserFactory(staff_role="reviewer"), due_at=new_due, reason="x"
+            submission_id=in_review.pk, actor=UserFactory(staff_role="reviewer"), due_at=new_due, reason="x"
         )
 
 
@@ -271,27 +268,29 @@ def test_the_reviewer_goes_on_without_an_answer_only_after_the_due_date(in_revie
     with pytest.raises(TransitionRefused, match="The answer is not due until"):
         review.information_request_close(submission_id=in_review.pk, actor=reviewer, reason="No answer")
     with pytest.raises(TransitionRefused, match="Say why"):
-        review.information_request_close(submission_id=in_review.pk, actor=reviewer, reason="", now=support.due_in(3))
+        review.information_request_close(submission_id=in_review.pk, actor=reviewer, reason="", now=steps.due_in(3))
     review.information_request_close(
-        submission_id=in_review.pk, actor=reviewer, reason="No answer came", now=support.due_in(3)
+        submission_id=in_review.pk, actor=reviewer, reason="No answer came", now=steps.due_in(3)
     )
     question.refresh_from_db()
     assert question.closed_at is not None and not question.is_open
     assert Submission.objects.get(pk=in_review.pk).status == SubmissionStatus.IN_REVIEW
 
 
-def test_dashboard_queries_do_not_grow_with_open_questions(client, review_data, clock, media, payer, reviewer):
+def test_dashboard_queries_do_not_grow_with_open_questions(client, reference_data, clock, media, payer, reviewer):
     def count():
         with CaptureQueriesContext(connection) as queries:
             assert client.get(reverse("accounts:organization_home")).status_code == 200
         return len(queries)
 
-    first = support.review_started(support.submitted_request(payer, name="First"), reviewer)
+    first = SubmissionFactory(member=payer, name="First", state=SubmissionStatus.IN_REVIEW, reviewer=reviewer)
     ask(first, reviewer)
     sign_in(client, payer)
     few = count()
     for number in range(6):
-        submission = support.review_started(support.submitted_request(payer, name=f"Arrangement {number}"), reviewer)
+        submission = SubmissionFactory(
+            member=payer, name=f"Arrangement {number}", state=SubmissionStatus.IN_REVIEW, reviewer=reviewer
+        )
         ask(submission, reviewer)
     assert count() == few
     assert client.get(reverse("accounts:organization_home")).content.decode().count("Answer CMS's question") == 7
@@ -299,13 +298,15 @@ def test_dashboard_queries_do_not_grow_with_open_questions(client, review_data, 
 
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
-def test_two_sweepers_at_once_flag_and_email_each_question_once(review_data, clock, media, payer, reviewer):
+def test_two_sweepers_at_once_flag_and_email_each_question_once(reference_data, clock, media, payer, reviewer):
     if connection.vendor != "postgresql":
         skip_or_fail("Concurrent sweepers need PostgreSQL's SKIP LOCKED (set DATABASE_URL)")
     for number in range(6):
-        submission = support.review_started(support.submitted_request(payer, name=f"Arrangement {number}"), reviewer)
+        submission = SubmissionFactory(
+            member=payer, name=f"Arrangement {number}", state=SubmissionStatus.IN_REVIEW, reviewer=reviewer
+        )
         ask(submission, reviewer, days=1)
-    later = support.due_in(2)
+    later = steps.due_in(2)
     barrier = threading.Barrier(2)
     counts = []
 

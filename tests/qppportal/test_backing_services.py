@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
-from conftest import skip_or_fail
+from tests.support import skip_or_fail
 
 pytestmark = pytest.mark.services
 

@@ -1,14 +1,18 @@
-"""Driving a request through the portal's pages, as a browser would, with the test client."""
+"""Driving a request through the portal's pages, as a browser would, with the test client.
+
+For the tests of those pages; other tests make their requests with ``SubmissionFactory``.
+"""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from determinations.forms.sections import SECTIONS
-from determinations.models import Submission
+from determinations.models import Submission, SubmissionWindow
+from tests.factories import COMPLETE_ANSWERS, PDF_BYTES
 
-from .conftest import COMPLETE_ANSWERS
 
-PDF_BYTES = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+def window(year: int, process: str, payer_type: str) -> SubmissionWindow:
+    return SubmissionWindow.objects.get(performance_year__year=year, process=process, payer_type=payer_type)
 
 
 def start_request(client, window, *, name="Example Shared Risk Program", **extra) -> Submission:

@@ -5,12 +5,11 @@ import time_machine
 from django.core import mail
 from django.urls import reverse
 
-from conftest import sign_in as signed_in_client
 from determinations.models import Submission, SubmissionEvent
 from determinations.states import SubmissionStatus
+from tests.support import sign_in as signed_in_client
 
-from .conftest import window
-from .flow import add_other_measure, answer_every_section, start_request, submit, upload
+from .flow import add_other_measure, answer_every_section, start_request, submit, upload, window
 
 pytestmark = pytest.mark.django_db
 

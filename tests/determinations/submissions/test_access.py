@@ -3,22 +3,17 @@
 import pytest
 from django.urls import reverse
 
-from conftest import sign_in
 from determinations.models import Submission
-
-from .conftest import window
-from .flow import answer_every_section, start_request
+from determinations.states import SubmissionStatus
+from tests.factories import SubmissionFactory
+from tests.support import sign_in
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def draft(client, reference_data, march_2026, commercial_payer):
-    sign_in(client, commercial_payer)
-    submission = start_request(client, window(2027, "payer_initiated", "other_payer"))
-    answer_every_section(client, submission)
-    client.logout()
-    return submission
+def draft(reference_data, march_2026, commercial_payer):
+    return SubmissionFactory(member=commercial_payer, state=SubmissionStatus.DRAFT)
 
 
 @pytest.mark.parametrize(

@@ -7,25 +7,23 @@ from django.core import mail
 from django.db import connection
 from django.urls import reverse
 
-from conftest import sign_in, skip_or_fail
 from determinations.models import ConflictOfInterest, CriterionResult, Determination, Submission, SubmissionEvent
 from determinations.services import review
 from determinations.states import SubmissionStatus
 from determinations.workflow import TRANSITIONS, TransitionRefused, transition_apply
-from tests.review import review_support as support
+from tests.factories import SubmissionFactory, UserFactory
+from tests.factories import submissions as steps
+from tests.support import sign_in, skip_or_fail
 
 pytestmark = pytest.mark.django_db
 
-# Fixtures shared through review_support (this folder has no conftest on purpose).
-review_data, clock, media, payer = support.review_data, support.clock, support.media, support.payer
-submitted, in_review, second_lead = support.submitted, support.in_review, support.second_lead
 
 UNMET_RISK = [{"criterion": "financial_risk", "reason": "Losses are capped below the nominal amount."}]
 
 
 @pytest.fixture
 def recommended(in_review, reviewer):
-    return support.recommended(in_review, reviewer)
+    return steps.recommended(in_review, reviewer)
 
 
 def decide(submission, lead, decision="approve", **extra):
@@ -40,10 +38,10 @@ def status(submission) -> str:
 
 
 def test_approval_records_the_determination_for_the_requested_years(
-    review_data, clock, media, payer, reviewer, review_lead, django_capture_on_commit_callbacks
+    reference_data, clock, media, payer, reviewer, review_lead, django_capture_on_commit_callbacks
 ):
-    submission = support.review_started(support.submitted_request(payer, years=3), reviewer)
-    support.recommended(submission, reviewer)
+    submission = SubmissionFactory(member=payer, years=3, state=SubmissionStatus.IN_REVIEW, reviewer=reviewer)
+    steps.recommended(submission, reviewer)
     with django_capture_on_commit_callbacks(execute=True):
         decide(submission, review_lead)
     assert status(submission) == SubmissionStatus.APPROVED
@@ -58,7 +56,7 @@ def test_approval_records_the_determination_for_the_requested_years(
 
 
 def test_rejection_names_each_unmet_criterion_and_the_reason(in_review, reviewer, review_lead):
-    support.recommended(in_review, reviewer, recommendation="reject", overrides={"financial_risk": "does_not_meet"})
+    steps.recommended(in_review, reviewer, recommendation="reject", overrides={"financial_risk": "does_not_meet"})
     with pytest.raises(TransitionRefused, match="Name each criterion that is not met"):
         decide(in_review, review_lead, "reject", unmet=[])
     with pytest.raises(TransitionRefused, match="Give the reason More than nominal financial risk is not met"):
@@ -73,7 +71,7 @@ def test_rejection_names_each_unmet_criterion_and_the_reason(in_review, reviewer
 
 
 def test_approval_is_refused_when_a_finding_is_not_met(in_review, reviewer, review_lead):
-    support.recommended(in_review, reviewer, recommendation="reject", overrides={"cehrt": "does_not_meet"})
+    steps.recommended(in_review, reviewer, recommendation="reject", overrides={"cehrt": "does_not_meet"})
     with pytest.raises(TransitionRefused, match="send it back to the reviewer"):
         decide(in_review, review_lead)
     assert not Determination.objects.exists()
@@ -87,7 +85,7 @@ def test_sending_back_needs_a_reason_and_reopens_the_findings(recommended, revie
     assert not CriterionResult.objects.filter(submission=recommended, locked=True).exists()
     event = SubmissionEvent.objects.get(submission=recommended, event_type="send_back")
     assert event.reason == "Check the loss cap again." and event.visibility == "staff"
-    support.recommended(recommended, reviewer)  # the reviewer recommends again
+    steps.recommended(recommended, reviewer)  # the reviewer recommends again
     decide(recommended, review_lead)
     assert status(recommended) == SubmissionStatus.APPROVED
 
@@ -113,7 +111,7 @@ def test_every_review_transition_is_exercised():
 
 
 def test_a_reviewer_cannot_decide(recommended, reviewer):
-    other_reviewer = support.UserFactory(staff_role="reviewer")
+    other_reviewer = UserFactory(staff_role="reviewer")
     for person in (reviewer, other_reviewer):
         with pytest.raises(TransitionRefused, match="Only a CMS review lead can do this."):
             decide(recommended, person)
@@ -127,8 +125,10 @@ def test_payers_and_program_admins_cannot_decide(recommended, payer, program_adm
 
 
 def test_the_lead_who_recommended_cannot_also_decide(submitted, review_lead, second_lead):
-    support.review_started(submitted, review_lead)
-    support.recommended(submitted, review_lead)
+    # Leads are never assigned through the portal; the table must still refuse if one were (a data edit).
+    Submission.objects.filter(pk=submitted.pk).update(assignee=review_lead, assigned_at=submitted.submitted_at)
+    transition_apply(submission_id=submitted.pk, name="start_review", actor=review_lead)
+    steps.recommended(submitted, review_lead)
     for decision, extra in (("approve", {}), ("reject", {"unmet": UNMET_RISK}), ("send_back", {"reason": "x"})):
         with pytest.raises(TransitionRefused, match="You recommended this decision, so another review lead"):
             decide(submitted, review_lead, decision, **extra)
@@ -196,7 +196,7 @@ def test_a_lead_reopens_only_with_a_written_reason_and_it_is_audited(recommended
     assert event.payload["superseded"] == [first.pk]
     assert not CriterionResult.objects.filter(submission=recommended, locked=True).exists()
 
-    support.recommended(recommended, reviewer, recommendation="reject", overrides={"quality": "does_not_meet"})
+    steps.recommended(recommended, reviewer, recommendation="reject", overrides={"quality": "does_not_meet"})
     decide(recommended, review_lead, "reject", unmet=[{"criterion": "quality", "reason": "No outcome measure."}])
     assert Determination.objects.count() == 2
     assert Determination.objects.get(superseded_at__isnull=True).outcome == "rejected"
@@ -225,7 +225,7 @@ def test_the_lead_decides_through_the_page(client, recommended, review_lead):
 
 
 def test_rejecting_through_the_page_needs_a_reason_per_ticked_criterion(client, in_review, reviewer, review_lead):
-    support.recommended(in_review, reviewer, recommendation="reject", overrides={"financial_risk": "does_not_meet"})
+    steps.recommended(in_review, reviewer, recommendation="reject", overrides={"financial_risk": "does_not_meet"})
     sign_in(client, review_lead)
     url = reverse("determinations:review_decide", args=[in_review.pk])
     page = client.get(url).content.decode()
@@ -280,12 +280,12 @@ def test_the_lead_reopens_through_the_page(client, recommended, review_lead):
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("second_decision", ["approve", "reject"])
 def test_two_leads_deciding_at_once_make_exactly_one_determination(
-    review_data, clock, media, payer, reviewer, review_lead, second_lead, second_decision
+    reference_data, clock, media, payer, reviewer, review_lead, second_lead, second_decision
 ):
     if connection.vendor != "postgresql":
         skip_or_fail("Concurrent decisions need PostgreSQL's row locks (set DATABASE_URL)")
-    submission = support.review_started(support.submitted_request(payer), reviewer)
-    support.recommended(submission, reviewer)
+    submission = SubmissionFactory(member=payer, state=SubmissionStatus.IN_REVIEW, reviewer=reviewer)
+    steps.recommended(submission, reviewer)
     barrier = threading.Barrier(2)
     outcomes = []
 

@@ -11,8 +11,8 @@ from django.conf import settings
 from django.db import connection
 
 from accounts.services import invitation_create
-from conftest import skip_or_fail
 from qppportal.celery import app
+from tests.support import skip_or_fail
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -52,7 +52,7 @@ def worker(tmp_path):
             "--without-gossip",
             "--without-mingle",
             "-Q",
-            "celery",
+            settings.CELERY_TASK_DEFAULT_QUEUE,  # this test process's own queue (see settings.test)
         ],
         cwd=ROOT,
         env=env,

@@ -9,7 +9,7 @@ from pathlib import Path
 from determinations.rules.arrangement import arrangement_from_mapping
 from determinations.rules.parameters import YearParameters, year_parameters_from_mapping
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 REFERENCE_FILE = ROOT / "determinations" / "reference_data" / "performance_years.json"
 YEARS = range(2017, 2027)  # the years domain.md gives figures for
 EPSILON = Decimal("0.001")

@@ -6,32 +6,31 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from conftest import sign_in
 from determinations.services import review
-from tests.review import review_support as support
+from determinations.states import SubmissionStatus
+from tests.factories import SubmissionFactory
+from tests.factories import submissions as steps
+from tests.support import sign_in
 
 pytestmark = pytest.mark.django_db
-
-# Fixtures shared through review_support (this folder has no conftest on purpose).
-review_data, clock, media, payer = support.review_data, support.clock, support.media, support.payer
 
 
 def build(payer, reviewer, review_lead, *, size: int, name: str):
     """A request with ``size`` documents, measures, notes and extra events, two answered questions
     (one with documents) and a reopened decision."""
-    submission = support.submitted_request(payer, name=name, document_count=size, measure_count=size)
-    support.review_started(submission, reviewer)
+    submission = SubmissionFactory(member=payer, name=name, document_count=size, measure_count=size)
+    steps.review_started(submission, reviewer)
     for number in range(size):
         review.internal_note_add(submission_id=submission.pk, actor=reviewer, text=f"Note {number}")
     for round_ in range(2):
         question = review.information_request_ask(
-            submission_id=submission.pk, actor=reviewer, question=f"Question {round_}", due_at=support.due_in(10)
+            submission_id=submission.pk, actor=reviewer, question=f"Question {round_}", due_at=steps.due_in(10)
         )
         if round_:
             for number in range(size):
-                support.document_add(submission, payer, name=f"answer-{number}.pdf", information_request=question)
+                steps.document_add(submission, payer, name=f"answer-{number}.pdf", information_request=question)
         review.information_request_answer(submission_id=submission.pk, actor=payer, response="Answer")
-    support.approved(submission, reviewer, review_lead)
+    steps.approved(submission, reviewer, review_lead)
     review.decision_reopen(submission_id=submission.pk, actor=review_lead, reason="Amended")
     return submission
 
@@ -46,7 +45,7 @@ def queries_for(client, submission) -> int:
 
 @pytest.mark.parametrize("viewer", ["reviewer", "review_lead"])
 def test_detail_page_query_count_is_fixed(
-    client, review_data, clock, media, payer, reviewer, review_lead, viewer, request
+    client, reference_data, clock, media, payer, reviewer, review_lead, viewer, request
 ):
     small = build(payer, reviewer, review_lead, size=2, name="Small")
     large = build(payer, reviewer, review_lead, size=20, name="Large")
@@ -56,11 +55,15 @@ def test_detail_page_query_count_is_fixed(
     assert queries_for(client, small) == queries_for(client, large)
 
 
-def test_detail_page_query_count_while_recording_findings(client, review_data, clock, media, payer, reviewer):
-    small = support.review_started(support.submitted_request(payer, name="Small", document_count=2), reviewer)
-    large = support.review_started(support.submitted_request(payer, name="Large", document_count=20), reviewer)
+def test_detail_page_query_count_while_recording_findings(client, reference_data, clock, media, payer, reviewer):
+    small = SubmissionFactory(
+        member=payer, name="Small", document_count=2, state=SubmissionStatus.IN_REVIEW, reviewer=reviewer
+    )
+    large = SubmissionFactory(
+        member=payer, name="Large", document_count=20, state=SubmissionStatus.IN_REVIEW, reviewer=reviewer
+    )
     for submission in (small, large):
-        support.findings_record(submission, reviewer)
+        steps.findings_record(submission, reviewer)
     sign_in(client, reviewer)
     queries_for(client, small)
     assert queries_for(client, small) == queries_for(client, large)

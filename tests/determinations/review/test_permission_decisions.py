@@ -4,7 +4,6 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import StaffRole
-from conftest import sign_in
 from determinations import permissions
 from determinations.models import ConflictOfInterest, Submission
 from determinations.permissions import Code
@@ -12,17 +11,15 @@ from determinations.services import review
 from determinations.services.assignment import conflict_declare
 from determinations.workflow import TransitionRefused, transitions_available
 from tests.factories import UserFactory
-from tests.review import review_support as support
+from tests.factories import submissions as steps
+from tests.support import sign_in
 
 pytestmark = pytest.mark.django_db
-
-review_data, clock, media, payer = support.review_data, support.clock, support.media, support.payer
-submitted, in_review, second_lead = support.submitted, support.in_review, support.second_lead
 
 
 @pytest.fixture
 def recommended(in_review, reviewer):
-    return support.recommended(in_review, reviewer)
+    return steps.recommended(in_review, reviewer)
 
 
 def test_refusals_carry_a_code_that_says_what_kind_they_are(recommended, reviewer, review_lead, second_lead, payer):

@@ -8,11 +8,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pytest_django.asserts import assertContains, assertNotContains
 
-from conftest import sign_in
 from determinations.models import ConflictOfInterest
 from determinations.selectors import review_queue
 from determinations.states import SubmissionStatus
 from tests.factories import UserFactory
+from tests.support import sign_in
 
 from .queue_support import (
     EXPORT_URL,
@@ -23,12 +23,11 @@ from .queue_support import (
     make_many,
     make_submission,
     payer,
-    queue_reference,  # noqa: F401 (fixture)
     queue_url,
     tracking_numbers,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("queue_reference")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 
 
 @pytest.fixture
@@ -48,7 +47,6 @@ def rows(reviewer):
             name="Beta Shared Savings",
             payer_name="Beta Commercial Insurance",
             year=2026,
-            process="clinician_initiated",
             payer_type="other_payer",
             status=SubmissionStatus.IN_REVIEW,
             assignee=reviewer,
@@ -186,9 +184,9 @@ def test_counts_per_status_follow_the_other_filters_but_not_the_status(client, r
     assertContains(response, "Approved: 1")
 
 
-def test_filters_live_in_the_url_so_a_view_can_be_bookmarked(client, reviewer):
+def test_filters_live_in_the_url_so_a_view_can_be_bookmarked(client, reviewer, small_pages):
     organization = payer("Bookmark Payer", "medicaid")
-    make_many(55, organization, precheck="needs_review")
+    make_many(small_pages + 2, organization, precheck="needs_review")
     make_many(2, organization, precheck="meets")
     sign_in(client, reviewer)
     params = {"precheck": "needs_review", "payer_type": "medicaid", "sort": "-submitted"}
@@ -198,8 +196,8 @@ def test_filters_live_in_the_url_so_a_view_can_be_bookmarked(client, reviewer):
     second = client.get(queue_url(**params, page=2))
 
     assert tracking_numbers(first) == tracking_numbers(again)
-    assert len(tracking_numbers(first)) == 50
-    assert len(tracking_numbers(second)) == 5
+    assert len(tracking_numbers(first)) == small_pages
+    assert len(tracking_numbers(second)) == 2
     assert not set(tracking_numbers(first)) & set(tracking_numbers(second))
     assertContains(first, '<option value="needs_review" selected>', html=False)
     assertContains(first, '<option value="-submitted" selected>', html=False)
@@ -270,19 +268,19 @@ def test_the_csv_holds_exactly_the_filtered_rows_in_order(client, rows, reviewer
     assert [line[0] for line in export[1:]] == tracking_numbers(page)
 
 
-def test_the_csv_holds_every_page_and_the_readable_values(client, reviewer):
+def test_the_csv_holds_every_page_and_the_readable_values(client, reviewer, small_pages):
     organization = payer("Many Payer", "medicaid")
-    made = make_many(120, organization, assignee=reviewer, precheck="needs_review")
+    made = make_many(2 * small_pages + 2, organization, assignee=reviewer, precheck="needs_review")
     sign_in(client, reviewer)
 
     export = read_csv(client.get(EXPORT_URL, {"mine": "on"}))
 
-    assert len(export) == 121
+    assert len(export) == len(made) + 1
     first = dict(zip(export[0], export[1], strict=True))
     assert first["Organization"] == "Many Payer"
     assert first["Payer type"] == "State Medicaid agency"
     assert first["Process"] == "Payer Initiated"
-    assert first["Status"] == "Submitted"
+    assert first["Status"] == "In review"  # assigning a submitted request starts its review
     assert first["Automatic check"] == "Needs a reviewer's judgment"
     assert first["Assigned to"] == reviewer.full_name
     assert {line[0] for line in export[1:]} == {s.tracking_number for s in made}
@@ -319,7 +317,9 @@ def queries_for(client, url) -> int:
         ("review_lead", WORKLOAD_URL),
     ],
 )
-def test_the_queue_and_workload_pages_run_the_same_queries_for_3_or_60_requests(client, request, role, url):
+def test_the_queue_and_workload_pages_run_the_same_queries_for_3_or_12_requests(
+    client, request, role, url, small_pages
+):
     user = request.getfixturevalue(role)
     reviewers = [another_reviewer(f"Reviewer {n}") for n in range(3)]
     organization = payer("Count Payer")
@@ -327,7 +327,7 @@ def test_the_queue_and_workload_pages_run_the_same_queries_for_3_or_60_requests(
 
     make_many(3, organization, assignee=reviewers[0])
     few = queries_for(client, url)
-    for index in range(57):
+    for index in range(9):  # twelve requests: more than a page
         status = [SubmissionStatus.SUBMITTED, SubmissionStatus.IN_REVIEW, SubmissionStatus.APPROVED][index % 3]
         make_submission(
             payer(f"Count Payer {index}"), status=status, assignee=reviewers[index % 3] if index % 2 else None
@@ -338,7 +338,7 @@ def test_the_queue_and_workload_pages_run_the_same_queries_for_3_or_60_requests(
     assert many <= 10
 
 
-def test_the_export_runs_the_same_queries_for_3_or_60_requests(client, reviewer):
+def test_the_export_runs_the_same_queries_for_3_or_12_requests(client, reviewer, small_pages):
     sign_in(client, reviewer)
     organization = payer("Export Payer")
     make_many(3, organization)
@@ -349,7 +349,7 @@ def test_the_export_runs_the_same_queries_for_3_or_60_requests(client, reviewer)
         return len(captured)
 
     few = count()
-    make_many(57, organization, assignee=reviewer)
+    make_many(9, organization, assignee=reviewer)
     assert count() == few
 
 

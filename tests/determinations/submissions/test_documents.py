@@ -8,11 +8,11 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from conftest import sign_in
 from determinations.services.documents import DocumentRejected, document_kind_detect
+from tests.factories import PDF_BYTES
+from tests.support import sign_in
 
-from .conftest import window
-from .flow import PDF_BYTES, start_request, upload
+from .flow import start_request, upload, window
 
 pytestmark = pytest.mark.django_db
 

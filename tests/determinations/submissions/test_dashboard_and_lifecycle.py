@@ -7,12 +7,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import sign_in
 from determinations.models import Determination, Submission
 from determinations.states import SubmissionStatus
+from tests.support import sign_in
 
-from .conftest import window
-from .flow import add_other_measure, answer_every_section, start_request, submit, upload
+from .flow import add_other_measure, answer_every_section, start_request, submit, upload, window
 
 pytestmark = pytest.mark.django_db
 

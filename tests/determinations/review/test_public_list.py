@@ -9,35 +9,35 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from determinations.services import review
-from tests.review import review_support as support
+from determinations.states import SubmissionStatus
+from tests.factories import SubmissionFactory, organization_member
+from tests.factories import submissions as steps
 
 pytestmark = pytest.mark.django_db
 
-# Fixtures shared through review_support (this folder has no conftest on purpose).
-review_data, clock, media, payer = support.review_data, support.clock, support.media, support.payer
 
 LIST_URL = reverse("apms:list")
 
 
 @pytest.fixture
-def decided(review_data, clock, media, payer, reviewer, review_lead):
+def decided(reference_data, clock, media, payer, reviewer, review_lead):
     """Approved (3 years, commercial), approved then reopened, rejected, in review, and a Medicaid approval."""
-    medicaid = support.member_of("payer", "medicaid", "Test State Medicaid Agency")
+    medicaid = organization_member("payer", "medicaid", "Test State Medicaid Agency")
 
     def make(member, name, **extra):
-        return support.review_started(support.submitted_request(member, name=name, **extra), reviewer)
+        return SubmissionFactory(member=member, name=name, **extra, state=SubmissionStatus.IN_REVIEW, reviewer=reviewer)
 
-    support.approved(make(payer, "Shared Risk Program", years=3), reviewer, review_lead)
+    steps.approved(make(payer, "Shared Risk Program", years=3), reviewer, review_lead)
     reopened = make(payer, "Reopened Program")
-    support.approved(reopened, reviewer, review_lead)
+    steps.approved(reopened, reviewer, review_lead)
     review.decision_reopen(submission_id=reopened.pk, actor=review_lead, reason="Amended")
     rejected = make(payer, "Rejected Program")
-    support.recommended(rejected, reviewer, recommendation="reject", overrides={"cehrt": "does_not_meet"})
+    steps.recommended(rejected, reviewer, recommendation="reject", overrides={"cehrt": "does_not_meet"})
     review.decision_make(
         submission_id=rejected.pk, actor=review_lead, decision="reject", unmet=[{"criterion": "cehrt", "reason": "No"}]
     )
     make(payer, "Pending Program")
-    support.approved(make(medicaid, "Medicaid Health Home", payer_type="medicaid"), reviewer, review_lead)
+    steps.approved(make(medicaid, "Medicaid Health Home", payer_type="medicaid"), reviewer, review_lead)
 
 
 def test_only_approved_current_determinations_are_listed(client, decided):
@@ -94,22 +94,24 @@ def test_json_download(client, decided):
 
 
 @pytest.mark.parametrize("name", ["apms:list", "apms:list_csv", "apms:list_json"])
-def test_unknown_filters_are_a_400(client, review_data, name):
+def test_unknown_filters_are_a_400(client, reference_data, name):
     assert client.get(reverse(name), {"year": "1999"}).status_code == 400
     assert client.get(reverse(name), {"year": "2027", "payer_type": "dental"}).status_code == 400
 
 
-def test_the_page_queries_do_not_grow_with_rows(client, review_data, clock, media, payer, reviewer, review_lead):
+def test_the_page_queries_do_not_grow_with_rows(client, reference_data, clock, media, payer, reviewer, review_lead):
     def count():
         with CaptureQueriesContext(connection) as queries:
             client.get(LIST_URL, {"year": 2027})
         return len(queries)
 
-    support.approved(
-        support.review_started(support.submitted_request(payer, name="A"), reviewer), reviewer, review_lead
+    steps.approved(
+        SubmissionFactory(member=payer, name="A", state=SubmissionStatus.IN_REVIEW, reviewer=reviewer),
+        reviewer,
+        review_lead,
     )
     few = count()
     for name in ("B", "C", "D"):
-        submission = support.review_started(support.submitted_request(payer, name=name), reviewer)
-        support.approved(submission, reviewer, review_lead)
+        submission = SubmissionFactory(member=payer, name=name, state=SubmissionStatus.IN_REVIEW, reviewer=reviewer)
+        steps.approved(submission, reviewer, review_lead)
     assert count() == few
