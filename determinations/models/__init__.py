@@ -4,7 +4,7 @@ from .determination import Determination, DeterminationOutcome
 from .event import EventVisibility, SubmissionEvent
 from .evidence import ArrangementMeasure, Document, DocumentKind, DocumentSection, MeasureBasis
 from .measure import MeasureType, MipsMeasure
-from .performance_year import PerformanceYear, SubmissionWindow
+from .performance_year import PerformanceYear, SubmissionWindow, SubmissionWindowChange
 from .review import ConflictOfInterest, Criterion, CriterionResult, Finding, InformationRequest, InternalNote
 from .submission import Arrangement, Submission
 
@@ -30,4 +30,5 @@ __all__ = [
     "Submission",
     "SubmissionEvent",
     "SubmissionWindow",
+    "SubmissionWindowChange",
 ]

@@ -6,6 +6,7 @@ as a validated value. ``load_reference_data`` fills both tables from
 ``determinations/reference_data/performance_years.json``.
 """
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils import timezone
@@ -146,7 +147,11 @@ class PerformanceYear(models.Model):
 
     def to_rule_parameters(self) -> YearParameters:
         values = self.rule_values()
-        values["windows"] = [Window(w.process, w.payer_type, w.opens_at, w.closes_at) for w in self.windows.all()]
+        values["windows"] = [
+            Window(w.process, w.payer_type, w.opens_at, w.closes_at, w.is_provisional)
+            for w in self.windows.all()
+            if not w.is_demonstration
+        ]
         return year_parameters_from_mapping(values)
 
     def clean(self):
@@ -161,17 +166,28 @@ class PerformanceYear(models.Model):
 
 
 class SubmissionWindow(models.Model):
+    """When one process takes requests for one payer type and performance year.
+
+    A demonstration window (``is_demonstration``) exists only in demo data: it is kept open around
+    today so anyone can try the forms, sits beside the year's real window and never feeds the rules.
+    """
+
     performance_year = models.ForeignKey(PerformanceYear, on_delete=models.CASCADE, related_name="windows")
     process = models.CharField(max_length=30, choices=Process.choices)
     payer_type = models.CharField(max_length=30, choices=PayerType.choices)
     opens_at = models.DateTimeField()
     closes_at = models.DateTimeField(help_text="The submission deadline (US Eastern time).")
+    is_provisional = models.BooleanField(
+        "provisional", default=False, help_text="CMS has not published these dates yet; they follow the regulation."
+    )
+    is_demonstration = models.BooleanField("demonstration", default=False, editable=False)
 
     class Meta:
         ordering = ["performance_year__year", "process", "payer_type"]
         constraints = [
             models.UniqueConstraint(
-                fields=["performance_year", "process", "payer_type"], name="submission_window_unique_per_year"
+                fields=["performance_year", "process", "payer_type", "is_demonstration"],
+                name="submission_window_unique_per_year",
             ),
             models.CheckConstraint(
                 condition=models.Q(closes_at__gt=models.F("opens_at")), name="submission_window_closes_after_opens"
@@ -180,11 +196,35 @@ class SubmissionWindow(models.Model):
 
     def __str__(self):
         closes = date_text(self.closes_at, time=True, with_zone=True)
+        demonstration = "demonstration window, " if self.is_demonstration else ""
         return (
             f"{self.performance_year.year} {self.get_process_display()}, {self.get_payer_type_display()} "
-            f"(closes {closes})"
+            f"({demonstration}closes {closes})"
         )
 
     def is_open(self, now=None) -> bool:
         now = now or timezone.now()
         return self.opens_at <= now < self.closes_at
+
+
+class SubmissionWindowChange(models.Model):
+    """A program admin's addition of a window or change to its dates, with the reason they gave (append-only)."""
+
+    window = models.ForeignKey(SubmissionWindow, on_delete=models.CASCADE, related_name="changes")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    reason = models.TextField()
+    opens_at_before = models.DateTimeField(null=True, blank=True)
+    closes_at_before = models.DateTimeField(null=True, blank=True)
+    opens_at = models.DateTimeField()
+    closes_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.window} changed by {self.actor} at {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_addition(self) -> bool:
+        return self.opens_at_before is None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from enum import StrEnum
 
@@ -57,12 +57,17 @@ VARIANT_LABELS = {
 
 @dataclass(frozen=True)
 class Window:
-    """When one process accepts requests for one payer type: open from ``opens_at`` until ``closes_at``."""
+    """When one process accepts requests for one payer type: open from ``opens_at`` until ``closes_at``.
+
+    ``provisional`` marks dates CMS has not published yet (carried from the regulation and past practice).
+    """
 
     process: str
     payer_type: str
     opens_at: datetime.datetime
     closes_at: datetime.datetime
+    # Whether the dates are published says nothing about which dates they are, so it is left out of ==.
+    provisional: bool = field(default=False, compare=False)
 
     def is_open(self, now: datetime.datetime) -> bool:
         return self.opens_at <= now < self.closes_at
@@ -228,6 +233,7 @@ def _window(data, prefix: str) -> Window:
         payer_type=inputs.choice(data, "payer_type", set(PAYER_TYPES), prefix, required=True),
         opens_at=inputs.timestamp(data, "opens_at", prefix, required=True),
         closes_at=inputs.timestamp(data, "closes_at", prefix, required=True),
+        provisional=bool(inputs.boolean(data, "provisional", prefix)),
     )
     if window.closes_at <= window.opens_at:
         raise RuleInputError(f"{prefix}closes_at", "must be after opens_at")
@@ -254,6 +260,7 @@ def year_parameters_to_mapping(params: YearParameters) -> dict:
             "payer_type": w.payer_type,
             "opens_at": w.opens_at.isoformat(),
             "closes_at": w.closes_at.isoformat(),
+            **({"provisional": True} if w.provisional else {}),
         }
         for w in params.windows
     ]

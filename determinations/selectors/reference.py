@@ -40,3 +40,14 @@ def mips_measure_counts() -> list[dict]:
         .annotate(total=Count("id"), outcome=Count("id", filter=Q(is_outcome=True)))
         .order_by("-year")
     )
+
+
+def mips_measure_years_loaded() -> list[int]:
+    return sorted(models.MipsMeasure.objects.values_list("year", flat=True).order_by().distinct())
+
+
+def mips_measure_years_missing() -> list[int]:
+    """Performance years that take requests (have a submission window) but have no measure list."""
+    loaded = set(mips_measure_years_loaded())
+    taking_requests = models.PerformanceYear.objects.filter(windows__isnull=False).values_list("year", flat=True)
+    return sorted(set(taking_requests) - loaded)

@@ -1,13 +1,18 @@
 """Importing the MIPS quality measure list from CMS's ``qpp-measures-data`` files.
 
 The package holds one ``<year>/measures-data.json`` per performance year: a JSON list of measure
-objects of every MIPS category; only ``"category": "quality"`` entries are imported. An import
+objects of every MIPS category; only ``"category": "quality"`` entries are imported. The package
+stops at 2022, so the portal ships a compact extract of later years from CMS's repository
+(``determinations/reference_data/mips_measures/<year>.json.gz``, the same list gzipped, written by
+``scripts/extract_mips_measures.py``); ``mips_measures_default_sources`` takes each year from the
+package when it has it and from the extract otherwise. An import
 upserts on (year, measure ID): new measures are created, changed ones updated in place, unchanged
 ones left alone, and measures a newer file no longer lists are kept (submissions may refer to them).
 Every file is read and validated before anything is written, then each year is written in its own
 transaction with one read and one batched ``INSERT ... ON CONFLICT DO UPDATE``.
 """
 
+import gzip
 import json
 import re
 from collections.abc import Iterable
@@ -21,6 +26,7 @@ from determinations.models import MipsMeasure
 from determinations.models.measure import is_outcome_type
 
 MEASURES_FILE_NAME = "measures-data.json"
+EXTRACT_DIR = Path(__file__).resolve().parent.parent / "reference_data" / "mips_measures"
 FIRST_YEAR = 2017  # the first MIPS performance year
 LAST_YEAR = 2100
 
@@ -113,6 +119,28 @@ def measures_file_year(path: Path | str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def extract_years(directory: Path | str = EXTRACT_DIR) -> dict[int, Path]:
+    """The years the shipped extract holds: ``{year: path of its .json.gz}``."""
+    directory = Path(directory)
+    found = {}
+    for child in directory.glob("*.json.gz") if directory.is_dir() else ():
+        if re.fullmatch(r"\d{4}\.json\.gz", child.name):
+            found[int(child.name[:4])] = child
+    return dict(sorted(found.items()))
+
+
+def mips_measures_default_sources(*, package_dir: Path | str, extract_dir: Path | str = EXTRACT_DIR) -> dict[int, Path]:
+    """Each year's file: the npm package's when it holds the year, else the shipped extract's."""
+    return dict(sorted((extract_years(extract_dir) | measures_data_years(package_dir)).items()))
+
+
+def mips_measures_import_sources(sources: dict[int, Path]) -> ImportSummary:
+    """Import one file per year (``{year: path}``); every file is validated before anything is written."""
+    sources = {_checked_year(year): Path(path) for year, path in sorted(sources.items())}
+    records = {year: _read_quality_measures(path) for year, path in sources.items()}
+    return ImportSummary(tuple(_import_year(year, sources[year], records[year]) for year in sources))
+
+
 def mips_measures_import(*, path_or_dir: Path | str, years: Iterable[int] | None = None) -> ImportSummary:
     """Import the quality measures of ``path_or_dir`` and return what changed, per year.
 
@@ -121,9 +149,9 @@ def mips_measures_import(*, path_or_dir: Path | str, years: Iterable[int] | None
     not show its year, pass it as ``years=[year]``. Raises ``MeasureDataError`` before writing
     anything if a folder, year or file is not usable.
     """
-    sources = _sources(Path(path_or_dir), None if years is None else sorted({_checked_year(y) for y in years}))
-    records = {year: _read_quality_measures(path) for year, path in sources.items()}
-    return ImportSummary(tuple(_import_year(year, sources[year], records[year]) for year in sources))
+    return mips_measures_import_sources(
+        _sources(Path(path_or_dir), None if years is None else sorted({_checked_year(y) for y in years}))
+    )
 
 
 def _checked_year(year) -> int:
@@ -161,7 +189,10 @@ def _sources(path: Path, years: list[int] | None) -> dict[int, Path]:
 def _read_quality_measures(path: Path) -> list[dict]:
     """The file's quality measures as model field values, or ``MeasureDataError`` naming the problem."""
     try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+        raw = path.read_bytes()
+        data = json.loads((gzip.decompress(raw) if path.name.endswith(".gz") else raw).decode("utf-8-sig"))
+    except gzip.BadGzipFile as error:
+        raise MeasureDataError(f"{path}: is not a gzip file ({error}).") from error
     except OSError as error:
         raise MeasureDataError(f"{path}: cannot be read ({error.strerror or error}).") from error
     except UnicodeDecodeError as error:

@@ -59,7 +59,12 @@ def reference_data_load(*, path: Path = REFERENCE_FILE, overwrite: bool = False)
                 performance_year=year,
                 process=window.process,
                 payer_type=window.payer_type,
-                defaults={"opens_at": window.opens_at, "closes_at": window.closes_at},
+                is_demonstration=False,
+                defaults={
+                    "opens_at": window.opens_at,
+                    "closes_at": window.closes_at,
+                    "is_provisional": window.provisional,
+                },
             )
             counts["windows_created" if created else "windows_updated" if overwrite else "windows_kept"] += 1
     return counts

@@ -62,7 +62,7 @@ def test_an_admin_edit_changes_the_result(reference_data):
         ({"year": 2024, "payer_type": "other_payer", "cehrt": {"lowest_entity_cehrt_percent": 120}}, [],
          "cehrt.lowest_entity_cehrt_percent: must be between 0 and 100"),
         ({"year": 2024, "payer_type": "other_payer"}, ["--year", "2031"],
-         "year: no figures for performance year 2031; known years are 2017-2027"),
+         "year: no figures for performance year 2031; known years are 2017-2028"),
         ({"year": 2018, "payer_type": "other_payer"}, [], "year: there are no Other Payer Advanced APM determinations"),
         ({"payer_type": "other_payer"}, [], "year: is required"),
         ({"year": 2024}, [], "payer_type: is required"),

@@ -1,6 +1,7 @@
 """The MIPS quality measure list: import from qpp-measures-data or a file, and search."""
 
 import copy
+import gzip
 import json
 from io import StringIO
 from pathlib import Path
@@ -13,9 +14,19 @@ from django.test import RequestFactory
 from determinations.models import MipsMeasure
 from determinations.models.measure import is_outcome_type
 from determinations.selectors.measures import mips_measures_search
-from determinations.services.measures import MeasureDataError, measures_data_years, mips_measures_import
+from determinations.selectors.reference import mips_measure_years_loaded
+from determinations.services.measures import (
+    EXTRACT_DIR,
+    MeasureDataError,
+    extract_years,
+    measures_data_years,
+    mips_measures_import,
+)
+from scripts.extract_mips_measures import write_extract
 
 PACKAGE_COUNTS = {2017: 894, 2018: 996, 2019: 813, 2020: 652, 2021: 585, 2022: 516}
+# CMS's qpp-measures-data v11.1.0, shipped as determinations/reference_data/mips_measures/<year>.json.gz
+EXTRACT_COUNTS = {2023: 471, 2024: 413, 2025: 435, 2026: 405, 2027: 405}
 
 
 @pytest.fixture
@@ -88,18 +99,61 @@ class TestImportFromPackage:
         assert (second.created, second.updated, second.unchanged) == (0, 0, 516)
         assert dict(MipsMeasure.objects.values_list("pk", "updated_at")) == before
 
-    def test_no_arguments_imports_every_year_the_package_holds(self, package_dir):
+    def test_no_arguments_imports_the_package_then_the_extract_and_reports_missing_years(self, package_dir):
         assert list(measures_data_years(package_dir)) == list(PACKAGE_COUNTS)
+        call_command("load_reference_data", verbosity=0)  # performance years 2017-2028 take requests from 2019
 
         output = run_command()
 
-        counts = {year: MipsMeasure.objects.filter(year=year).count() for year in PACKAGE_COUNTS}
-        assert counts == PACKAGE_COUNTS
+        counts = {year: MipsMeasure.objects.filter(year=year).count() for year in PACKAGE_COUNTS | EXTRACT_COUNTS}
+        assert counts == PACKAGE_COUNTS | EXTRACT_COUNTS
         lines = output.strip().splitlines()
-        assert [line.split(":")[0] for line in lines] == [str(year) for year in PACKAGE_COUNTS]
-        for line, (year, count) in zip(lines, PACKAGE_COUNTS.items(), strict=True):
+        year_lines = lines[: len(counts)]
+        assert [line.split(":")[0] for line in year_lines] == [str(year) for year in counts]
+        for line, (year, count) in zip(year_lines, counts.items(), strict=True):
             assert f"{year}: {count} quality measures" in line
             assert f"({count} created, 0 updated, 0 unchanged)" in line
+            assert ("node_modules" in line) == (year in PACKAGE_COUNTS), line
+        assert "MIPS measure lists loaded for 2017-2027." in output
+        assert "No MIPS measure list for performance year 2028" in output
+        assert "import_mips_measures --file PATH --year YYYY" in output
+
+    def test_the_extract_matches_cms_for_the_facts_the_portal_uses(self):
+        sources = extract_years()
+        assert list(sources) == list(EXTRACT_COUNTS)
+        manifest = json.loads((EXTRACT_DIR / "SOURCE.json").read_text())
+        for year, path in sources.items():
+            assert path.stat().st_size < 100_000, path
+            origin = manifest["years"][str(year)]
+            assert origin["repository"] == "https://github.com/CMSgov/qpp-measures-data"
+            assert origin["version"] == "v11.1.0"
+            assert len(origin["commit"]) == 40
+            assert origin["quality_measures"] == EXTRACT_COUNTS[year]
+        mips_measures_import(path_or_dir=sources[2027])
+        measure = MipsMeasure.objects.get(year=2027, measure_id="236")
+        assert measure.title == "Controlling High Blood Pressure"
+        assert measure.is_outcome and measure.measure_type == "intermediateOutcome"
+
+    def test_the_extract_script_regenerates_the_same_bytes(self, tmp_path):
+        manifest = json.loads((EXTRACT_DIR / "SOURCE.json").read_text())["years"]["2027"]
+        plain = tmp_path / "measures-data.json"
+        plain.write_bytes(gzip.decompress((EXTRACT_DIR / "2027.json.gz").read_bytes()))
+        origin = {key: manifest[key] for key in ("repository", "version", "commit", "path")}
+        target = write_extract(source=plain, year=2027, output_dir=tmp_path / "out", origin=origin)
+        assert target.read_bytes() == (EXTRACT_DIR / "2027.json.gz").read_bytes()
+
+    def test_a_year_neither_source_holds_is_a_clear_error(self, package_dir):
+        with pytest.raises(
+            CommandError, match=r"Neither the package nor the shipped extract holds 2031 \(they hold 2017-2027\)"
+        ):
+            run_command("--year", "2031")
+        assert not MipsMeasure.objects.exists()
+
+    def test_missing_package_folder_still_loads_the_extract(self, settings, tmp_path):
+        settings.QPP_MEASURES_DATA_DIR = tmp_path / "nowhere"
+        output = run_command()
+        assert "nowhere: no such folder (install the qpp-measures-data package" in output
+        assert mips_measure_years_loaded() == list(EXTRACT_COUNTS)
 
     def test_outcome_flags_follow_the_measure_types(self, package_dir):
         mips_measures_import(path_or_dir=package_dir, years=[2019, 2022])
@@ -108,16 +162,6 @@ class TestImportFromPackage:
         for measure in MipsMeasure.objects.all():
             assert measure.is_outcome == (measure.measure_type in outcome_types), measure
         assert MipsMeasure.objects.filter(year=2022, is_outcome=True).count() == 112 + 70 + 14
-
-    def test_a_year_the_package_lacks_is_a_clear_error(self, package_dir):
-        with pytest.raises(CommandError, match=r"no measures for 2031 \(it holds 2017, 2018, .*2022\)"):
-            run_command("--year", "2031")
-        assert not MipsMeasure.objects.exists()
-
-    def test_missing_package_folder_is_a_clear_error(self, settings, tmp_path):
-        settings.QPP_MEASURES_DATA_DIR = tmp_path / "nowhere"
-        with pytest.raises(CommandError, match="nowhere: no such folder. Install the qpp-measures-data package"):
-            run_command()
 
 
 @pytest.mark.django_db
@@ -144,7 +188,11 @@ class TestImportFromFile:
 
         output = run_command("--file", str(path), "--year", "2027")
 
-        assert output.strip() == f"2027: 2 quality measures from {path} (2 created, 0 updated, 0 unchanged)"
+        assert (
+            output.strip().splitlines()[0]
+            == f"2027: 2 quality measures from {path} (2 created, 0 updated, 0 unchanged)"
+        )
+        assert "MIPS measure lists loaded for 2027." in output
         measures = {m.measure_id: m for m in MipsMeasure.objects.filter(year=2027)}
         assert set(measures) == {"001", "047"}
         assert measures["001"].is_outcome and measures["001"].nqf_id == ""

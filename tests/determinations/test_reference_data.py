@@ -10,32 +10,51 @@ from django.core.management import call_command
 
 from determinations.admin.performance_year import PerformanceYearAdmin
 from determinations.models import PerformanceYear, SubmissionWindow
-from determinations.rules.calendar import EASTERN
+from determinations.rules.calendar import EASTERN, default_windows
 from determinations.services.reference_data import reference_data_load, reference_year_parameters
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_reference_data")]
 
 
-def test_loads_2017_to_2027_and_is_idempotent():
+def test_loads_2017_to_2028_and_is_idempotent():
     first = reference_data_load()
-    assert first["years_created"] == 11
+    assert first["years_created"] == 12
     windows = SubmissionWindow.objects.count()
-    assert windows == 7 + 8 * 8  # 2019 has no payer-initiated window for the remaining payers
+    assert windows == 7 + 8 * 9  # 2019 has no payer-initiated window for the remaining payers
     second = reference_data_load()
     assert second["years_created"] == 0 and second["windows_created"] == 0
-    assert PerformanceYear.objects.count() == 11
+    assert PerformanceYear.objects.count() == 12
     assert SubmissionWindow.objects.count() == windows
 
 
 def test_the_command_reports_what_it_did(capsys):
     call_command("load_reference_data")
-    assert "11 created" in capsys.readouterr().out
+    assert "12 created" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("year", range(2017, 2028))
+@pytest.mark.parametrize("year", range(2017, 2029))
 def test_the_row_gives_the_same_parameters_as_the_file(year):
     reference_data_load()
     assert PerformanceYear.objects.get(year=year).to_rule_parameters() == reference_year_parameters(year)
+
+
+def test_the_next_years_windows_are_known_and_provisional():
+    """Finding 1: payer windows for year Y open in the winter before it, so 2028's are on file in late 2026."""
+    reference_data_load()
+    windows = SubmissionWindow.objects.filter(performance_year__year=2028)
+    assert windows.count() == 8
+    assert all(w.is_provisional for w in windows)
+    expected = {w.process + w.payer_type: w for w in default_windows(2028)}
+    for window in windows:
+        assert (window.opens_at, window.closes_at) == (
+            expected[window.process + window.payer_type].opens_at,
+            expected[window.process + window.payer_type].closes_at,
+        )
+    medicaid = windows.get(process="payer_initiated", payer_type="medicaid")
+    assert medicaid.opens_at == datetime.datetime(2027, 1, 1, tzinfo=EASTERN)
+    assert not SubmissionWindow.objects.get(
+        performance_year__year=2026, process="payer_initiated", payer_type="medicaid"
+    ).is_provisional
 
 
 def test_windows_are_timezone_aware_and_know_when_they_are_open():
@@ -96,8 +115,8 @@ def test_reloading_keeps_admin_edits_unless_overwriting():
     reference_data_load()
     PerformanceYear.objects.filter(year=2026).update(cehrt_participant_percent=Decimal("80"))
     kept = reference_data_load()
-    assert kept["years_kept"] == 11 and kept["years_updated"] == 0
+    assert kept["years_kept"] == 12 and kept["years_updated"] == 0
     assert PerformanceYear.objects.get(year=2026).cehrt_participant_percent == Decimal("80")
     restored = reference_data_load(overwrite=True)
-    assert restored["years_updated"] == 11
+    assert restored["years_updated"] == 12
     assert PerformanceYear.objects.get(year=2026).cehrt_participant_percent == Decimal("75")

@@ -7,7 +7,8 @@ from determinations.services.reference_data import reference_data_load
 
 class Command(BaseCommand):
     help = (
-        "Create or update performance years 2017-2027 and their submission windows from "
+        "Create or update the performance years (2017 to the next one whose windows are known) and their "
+        "submission windows from "
         "determinations/reference_data/performance_years.json. Existing rows (and admin edits) are kept "
         "unless --overwrite is given."
     )

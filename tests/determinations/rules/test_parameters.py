@@ -13,8 +13,8 @@ from determinations.rules.parameters import PARAMETER_FIELDS, year_parameters_fr
 from .support import params_for, reference_records
 
 
-def test_every_year_2017_to_2027_is_there_and_valid():
-    assert sorted(reference_records()) == list(range(2017, 2028))
+def test_every_year_2017_to_2028_is_there_and_valid():
+    assert sorted(reference_records()) == list(range(2017, 2029))
     for year in reference_records():
         params = params_for(year)
         assert params.year == year
@@ -26,7 +26,7 @@ def test_choices_match_the_values_the_rules_use():
     assert set(parameters.PROCESSES) == set(Process.values)
 
 
-@pytest.mark.parametrize("year", range(2017, 2028))
+@pytest.mark.parametrize("year", range(2017, 2029))
 def test_windows_and_period_match_the_calendar(year):
     params = params_for(year)
     assert params.windows == calendar.default_windows(year)
@@ -35,7 +35,7 @@ def test_windows_and_period_match_the_calendar(year):
 
 
 def test_all_payer_option_from_2019():
-    assert [y for y in reference_records() if params_for(y).all_payer_option_available] == list(range(2019, 2028))
+    assert [y for y in reference_records() if params_for(y).all_payer_option_available] == list(range(2019, 2029))
 
 
 def test_provisional_flags_follow_the_rule_book():
