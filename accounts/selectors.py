@@ -1,7 +1,8 @@
 """Reads for accounts: what a person's pages show about organizations, members and invitations."""
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import Invitation, Membership, Organization, StaffRole, User
 
@@ -30,7 +31,14 @@ def organizations_with_member_counts() -> QuerySet[Organization]:
 
 
 def staff_by_role() -> dict[str, list[User]]:
-    staff = User.objects.exclude(staff_role="").filter(is_active=True).order_by("full_name")
+    """Active CMS staff per role; ``has_mfa`` on each says whether they have a confirmed authenticator."""
+    confirmed = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+    staff = (
+        User.objects.exclude(staff_role="")
+        .filter(is_active=True)
+        .annotate(has_mfa=Exists(confirmed))
+        .order_by("full_name")
+    )
     grouped: dict[str, list[User]] = {role.label: [] for role in StaffRole if role}
     for person in staff:
         grouped[person.get_staff_role_display()].append(person)

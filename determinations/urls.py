@@ -2,12 +2,15 @@
 
 from django.urls import include, path
 
-from .views import information_requests, requests, review_detail
+from .views import information_requests, program, requests, review_detail
 
 app_name = "determinations"
 
 urlpatterns = [
     path("requests/new/", requests.request_start, name="request_start"),
+    # Program admins: submission windows (the rest of /program/ is accounts.views.homes)
+    path("program/windows/new/", program.window_add, name="window_add"),
+    path("program/windows/<int:pk>/", program.window_change, name="window_change"),
     path("requests/<int:pk>/", requests.submission_detail, name="submission_detail"),
     path("requests/<int:pk>/steps/documents/", requests.submission_documents, name="submission_documents"),
     path("requests/<int:pk>/steps/review/", requests.submission_review, name="submission_review"),

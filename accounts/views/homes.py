@@ -48,10 +48,19 @@ def review_lead_home(request):
 
 @staff_role_required(StaffRole.PROGRAM_ADMIN)
 def program_admin_home(request):
+    """What is loaded and what is missing (years, windows, measure lists, staff with MFA), then each part."""
+    performance_years = list(determination_selectors.performance_years_overview())
+    staff = selectors.staff_by_role()
     context = {
-        "performance_years": determination_selectors.performance_years_overview(),
+        "performance_years": performance_years,
+        "years_with_windows": [py.year for py in performance_years if py.window_count],
+        "windows_ahead": list(determination_selectors.submission_windows_ahead()[:12]),
+        "window_changes": determination_selectors.submission_window_changes_recent(),
         "measure_counts": determination_selectors.mips_measure_counts(),
-        "staff": selectors.staff_by_role(),
+        "measure_years_missing": determination_selectors.mips_measure_years_missing(),
+        "staff": staff,
+        "staff_without_mfa": [person for people in staff.values() for person in people if not person.has_mfa],
+        "staff_count": sum(len(people) for people in staff.values()),
         "staff_invitations": selectors.staff_invitations_pending(),
     }
     return render(request, "accounts/home_program_admin.html", context)

@@ -17,8 +17,9 @@ ATTESTATION_TEXT = (
 
 
 def window_label(window) -> str:
+    demonstration = "Demonstration window, " if window.is_demonstration else ""
     return (
-        f"{window.performance_year.year} performance year: {window.get_payer_type_display()} "
+        f"{demonstration}{window.performance_year.year} performance year: {window.get_payer_type_display()} "
         f"(deadline {date_text(window.closes_at, time=True)} Eastern time)"
     )
 

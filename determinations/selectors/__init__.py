@@ -4,6 +4,7 @@
 from .organizations import (
     organization_for_new_request,
     organizations_for_new_request,
+    submission_window_next_for_organization,
     submission_windows_for_organization,
 )
 from .submissions import (
@@ -19,6 +20,7 @@ __all__ = [
     "organizations_for_new_request",
     "published_arrangements_search",
     "submission_detail",
+    "submission_window_next_for_organization",
     "submission_windows_for_organization",
     "submissions_for_dashboard",
     "submissions_open_for_same_payer",

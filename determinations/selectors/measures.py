@@ -1,6 +1,11 @@
-"""Reads of the MIPS quality measure list: finding a measure to put on a request."""
+"""Reads of the MIPS quality measure list: finding a measure to put on a request.
 
-from django.db.models import Case, IntegerField, Q, Value, When
+CMS publishes a year's list late, so while a request's year has none loaded the search offers the
+latest list loaded before it (``mips_measure_list_year``); each measure keeps its year, and the pages
+say when a measure came from an older list.
+"""
+
+from django.db.models import Case, IntegerField, Max, Q, Value, When
 
 from determinations.models import MipsMeasure
 
@@ -14,6 +19,11 @@ def _measure_id_candidates(token: str) -> set[str]:
         number = int(token)
         candidates |= {str(number), f"{number:03d}"}
     return candidates
+
+
+def mips_measure_list_year(year: int) -> int | None:
+    """The list a request for ``year`` picks from: the year's own, else the latest loaded before it."""
+    return MipsMeasure.objects.filter(year__lte=year).aggregate(latest=Max("year"))["latest"]
 
 
 def mips_measures_search(*, year: int, query: str, limit: int = 25) -> list[MipsMeasure]:

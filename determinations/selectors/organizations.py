@@ -24,16 +24,32 @@ def organization_for_new_request(user, organization_id) -> Organization:
     return organizations[0]
 
 
-def submission_windows_for_organization(organization: Organization, *, now=None, open_only: bool):
+def _windows_of(organization: Organization):
     """Payers see their payer type's Payer Initiated windows; others every clinician window."""
-    now = now or timezone.now()
     if organization.payer_type:
         which = Q(process=Process.PAYER_INITIATED, payer_type=organization.payer_type)
     else:
         which = Q(process=Process.CLINICIAN_INITIATED)
-    windows = SubmissionWindow.objects.filter(which).select_related("performance_year")
+    return SubmissionWindow.objects.filter(which).select_related("performance_year")
+
+
+def submission_window_next_for_organization(organization: Organization, *, now=None) -> SubmissionWindow | None:
+    """The organization's next real window that has not opened yet (demonstration windows aside)."""
+    now = now or timezone.now()
+    return (
+        _windows_of(organization)
+        .filter(is_demonstration=False, opens_at__gt=now)
+        .order_by("opens_at", "closes_at", "payer_type")
+        .first()
+    )
+
+
+def submission_windows_for_organization(organization: Organization, *, now=None, open_only: bool):
+    """The organization's windows: open now, or (``open_only=False``) also recent and coming ones."""
+    now = now or timezone.now()
+    windows = _windows_of(organization)
     if open_only:
         return windows.filter(opens_at__lte=now, closes_at__gt=now).order_by("closes_at")
     return windows.filter(closes_at__gt=now - timezone.timedelta(days=400)).order_by(
-        "performance_year__year", "payer_type"
+        "performance_year__year", "payer_type", "is_demonstration"
     )

@@ -51,3 +51,21 @@ def mips_measure_years_missing() -> list[int]:
     loaded = set(mips_measure_years_loaded())
     taking_requests = models.PerformanceYear.objects.filter(windows__isnull=False).values_list("year", flat=True)
     return sorted(set(taking_requests) - loaded)
+
+
+def submission_windows_ahead(*, now=None) -> QuerySet:
+    """Real windows open now or still to open, soonest deadline first: the deadlines ahead."""
+    now = now or timezone.now()
+    return (
+        models.SubmissionWindow.objects.filter(is_demonstration=False, closes_at__gt=now)
+        .select_related("performance_year")
+        .order_by("closes_at", "process", "payer_type")
+    )
+
+
+def submission_window_changes_recent(*, limit: int = 10) -> list:
+    return list(
+        models.SubmissionWindowChange.objects.select_related("window__performance_year", "actor").order_by(
+            "-at", "-pk"
+        )[:limit]
+    )

@@ -21,7 +21,7 @@ from determinations.forms.requests import (
 )
 from determinations.forms.sections import SECTIONS, SECTIONS_BY_KEY
 from determinations.models import Document, MipsMeasure
-from determinations.selectors.measures import mips_measures_search
+from determinations.selectors.measures import mips_measure_list_year, mips_measures_search
 from determinations.services import documents, precheck, submissions
 from determinations.services.review_transitions import open_information_request
 from determinations.services.submission_completeness import missing_by_section, submission_blocking_problems
@@ -86,6 +86,8 @@ def request_start(request):
         "organizations": selectors.organizations_for_new_request(request.user),
         "clinician": clinician,
         "all_windows": selectors.submission_windows_for_organization(organization, now=now, open_only=False),
+        "open_windows": open_windows,
+        "next_window": selectors.submission_window_next_for_organization(organization, now=now),
         "query": query,
         "published": published,
         "now": now,
@@ -133,10 +135,12 @@ def _next_step_url(submission, section: str) -> str:
 
 def _measures_context(request, submission):
     search = MeasureSearchForm(request.GET or None)
+    list_year = mips_measure_list_year(submission.performance_year.year)
     results = []
-    if search.is_valid() and search.cleaned_data["q"]:
-        results = mips_measures_search(year=submission.performance_year.year, query=search.cleaned_data["q"])
+    if list_year and search.is_valid() and search.cleaned_data["q"]:
+        results = mips_measures_search(year=list_year, query=search.cleaned_data["q"])
     return {
+        "list_year": list_year,
         "measures": submission.measures.select_related("mips_measure"),
         "search_form": search,
         "search_results": results,
@@ -150,11 +154,12 @@ def measure_add(request, pk: int):
     submission = submission_for(request, pk, edit=True)
     url = reverse("determinations:submission_section", args=[submission.pk, "quality"])
     if "mips_measure" in request.POST:
-        measure = MipsMeasure.objects.filter(
-            pk=request.POST["mips_measure"], year=submission.performance_year.year
-        ).first()
+        list_year = mips_measure_list_year(submission.performance_year.year)
+        measure = MipsMeasure.objects.filter(pk=request.POST["mips_measure"], year=list_year).first()
         if measure is None:
-            messages.error(request, f"That measure is not on the {submission.performance_year.year} MIPS list.")
+            messages.error(
+                request, f"That measure is not on the {list_year or submission.performance_year.year} MIPS list."
+            )
             return redirect(url + "#measures")
         fields = {
             "mips_measure": measure,

@@ -57,6 +57,7 @@ MATRIX = {
     "/review/": only({"reviewer", "review_lead"}, "This page is for review leads or reviewers only."),
     "/review/lead/": only({"review_lead"}, "This page is for review leads only."),
     "/program/": only({"program_admin"}, "This page is for program admins only."),
+    "/program/windows/new/": only({"program_admin"}, "This page is for program admins only."),
     "/organizations/": only({"program_admin", "review_lead"}, "This page is for program admins or review leads only."),
     "/organizations/{a}/": only(PAYER_MEMBERS | STAFF, NOT_A_MEMBER),
     "/organizations/{a}/invite/": only({"payer_admin", "program_admin"}, PAYER_INVITE_REASON),
