@@ -23,7 +23,7 @@ run: install
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --no-input
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py load_reference_data
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py import_mips_measures
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py load_demo_data
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py load_demo_data --quiet
 	DEBUG=$${DEBUG:-true} scripts/serve
 
 ## The whole test suite (PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set), in parallel

@@ -8,6 +8,9 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from determinations.choices import PayerType
+from determinations.models import PerformanceYear
+from determinations.services.demo_requests import demo_requests_load
+from determinations.services.windows import demonstration_windows_open
 
 from . import services
 from .models import MembershipRole, Organization, OrganizationKind, StaffRole, User
@@ -96,9 +99,21 @@ ACCOUNTS = [
 ]
 
 
+@dataclass(frozen=True)
+class DemoData:
+    accounts: list[DemoAccount]
+    windows: list  # the demonstration windows, one per process and payer type
+    requests_created: list
+
+
 @transaction.atomic
-def demo_data_load() -> list[DemoAccount]:
-    """Create or refresh the demo organizations and accounts; safe to run any number of times."""
+def demo_data_load(*, now=None) -> DemoData:
+    """Create or refresh the demo organizations, accounts, demonstration windows and requests.
+
+    Safe to run any number of times: accounts are refreshed, the demonstration windows move to
+    stay open around today, and only requests the organizations lack are added. Windows and
+    requests need the reference data (``load_reference_data``) and are skipped without it.
+    """
     organizations = {}
     for key, fields in ORGANIZATIONS.items():
         organizations[key], _ = Organization.objects.update_or_create(name=fields["name"], defaults=fields)
@@ -115,7 +130,13 @@ def demo_data_load() -> list[DemoAccount]:
             services.membership_grant(
                 user=user, organization=organizations[account.organization], role=account.membership_role
             )
-    return ACCOUNTS
+    if not PerformanceYear.objects.exists():
+        return DemoData(ACCOUNTS, [], [])
+    windows = demonstration_windows_open(now=now)
+    users = {user.email: user for user in User.objects.filter(email__in=[a.email for a in ACCOUNTS])}
+    member_of = {a.email: organizations[a.organization] for a in ACCOUNTS if a.organization}
+    created = demo_requests_load(users=users, organizations=member_of, now=now)
+    return DemoData(ACCOUNTS, windows, created)
 
 
 def _demo_totp_device(user: User, secret: str) -> TOTPDevice:
