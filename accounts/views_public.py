@@ -3,6 +3,7 @@
 from django.http import HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 
 from .roles import home_url
 
@@ -11,6 +12,11 @@ def landing(request):
     if request.user.is_authenticated:
         return redirect(home_url(request.user))
     return render(request, "landing.html")
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says; send them to USWDS's icon."""
+    return redirect(static("uswds/img/favicons/favicon.ico"), permanent=True)
 
 
 def permission_denied(request, exception=None):

@@ -10,6 +10,7 @@ admin.site.site_title = "QPP Portal administration"
 
 urlpatterns = [
     path("", views_public.landing, name="landing"),
+    path("favicon.ico", views_public.favicon),
     path("accounts/", include("accounts.auth_urls")),
     path("", include("accounts.urls")),
     path("", include("determinations.urls")),

@@ -38,6 +38,9 @@ class UserManager(BaseUserManager):
         return self.get(email__iexact=username)
 
 
+HONORIFICS = frozenset({"dr", "mr", "mrs", "ms", "mx", "miss", "prof", "rev"})
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField("e-mail address", unique=True)
     full_name = models.CharField(max_length=150)
@@ -72,7 +75,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name
 
     def get_short_name(self):
-        return self.full_name.split(" ")[0] if self.full_name else self.email
+        """The first name for a greeting; a title such as "Dr." is not a name ("Dr. Casey" gives "Casey")."""
+        names = [word for word in self.full_name.split() if word.lower().rstrip(".") not in HONORIFICS]
+        return names[0] if names else (self.full_name.strip() or self.email)
 
     @property
     def is_cms_staff(self) -> bool:

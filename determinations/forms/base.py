@@ -30,7 +30,7 @@ def yes_no_field(label: str, help_text: str = "") -> forms.TypedChoiceField:
 
 
 def percent_field(label: str, help_text: str = "") -> forms.DecimalField:
-    return forms.DecimalField(
+    field = forms.DecimalField(
         label=f"{label} (%)",
         help_text=help_text,
         min_value=Decimal("0"),
@@ -43,10 +43,12 @@ def percent_field(label: str, help_text: str = "") -> forms.DecimalField:
             "invalid": "Enter a number, such as 3 or 2.5, without the % sign.",
         },
     )
+    field.unit = "percent"
+    return field
 
 
 def amount_field(label: str, help_text: str = "") -> forms.DecimalField:
-    return forms.DecimalField(
+    field = forms.DecimalField(
         label=f"{label} ($)",
         help_text=help_text,
         min_value=Decimal("0"),
@@ -57,6 +59,8 @@ def amount_field(label: str, help_text: str = "") -> forms.DecimalField:
             "invalid": "Enter an amount in dollars, such as 1500000 or 1500000.00, without commas.",
         },
     )
+    field.unit = "dollars"
+    return field
 
 
 def json_safe(value):
@@ -71,6 +75,36 @@ def json_safe(value):
 
 def is_blank(value) -> bool:
     return value is None or value == "" or value == [] or value == ()
+
+
+def answer_label(field) -> str:
+    """A question as read back beside its answer: the unit goes with the answer instead."""
+    return str(field.label).removesuffix(" ($)").removesuffix(" (%)")
+
+
+def answer_display(field, value) -> str:
+    """A stored answer as a person reads it: choices by their label, yes or no, $1,500,000, 40%."""
+    if is_blank(value):
+        return ""
+    if isinstance(value, list):
+        return ", ".join(answer_display(field, v) for v in value)
+    labels = {str(k): str(v) for k, v in getattr(field, "choices", None) or []}
+    if str(value) in labels:
+        return labels[str(value)]
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    unit = getattr(field, "unit", "")
+    if unit or isinstance(field, forms.IntegerField):
+        try:
+            number = Decimal(str(value))
+        except ArithmeticError:
+            return str(value)
+        places = 2 if unit == "dollars" and number != number.to_integral_value() else 0
+        if unit == "percent":
+            return f"{number.normalize():f}%"
+        text = f"{number:,.{places}f}"
+        return f"${text}" if unit == "dollars" else text
+    return str(value)
 
 
 class SectionForm(forms.Form):

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 
 from accounts.models import User
+from determinations.forms.base import answer_display, answer_label
 from determinations.forms.sections import SECTIONS, SECTIONS_BY_KEY
 from determinations.models import (
     CriterionResult,
@@ -75,18 +76,9 @@ class Changes:
         return bool(self.answers or self.measures_added or self.measures_removed or self.documents_added)
 
 
-def _display(field_, value):
-    if value in (None, "", []):
-        return ""
-    labels = {str(k): str(v) for k, v in getattr(field_, "choices", []) or []} if field_ is not None else {}
-    if isinstance(value, list):
-        return ", ".join(labels.get(str(v), str(v)) for v in value)
-    return labels.get(str(value), str(value))
-
-
 def answer_changes(before: dict, after: dict) -> list[AnswerChange]:
     changes = []
-    order = [s.key for s in SECTIONS] + sorted(set(before) | set(after) - {s.key for s in SECTIONS})
+    order = [s.key for s in SECTIONS] + sorted((set(before) | set(after)) - {s.key for s in SECTIONS})
     for key in order:
         old, new = before.get(key, {}), after.get(key, {})
         if old == new:
@@ -100,9 +92,9 @@ def answer_changes(before: dict, after: dict) -> list[AnswerChange]:
             changes.append(
                 AnswerChange(
                     section=section.title if section else key,
-                    question=str(field_.label) if field_ else name,
-                    before=_display(field_, old.get(name)),
-                    after=_display(field_, new.get(name)),
+                    question=answer_label(field_) if field_ else name,
+                    before=answer_display(field_, old.get(name)),
+                    after=answer_display(field_, new.get(name)),
                 )
             )
     return changes
@@ -143,7 +135,11 @@ def section_items(submission: Submission, key: str) -> list[tuple[str, str]]:
     """(question, answer) pairs of one section as the submitter saw them, for reading beside the checks."""
     section = SECTIONS_BY_KEY[key](submission=submission)
     answers = submission.section(key)
-    return [(str(f.label), _display(f, answers.get(name))) for name, f in section.fields.items()]
+    return [
+        (answer_label(f), answer_display(f, answers.get(name)))
+        for name, f in section.base_fields.items()
+        if name in section.fields
+    ]
 
 
 def automatic_reasons(result: CriterionResult) -> list[dict]:
@@ -154,5 +150,7 @@ def automatic_reasons(result: CriterionResult) -> list[dict]:
         for reason in check.get("reasons", []):
             text = reason.get("text", "") if isinstance(reason, dict) else str(reason)
             citation = reason.get("citation", "") if isinstance(reason, dict) else ""
+            if citation and citation in text:
+                citation = ""  # the text already cites it
             reasons.append({"text": text, "citation": citation, "check": check.get("check", "")})
     return reasons

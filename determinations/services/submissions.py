@@ -62,8 +62,14 @@ def submission_start(
         payer_type=window.payer_type,
         payer_organization=organization if process == Process.PAYER_INITIATED else None,
     )
+    # The contact step starts from the account; the submitter changes what differs.
+    from_account = {"submitter_name": actor.full_name, "submitter_email": actor.email}
     answers = {
-        "contact": {"payer_legal_name": payer_name, **(payer_contact or {})},
+        "contact": {
+            **{k: v for k, v in from_account.items() if v},
+            "payer_legal_name": payer_name,
+            **(payer_contact or {}),
+        },
         "arrangement": {"name": arrangement.name},
     }
     submission = Submission.objects.create(

@@ -25,7 +25,10 @@ from determinations.selectors.public_list import (
 
 def _filtered(request):
     years = published_years()
-    form = PublicListForm(request.GET or None, years=years, payer_types=PayerType.choices)
+    # The menu starts on the year the heading shows, so "Show" keeps it unless the visitor changes it.
+    form = PublicListForm(
+        request.GET or None, years=years, payer_types=PayerType.choices, initial={"year": default_year(years)}
+    )
     if request.GET and not form.is_valid():
         return form, None, None, []
     data = form.cleaned_data if request.GET else {}

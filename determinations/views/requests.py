@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from determinations import permissions, selectors
+from determinations.forms.base import answer_display, answer_label
 from determinations.forms.requests import (
     ATTESTATION_TEXT,
     AttestationForm,
@@ -301,21 +302,16 @@ def submission_review(request, pk: int):
 
 
 def _answers_summary(submission):
+    """Each section's questions and answers, read back as a person reads them."""
     rows = []
     for section in SECTIONS:
-        form = section(submission=submission)
+        shown = section(submission=submission).fields
         answers = submission.section(section.key)
-        items = []
-        for name, field in form.fields.items():
-            value = answers.get(name)
-            if hasattr(field, "choices") and value not in (None, ""):
-                labels = {str(k): v for k, v in field.choices}
-                value = (
-                    ", ".join(labels.get(str(v), str(v)) for v in value)
-                    if isinstance(value, list)
-                    else labels.get(str(value), value)
-                )
-            items.append((field.label, value))
+        items = [
+            (answer_label(field), answer_display(field, answers.get(name)))
+            for name, field in section.base_fields.items()
+            if name in shown
+        ]
         rows.append({"section": section, "items": items})
     return rows
 

@@ -52,7 +52,6 @@ def test_what_tasks_print_is_logged_at_info():
 @pytest.mark.django_db
 def test_the_receipt_lists_the_years_in_words(settings, tmp_path, django_capture_on_commit_callbacks):
 
-
     settings.MEDIA_ROOT = tmp_path
     settings.SITE_URL = "http://127.0.0.1:8123"
     call_command("load_reference_data", verbosity=0)

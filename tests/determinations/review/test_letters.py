@@ -125,3 +125,17 @@ def test_the_decision_email_goes_once(approved, payer):
     assert notifications.determination_decision_send(determination_id=approved.pk) == 1
     assert notifications.determination_decision_send(determination_id=approved.pk) == 0
     assert [m.to for m in mail.outbox] == [[payer.email]]
+
+
+@pytest.mark.parametrize("which", ["approved", "rejected"])
+def test_the_letter_fits_on_one_page(request, which):
+    """Issue 11, finding 8: the letter had a second page holding only its last line."""
+    document = letters.letter_document(request.getfixturevalue(which))
+    assert len(document.pages) == 1, [page_text_of(page)[-300:] for page in document.pages]
+
+
+def page_text_of(page) -> str:
+    class One:
+        pages = [page]
+
+    return page_text(One)
