@@ -114,6 +114,19 @@ def demo_data_load(*, now=None) -> DemoData:
     stay open around today, and only requests the organizations lack are added. Windows and
     requests need the reference data (``load_reference_data``) and are skipped without it.
     """
+    organizations = demo_accounts_load()
+    if not PerformanceYear.objects.exists():
+        return DemoData(ACCOUNTS, [], [])
+    windows = demonstration_windows_open(now=now)
+    users = {user.email: user for user in User.objects.filter(email__in=[a.email for a in ACCOUNTS])}
+    member_of = {a.email: organizations[a.organization] for a in ACCOUNTS if a.organization}
+    created = demo_requests_load(users=users, organizations=member_of, now=now)
+    return DemoData(ACCOUNTS, windows, created)
+
+
+@transaction.atomic
+def demo_accounts_load() -> dict[str, Organization]:
+    """Create or refresh the demo organizations and one account per role; returns the organizations by key."""
     organizations = {}
     for key, fields in ORGANIZATIONS.items():
         organizations[key], _ = Organization.objects.update_or_create(name=fields["name"], defaults=fields)
@@ -130,13 +143,7 @@ def demo_data_load(*, now=None) -> DemoData:
             services.membership_grant(
                 user=user, organization=organizations[account.organization], role=account.membership_role
             )
-    if not PerformanceYear.objects.exists():
-        return DemoData(ACCOUNTS, [], [])
-    windows = demonstration_windows_open(now=now)
-    users = {user.email: user for user in User.objects.filter(email__in=[a.email for a in ACCOUNTS])}
-    member_of = {a.email: organizations[a.organization] for a in ACCOUNTS if a.organization}
-    created = demo_requests_load(users=users, organizations=member_of, now=now)
-    return DemoData(ACCOUNTS, windows, created)
+    return organizations
 
 
 def _demo_totp_device(user: User, secret: str) -> TOTPDevice:

@@ -13,7 +13,7 @@ import time_machine
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from accounts.demo import DEMO_PASSWORD, demo_totp_code
+from accounts.demo import DEMO_PASSWORD, demo_accounts_load, demo_totp_code
 from accounts.models import User
 from determinations.models import Determination, Submission
 from determinations.states import SubmissionStatus
@@ -31,7 +31,7 @@ def journey(transactional_db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     with time_machine.travel(MARCH_2026, tick=True):
         call_command("load_reference_data", verbosity=0)
-        call_command("load_demo_data", verbosity=0)
+        demo_accounts_load()  # accounts only: these tests count their own requests
         payer = User.objects.get(email="payer.submitter@demo.example")
         plan = User.objects.get(email="mhp.submitter@demo.example")
         yield {

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from accounts.demo import demo_accounts_load
 from accounts.models import User
 from determinations.models import Submission
 from determinations.states import SubmissionStatus
@@ -21,7 +22,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def queue(transactional_db):
     call_command("load_reference_data", verbosity=0)
-    call_command("load_demo_data", verbosity=0)
+    demo_accounts_load()  # accounts only: these tests count their own requests
     medicaid = payer("Queue State Medicaid", "medicaid")
     plan = payer("Queue Health Plan", "medicare_health_plan")
     return {
