@@ -34,6 +34,8 @@ def sign_in(page, email, password, totp_code=None):
 def main(argv=None) -> int:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qppportal.settings.base")
+    # Playwright's sync API runs an event loop in this thread; the ORM reads here are plain synchronous calls.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     import django
 
     django.setup()
@@ -54,16 +56,25 @@ def main(argv=None) -> int:
     OUTPUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
+        reviewer_code = lambda: demo_totp_code("reviewer@demo.example")  # noqa: E731 (read when the page asks)
         shots = [
-            ("request-form.png", "payer.admin@demo.example", None, f"/requests/{draft.pk}/steps/financial_risk/"),
-            ("review-queue.png", "reviewer@demo.example", lambda: demo_totp_code("reviewer@demo.example"), "/review/"),
+            (
+                "request-form.png",
+                "payer.admin@demo.example",
+                None,
+                f"/requests/{draft.pk}/steps/financial_risk/",
+                "main h1",
+            ),
+            ("review-queue.png", "reviewer@demo.example", reviewer_code, "/review/?status=all", "main table"),
         ]
-        for name, email, totp_code, path in shots:
+        for name, email, totp_code, path, top in shots:
             context = browser.new_context(base_url=args.base_url, viewport={"width": 1280, "height": 900})
             page = context.new_page()
             sign_in(page, email, DEMO_PASSWORD, totp_code)
             page.goto(path)
             page.locator("main h1").first.wait_for()
+            # Start the picture at what it is about (the queue's rows, not its filters).
+            page.locator(top).first.evaluate("element => element.scrollIntoView()")
             page.screenshot(path=str(OUTPUT / name))
             print(OUTPUT / name)
             context.close()
