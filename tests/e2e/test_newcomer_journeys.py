@@ -12,7 +12,7 @@ from accounts.demo import DEMO_PASSWORD
 from determinations.models import Submission
 from determinations.workflow import SubmissionStatus
 
-from .test_request_journeys import choose, fill_cehrt, fill_financial_risk, save, tick, upload_contract
+from .test_request_journeys import fill_arrangement, fill_cehrt, fill_financial_risk, save, tick, upload_contract
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -69,21 +69,6 @@ def fill_contact(page, payer_type, *, clinician=False):
     save(page)
 
 
-def fill_arrangement(page, payer_type):
-    page.get_by_label("Description").fill("Primary care groups share savings and losses against a benchmark.")
-    page.get_by_label("Start date").fill("2027-01-01")
-    page.get_by_label("End date").fill("2027-12-31")
-    page.get_by_label("Line of business").select_option("commercial")
-    page.get_by_label("Where it operates").fill("Statewide")
-    page.get_by_label("Participants", exact=False).first.fill("Twelve primary care APM Entities")
-    page.get_by_label("Number of participating APM Entities").fill("12")
-    page.get_by_label("Largest number of eligible clinicians in one APM Entity").fill("35")
-    if payer_type in ("medicaid", "multi_payer_model"):
-        choose(page, "Is it a medical home model?", "No")
-    choose(page, "Is it aligned with a CMS Multi-Payer Model?", "No")
-    save(page)
-
-
 def fill_quality(page, assert_accessible):
     page.get_by_label("Search the MIPS quality measures by number or words").fill("blood pressure")
     page.get_by_role("button", name="Search measures").click()
@@ -98,7 +83,7 @@ def fill_quality(page, assert_accessible):
 def file_to_the_receipt(page, assert_accessible, tmp_path, payer_type, *, clinician=False):
     fill_contact(page, payer_type, clinician=clinician)
     assert_accessible(page)
-    fill_arrangement(page, payer_type)
+    fill_arrangement(page, asks_medical_home=payer_type in ("medicaid", "multi_payer_model"))
     assert_accessible(page)
     fill_cehrt(page)
     assert_accessible(page)

@@ -88,7 +88,8 @@ def fill_contact(page, *, clinician=False):
     save(page)
 
 
-def fill_arrangement(page, medical_home=False):
+def fill_arrangement(page, medical_home=False, *, asks_medical_home=True):
+    """The arrangement step; only Medicaid and Multi-Payer Model requests ask about medical homes."""
     page.get_by_label("Description").fill("Primary care groups share savings and losses against a benchmark.")
     page.get_by_label("Start date").fill("2027-01-01")
     page.get_by_label("End date").fill("2027-12-31")
@@ -97,7 +98,8 @@ def fill_arrangement(page, medical_home=False):
     page.get_by_label("Participants", exact=False).first.fill("Twelve primary care APM Entities")
     page.get_by_label("Number of participating APM Entities").fill("12")
     page.get_by_label("Largest number of eligible clinicians in one APM Entity").fill("35")
-    choose(page, "Is it a medical home model?", "Yes" if medical_home else "No")
+    if asks_medical_home:
+        choose(page, "Is it a medical home model?", "Yes" if medical_home else "No")
     choose(page, "Is it aligned with a CMS Multi-Payer Model?", "No")
     save(page)
 
