@@ -23,7 +23,8 @@ from determinations.rules.calendar import EASTERN
 from determinations.selectors.measures import mips_measure_list_year
 from determinations.services import assignment, documents, review, submissions
 from determinations.services.windows import WindowError
-from determinations.workflow import SubmissionStatus, transition_apply
+from determinations.states import SubmissionStatus
+from determinations.workflow import transition_apply
 
 # The steps each state needs after the request is started, in order.
 STEPS = {
@@ -84,6 +85,7 @@ DEMO_REQUESTS = [
     ),
 ]
 
+CRITERIA = ("cehrt", "quality", "financial_risk")
 REVIEWER = "reviewer@demo.example"
 LEAD = "lead@demo.example"
 
@@ -131,9 +133,10 @@ def _answers(submission, user) -> dict[str, dict]:
     }
 
 
-def _answer(submission, user, now) -> None:
+def _answer(submission, user) -> None:
+    answers = _answers(submission, user)
     for section in SECTIONS:
-        form = section(data=_answers(submission, user).get(section.key, {}), submission=submission)
+        form = section(data=answers.get(section.key, {}), submission=submission)
         form.is_valid()  # a demo answer a section does not ask is dropped; the rest are valid
         submissions.submission_save_section(
             submission_id=submission.pk, actor=user, section=section.key, answers=form.answers()
@@ -172,15 +175,10 @@ def _answer(submission, user, now) -> None:
 def _step(step: str, submission: Submission, users: dict, now) -> None:
     submitter, reviewer, lead = users["submitter"], users[REVIEWER], users[LEAD]
     meets = {
-        key: review.FindingInput("meets", f"The contract excerpt shows the {key} criterion is met.")
-        for key in (
-            "cehrt",
-            "quality",
-            "financial_risk",
-        )
+        key: review.FindingInput("meets", f"The contract excerpt shows the {key} criterion is met.") for key in CRITERIA
     }
     if step == "answer":
-        _answer(submission, submitter, now)
+        _answer(submission, submitter)
     elif step == "submit":
         submissions.submission_attest(
             submission_id=submission.pk,

@@ -13,7 +13,7 @@ from accounts.models import User
 from determinations.models import Submission, SubmissionWindow
 from determinations.services.measures import EXTRACT_DIR, mips_measures_import
 from determinations.services.windows import WindowError, demonstration_windows_open
-from determinations.workflow import SubmissionStatus
+from determinations.states import SubmissionStatus
 
 pytestmark = pytest.mark.django_db
 

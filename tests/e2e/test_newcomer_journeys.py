@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from accounts.demo import DEMO_PASSWORD
 from determinations.models import Submission
-from determinations.workflow import SubmissionStatus
+from determinations.states import SubmissionStatus
 
 from .test_request_journeys import fill_arrangement, fill_cehrt, fill_financial_risk, save, tick, upload_contract
 
