@@ -10,11 +10,10 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.core import mail
-from django.core.management import call_command
 
 from qppportal.celery import app
-from tests.review.review_support import submitted_request
-from tests.submissions.conftest import MARCH_2026, member_of
+from tests.factories import SubmissionFactory
+from tests.support import MARCH_2026
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,14 +49,12 @@ def test_what_tasks_print_is_logged_at_info():
 
 
 @pytest.mark.django_db
-def test_the_receipt_lists_the_years_in_words(settings, tmp_path, django_capture_on_commit_callbacks):
+def test_the_receipt_lists_the_years_in_words(reference_data, settings, tmp_path, django_capture_on_commit_callbacks):
 
     settings.MEDIA_ROOT = tmp_path
     settings.SITE_URL = "http://127.0.0.1:8123"
-    call_command("load_reference_data", verbosity=0)
-    payer = member_of("payer", "other_payer", "Test Commercial Health Plan")
     with time_machine.travel(MARCH_2026, tick=True), django_capture_on_commit_callbacks(execute=True):
-        submission = submitted_request(payer, years=2)
+        submission = SubmissionFactory(years=2)
     body = mail.outbox[-1].body
     assert "Performance years: 2027, 2028" in body
     assert "[" not in body

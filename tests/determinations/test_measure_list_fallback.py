@@ -15,8 +15,10 @@ from determinations.models import ArrangementMeasure
 from determinations.rules.calendar import EASTERN
 from determinations.services import submissions
 from determinations.services.measures import EXTRACT_DIR, mips_measures_import
-from tests.review.review_support import submitted_request
-from tests.submissions.conftest import member_of
+from determinations.states import SubmissionStatus
+from tests.factories import SubmissionFactory
+from tests.factories import organization_member as member_of
+from tests.factories.submissions import submitted as submitted_through_services
 
 pytestmark = pytest.mark.django_db
 
@@ -72,12 +74,20 @@ def test_the_search_offers_the_latest_list_labelled_with_its_year(client, signed
     assert "from the 2027 MIPS list" in text(payer_client.get(quality))
 
 
-def test_the_reviewer_sees_the_measure_came_from_an_older_list(
-    client, signed_in, request_for_2028, reviewer, settings, tmp_path
-):
+def test_the_reviewer_sees_the_measure_came_from_an_older_list(client, signed_in, request_for_2028, reviewer):
     payer, _ = request_for_2028
-    settings.MEDIA_ROOT = tmp_path
-    submitted = submitted_request(payer, payer_type="medicaid", year=2028, mips_measures=[_mips(2027, "236")])
+    draft = SubmissionFactory(member=payer, year=2028, name="Another plan", state=SubmissionStatus.DRAFT)
+    measure = _mips(2027, "236")
+    submissions.arrangement_measure_add(
+        submission_id=draft.pk,
+        actor=payer,
+        mips_measure=measure,
+        title=measure.title,
+        measure_identifier=measure.measure_id,
+        basis="mips_list",
+        is_outcome=True,
+    )
+    submitted = submitted_through_services(draft, payer, measure_count=1, document_count=1)
     detail = text(signed_in(reviewer).get(reverse("determinations:review_detail", args=[submitted.pk])))
     assert "236: Controlling High Blood Pressure from the 2027 MIPS list" in detail
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from accounts.models import OrganizationKind
 from determinations.models import PerformanceYear, SubmissionWindow, SubmissionWindowChange
 from determinations.rules.calendar import EASTERN
-from tests.submissions.conftest import member_of
+from tests.factories import organization_member as member_of
 
 pytestmark = pytest.mark.django_db
 

@@ -103,7 +103,9 @@ def window_for(organization, *, year: int = 2027, payer_type: str = "") -> Submi
     """The window of ``year`` in which ``organization`` files (its own payer type unless given)."""
     process, _ = submission_process_for(organization)
     payer_type = payer_type or organization.payer_type or "other_payer"
-    return SubmissionWindow.objects.get(performance_year__year=year, process=process, payer_type=payer_type)
+    return SubmissionWindow.objects.get(
+        performance_year__year=year, process=process, payer_type=payer_type, is_demonstration=False
+    )
 
 
 def document_add(submission, member, *, name="contract.pdf", section="financial_risk", information_request=None):

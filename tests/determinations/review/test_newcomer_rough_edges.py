@@ -6,17 +6,14 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
-from conftest import sign_in
 from determinations.forms.sections import SECTIONS_BY_KEY
 from determinations.selectors.review import answer_changes, automatic_reasons
 from determinations.services import submissions
-from tests.review import review_support as support
-from tests.submissions.conftest import member_of
+from tests.factories import organization_member as member_of
+from tests.factories.submissions import window_for
+from tests.support import sign_in
 
 pytestmark = pytest.mark.django_db
-
-review_data, clock, media, payer = support.review_data, support.clock, support.media, support.payer
-submitted, in_review = support.submitted, support.in_review
 
 
 def text(response) -> str:
@@ -38,7 +35,7 @@ def test_a_single_edit_is_listed_once():
 # Finding 6 ------------------------------------------------------------------------------------
 
 
-def test_the_year_menu_starts_on_the_year_the_heading_shows(client, review_data):
+def test_the_year_menu_starts_on_the_year_the_heading_shows(client, reference_data):
     page = client.get(reverse("apms:list")).content.decode()
     heading_year = re.search(r"<h1>Other Payer Advanced APMs for the (\d{4}) performance year</h1>", page).group(1)
     selected = re.search(r'<option value="(\d{4})"[^>]*selected', page)
@@ -76,11 +73,11 @@ def test_a_title_is_not_taken_for_a_first_name(full_name, short):
     assert User(email="x@y.example", full_name=full_name).get_short_name() == short
 
 
-def test_contact_answers_start_from_the_account(review_data, clock, client):
+def test_contact_answers_start_from_the_account(reference_data, clock, client):
     member = member_of("payer", "other_payer", "Test Commercial Health Plan")
     member.full_name = "Jordan Submitter"
     member.save()
-    window = support.window("other_payer")
+    window = window_for(member.memberships.get().organization)
     draft = submissions.submission_start(
         actor=member, organization=member.memberships.get().organization, window=window, arrangement_name="Plan"
     )
