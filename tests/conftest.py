@@ -13,7 +13,7 @@ from pytest_django.plugin import blocking_manager_key
 from accounts.models import MembershipRole, OrganizationKind, StaffRole
 from determinations.services.reference_data import reference_data_load
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory, organization_member
-from tests.support import MARCH_2026, sign_in
+from tests.support import MARCH_2026, cache_clear, sign_in
 
 
 @pytest.fixture(scope="session")
@@ -37,6 +37,14 @@ def pytest_runtest_teardown(item, nextitem):
         with item.config.stash[blocking_manager_key].unblock():
             reference_data_load()
     return result
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Nothing cached (throttles, lockouts, signed-in users, counts) leaks from one test into the next."""
+    cache_clear()
+    yield
+    cache_clear()
 
 
 @pytest.fixture

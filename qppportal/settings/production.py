@@ -6,6 +6,7 @@ from .base import *  # noqa: F403
 from .base import env
 
 # Production is every entry point's default, so a missing secret must say how to run in development.
+# REDIS_URL: sessions and the signed-in user cache must be shared by every worker (accounts/signed_in.py).
 _REQUIRED = ("SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL", "EMAIL_URL", "DATABASE_URL", "REDIS_URL")
 _missing = [name for name in _REQUIRED if not env.str(name, default="")]
 if _missing:
