@@ -2,8 +2,17 @@
 
 Publication reads apart from intake: nothing here looks at drafts, reviews or rejected requests,
 and a determination a lead reopened (superseded) leaves the list until it is decided again.
+
+The page is public and the same for every visitor, so it is cached whole under a version that
+every decision and every reopening changes (``published_list_changed``, called once the
+decision commits). The expiry also bounds a change made outside the workflow (the admin site).
 """
 
+import hashlib
+from collections.abc import Iterable, Iterator
+from uuid import uuid4
+
+from django.core.cache import cache
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
@@ -11,6 +20,8 @@ from determinations.choices import PayerType
 from determinations.models import Determination, DeterminationOutcome, PerformanceYear
 
 COLUMNS = ("arrangement", "payer", "payer_type", "payer_type_label", "first_year", "last_year", "determined_on")
+PAGE_CACHE_SECONDS = 10 * 60
+VERSION_KEY = "public-list:version"
 
 
 def published_determinations(*, year: int | None = None, payer_type: str = "") -> QuerySet[Determination]:
@@ -24,20 +35,26 @@ def published_determinations(*, year: int | None = None, payer_type: str = "") -
     )
 
 
-def published_rows(determinations) -> list[dict]:
-    """One plain row per determination, the same for the page, the CSV and the JSON."""
-    return [
-        {
-            "arrangement": d.arrangement.name,
-            "payer": d.arrangement.payer_name,
-            "payer_type": d.arrangement.payer_type,
-            "payer_type_label": PayerType(d.arrangement.payer_type).label,
-            "first_year": d.first_year,
-            "last_year": d.last_year,
-            "determined_on": timezone.localtime(d.decided_at).date().isoformat(),
+def published_rows(determinations: QuerySet[Determination]) -> Iterator[dict]:
+    """One plain row per determination, the same for the page, the CSV and the JSON, read in chunks."""
+    labels = dict(PayerType.choices)
+    fields = ("arrangement__name", "arrangement__payer_name", "arrangement__payer_type", "first_year", "last_year")
+    for name, payer, payer_type, first_year, last_year, decided_at in determinations.values_list(
+        *fields, "decided_at"
+    ).iterator(chunk_size=2000):
+        yield {
+            "arrangement": name,
+            "payer": payer,
+            "payer_type": payer_type,
+            "payer_type_label": labels.get(payer_type, payer_type),
+            "first_year": first_year,
+            "last_year": last_year,
+            "determined_on": timezone.localtime(decided_at).date().isoformat(),
         }
-        for d in determinations
-    ]
+
+
+def published_csv_rows(rows: Iterable[dict]) -> Iterator[list]:
+    return ([row[column] for column in COLUMNS] for row in rows)
 
 
 def published_years() -> list[int]:
@@ -54,3 +71,15 @@ def default_year(years: list[int]) -> int | None:
     """This calendar year's performance year when there is one, otherwise the newest."""
     this_year = timezone.localdate().year
     return this_year if this_year in years else (years[0] if years else None)
+
+
+def published_page_key(params) -> str:
+    """The cache key of the public page for the ``year`` and ``payer_type`` in ``params``."""
+    choice = repr([(name, params.getlist(name)) for name in ("year", "payer_type")])
+    version = cache.get_or_set(VERSION_KEY, lambda: uuid4().hex, None)
+    return f"public-list:page:{version}:{hashlib.sha256(choice.encode()).hexdigest()[:32]}"
+
+
+def published_list_changed() -> None:
+    """Every cached copy of the public page is out of date (a decision was made or reopened)."""
+    cache.set(VERSION_KEY, uuid4().hex, None)

@@ -14,7 +14,6 @@ Every page here runs a fixed number of queries whatever the number of rows, and 
 performance year and Eligible Clinician requests for the current one are filed and decided in it.
 """
 
-import csv
 import datetime
 import hashlib
 from collections.abc import Iterator
@@ -254,36 +253,16 @@ CSV_HEADER = [
     "Submitted",
     "Review due",
 ]
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-class _Echo:
-    """A write-only file for ``csv.writer``: each ``write`` returns the line for streaming."""
-
-    def write(self, value):
-        return value
-
-
-def _cell(value) -> str:
-    """Text a spreadsheet will not run as a formula (names come from submitters)."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    text = str(value)
-    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
-
-
-def queue_csv_rows(filterset: ReviewQueueFilter, *, chunk_size: int = 2000) -> Iterator[str]:
-    """The filtered queue, every page, as CSV lines; rows are read in chunks, never all at once."""
+def queue_csv_rows(filterset: ReviewQueueFilter, *, chunk_size: int = 2000) -> Iterator[list]:
+    """The filtered queue, every page, one list per row under ``CSV_HEADER``; read in chunks, never all at once."""
     labels = {
         "process": dict(Process.choices),
         "payer_type": dict(PayerType.choices),
         "status": dict(SubmissionStatus.choices),
         "precheck": {o.value: o.label for o in Outcome},
     }
-    writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_HEADER)
     rows = filterset.qs.values_list(
         "tracking_number",
         "arrangement__name",
@@ -299,20 +278,16 @@ def queue_csv_rows(filterset: ReviewQueueFilter, *, chunk_size: int = 2000) -> I
         "review_due_at",
     )
     for row in rows.iterator(chunk_size=chunk_size):
-        (tracking, arrangement, payer, organization, process, payer_type, year, status, precheck, assignee) = row[:10]
-        yield writer.writerow(
-            [
-                _cell(tracking),
-                _cell(arrangement),
-                _cell(payer),
-                _cell(organization),
-                labels["process"].get(process, process),
-                labels["payer_type"].get(payer_type, payer_type),
-                year,
-                labels["status"].get(status, status),
-                labels["precheck"].get(precheck, precheck),
-                _cell(assignee),
-                _cell(row[10]),
-                _cell(row[11]),
-            ]
-        )
+        (tracking, arrangement, payer, organization, process, payer_type, year, status, precheck, *rest) = row
+        yield [
+            tracking,
+            arrangement,
+            payer,
+            organization,
+            labels["process"].get(process, process),
+            labels["payer_type"].get(payer_type, payer_type),
+            year,
+            labels["status"].get(status, status),
+            labels["precheck"].get(precheck, precheck),
+            *rest,
+        ]

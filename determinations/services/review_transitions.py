@@ -8,6 +8,7 @@ fields it changed; a follow-up runs after commit with the submission and the eve
 
 from datetime import datetime
 
+from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
 from determinations.models import (
@@ -18,6 +19,7 @@ from determinations.models import (
     Finding,
     InformationRequest,
 )
+from determinations.selectors.public_list import published_list_changed
 from determinations.services.precheck import criterion_results_record
 from determinations.tasks import determination_decision_send, determination_letter_render, information_request_send
 from qppportal.dates import date_text
@@ -216,6 +218,7 @@ def _determination(submission, *, outcome, reasons, actor, now, payload) -> Dete
         recommended_by_id=recommendation.actor_id if recommendation else None,
     )
     payload["determination"] = determination.pk
+    transaction.on_commit(published_list_changed)
     return determination
 
 
@@ -265,5 +268,6 @@ def reopen_effect(submission, *, now, payload, **context) -> list[str]:
     current = Determination.objects.filter(submission=submission, superseded_at__isnull=True)
     payload["superseded"] = list(current.values_list("pk", flat=True))
     current.update(superseded_at=now)
+    transaction.on_commit(published_list_changed)
     findings_unlock(submission)
     return []

@@ -1,11 +1,13 @@
 """The public list of Other Payer Advanced APMs: a page anyone can open, with CSV and JSON downloads.
 
 Only approved, current determinations appear (``selectors.public_list``); filters are the
-performance year and the payer type, and the downloads carry the same filters as the page.
+performance year and the payer type, and the downloads carry the same filters as the page. The
+downloads stream; the page is served from the cache to visitors who are not signed in (for them
+it is the same page), and the cache is dropped on every decision.
 """
 
-import csv
-
+from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -13,11 +15,15 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from determinations.choices import PayerType
+from determinations.downloads import csv_download, json_download
 from determinations.forms.review import PublicListForm
 from determinations.selectors.public_list import (
     COLUMNS,
+    PAGE_CACHE_SECONDS,
     default_year,
+    published_csv_rows,
     published_determinations,
+    published_page_key,
     published_rows,
     published_years,
 )
@@ -30,7 +36,7 @@ def _filtered(request):
         request.GET or None, years=years, payer_types=PayerType.choices, initial={"year": default_year(years)}
     )
     if request.GET and not form.is_valid():
-        return form, None, None, []
+        return form, None, None, iter(())
     data = form.cleaned_data if request.GET else {}
     year = data.get("year") or default_year(years)
     payer_type = data.get("payer_type", "")
@@ -41,21 +47,33 @@ def _query(year, payer_type) -> str:
     return urlencode({k: v for k, v in {"year": year, "payer_type": payer_type}.items() if v})
 
 
+def _sees_the_shared_page(request) -> bool:
+    """No session and no pending message: the page is the one every anonymous visitor gets."""
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES
+
+
 @require_GET
 def apm_list(request):
+    key = published_page_key(request.GET) if _sees_the_shared_page(request) else None
+    cached = cache.get(key) if key else None
+    if cached is not None:
+        return HttpResponse(cached)
     form, year, payer_type, rows = _filtered(request)
     if year is None and request.GET:
         return render(request, "determinations/public_list.html", {"form": form, "rows": []}, status=400)
     query = _query(year, payer_type)
     context = {
         "form": form,
-        "rows": rows,
+        "rows": list(rows),
         "year": year,
         "payer_type_label": PayerType(payer_type).label if payer_type else "",
         "csv_url": f"{reverse('apms:list_csv')}?{query}",
         "json_url": f"{reverse('apms:list_json')}?{query}",
     }
-    return render(request, "determinations/public_list.html", context)
+    response = render(request, "determinations/public_list.html", context)
+    if key:
+        cache.set(key, response.content, PAGE_CACHE_SECONDS)
+    return response
 
 
 @require_GET
@@ -63,12 +81,7 @@ def apm_list_csv(request):
     form, year, payer_type, rows = _filtered(request)
     if year is None and request.GET:
         return HttpResponse("Choose a performance year and payer type from the lists.", status=400)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="other-payer-advanced-apms-{year}.csv"'
-    writer = csv.DictWriter(response, fieldnames=COLUMNS)
-    writer.writeheader()
-    writer.writerows(rows)
-    return response
+    return csv_download(COLUMNS, published_csv_rows(rows), filename=f"other-payer-advanced-apms-{year}.csv")
 
 
 @require_GET
@@ -76,4 +89,4 @@ def apm_list_json(request):
     form, year, payer_type, rows = _filtered(request)
     if year is None and request.GET:
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
-    return JsonResponse({"performance_year": year, "payer_type": payer_type or None, "count": len(rows), "apms": rows})
+    return json_download({"performance_year": year, "payer_type": payer_type or None}, "apms", rows)

@@ -9,7 +9,6 @@ The queue and workload pages are served at the role home URLs (``accounts:review
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import StaffRole
 from accounts.views.decorators import staff_role_required
 from determinations import permissions
+from determinations.downloads import csv_download
 from determinations.filters import STATUS_CHOICES
 from determinations.forms.assignment import AssignForm, ConflictForm
 from determinations.models import ConflictOfInterest
@@ -101,10 +101,11 @@ def workload_page(request, *, template_name: str = WORKLOAD_TEMPLATE, extra_cont
 def review_queue_export(request):
     """The filtered queue as CSV, every page, streamed."""
     filterset = review_queue.queue_filter(request.user, request.GET)
-    response = StreamingHttpResponse(review_queue.queue_csv_rows(filterset), content_type="text/csv; charset=utf-8")
-    filename = f"review-queue-{timezone.localdate():%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return csv_download(
+        review_queue.CSV_HEADER,
+        review_queue.queue_csv_rows(filterset),
+        filename=f"review-queue-{timezone.localdate():%Y-%m-%d}.csv",
+    )
 
 
 @staff_role_required(*REVIEW_STAFF)

@@ -1,9 +1,11 @@
 """The public list of Other Payer Advanced APMs: only approved, current determinations, by year and payer type."""
 
 import csv
+import json
 import io
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -72,14 +74,14 @@ def test_csv_download(client, decided):
     response = client.get(reverse("apms:list_csv"), {"year": 2027, "payer_type": "other_payer"})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     assert "other-payer-advanced-apms-2027.csv" in response["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert [(r["arrangement"], r["payer_type"], r["first_year"], r["last_year"]) for r in rows] == [
         ("Shared Risk Program", "other_payer", "2027", "2029")
     ]
 
 
 def test_json_download(client, decided):
-    data = client.get(reverse("apms:list_json"), {"year": 2027}).json()
+    data = json.loads(b"".join(client.get(reverse("apms:list_json"), {"year": 2027}).streaming_content))
     assert data["performance_year"] == 2027 and data["payer_type"] is None and data["count"] == 2
     assert {row["arrangement"] for row in data["apms"]} == {"Shared Risk Program", "Medicaid Health Home"}
     assert set(data["apms"][0]) == {
@@ -101,6 +103,7 @@ def test_unknown_filters_are_a_400(client, reference_data, name):
 
 def test_the_page_queries_do_not_grow_with_rows(client, reference_data, clock, media, payer, reviewer, review_lead):
     def count():
+        cache.clear()  # the rendering's queries, not the cached page's
         with CaptureQueriesContext(connection) as queries:
             client.get(LIST_URL, {"year": 2027})
         return len(queries)
@@ -115,3 +118,55 @@ def test_the_page_queries_do_not_grow_with_rows(client, reference_data, clock, m
         submission = SubmissionFactory(member=payer, name=name, state=SubmissionStatus.IN_REVIEW, reviewer=reviewer)
         steps.approved(submission, reviewer, review_lead)
     assert count() == few
+
+
+def test_the_page_is_served_from_the_cache_until_the_next_decision(
+    client,
+    review_data,
+    clock,
+    media,
+    payer,
+    reviewer,
+    review_lead,
+    django_assert_num_queries,
+    django_capture_on_commit_callbacks,
+):
+    support.approved(
+        support.review_started(support.submitted_request(payer, name="A"), reviewer), reviewer, review_lead
+    )
+    assert "A" in client.get(LIST_URL, {"year": 2027}).context["rows"][0]["arrangement"]
+
+    with django_assert_num_queries(0):
+        cached = client.get(LIST_URL, {"year": 2027})
+    assert cached.status_code == 200 and b"1 Other Payer Advanced APM for 2027" in cached.content
+
+    second = support.review_started(support.submitted_request(payer, name="Second Program"), reviewer)
+    with django_capture_on_commit_callbacks(execute=True):
+        support.approved(second, reviewer, review_lead)
+    assert b"Second Program" in client.get(LIST_URL, {"year": 2027}).content
+
+    with django_capture_on_commit_callbacks(execute=True):
+        review.decision_reopen(submission_id=second.pk, actor=review_lead, reason="Amended")
+    assert b"Second Program" not in client.get(LIST_URL, {"year": 2027}).content
+
+
+def test_signed_in_visitors_get_the_page_rendered_for_them(client, decided, payer):
+    client.get(LIST_URL, {"year": 2027})
+    client.force_login(payer)
+
+    assert b"Sign out" in client.get(LIST_URL, {"year": 2027}).content
+
+
+def test_downloads_stream_and_defuse_formulas(client, review_data, clock, media, payer, reviewer, review_lead):
+    formula = "=HYPERLINK(1)"
+    submission = support.review_started(support.submitted_request(payer, name=formula), reviewer)
+    support.approved(submission, reviewer, review_lead)
+
+    csv_response = client.get(reverse("apms:list_csv"), {"year": 2027})
+    json_response = client.get(reverse("apms:list_json"), {"year": 2027})
+
+    assert csv_response.streaming and json_response.streaming
+    rows = list(csv.DictReader(io.StringIO(b"".join(csv_response.streaming_content).decode())))
+    assert rows[0]["arrangement"] == f"'{formula}"
+    data = json.loads(b"".join(json_response.streaming_content))
+    assert data["count"] == 1 and data["apms"][0]["arrangement"] == formula

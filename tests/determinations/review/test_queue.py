@@ -6,6 +6,7 @@ import io
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from determinations.models import ConflictOfInterest
@@ -300,6 +301,11 @@ def test_the_csv_does_not_let_a_spreadsheet_run_a_submitted_name(client, reviewe
 # --- A fixed number of queries ------------------------------------------------------------------
 
 
+def warm(client) -> None:
+    """One signed-in request first, so the counts below are the page's own (the user and device are cached)."""
+    assert client.get(reverse("accounts:home")).status_code == 302
+
+
 def queries_for(client, url) -> int:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
@@ -323,7 +329,7 @@ def test_the_queue_and_workload_pages_run_the_same_queries_for_3_or_12_requests(
     user = request.getfixturevalue(role)
     reviewers = [another_reviewer(f"Reviewer {n}") for n in range(3)]
     organization = payer("Count Payer")
-    sign_in(client, user)
+    warm(sign_in(client, user))
 
     make_many(3, organization, assignee=reviewers[0])
     few = queries_for(client, url)
@@ -335,11 +341,11 @@ def test_the_queue_and_workload_pages_run_the_same_queries_for_3_or_12_requests(
     many = queries_for(client, url)
 
     assert few == many
-    assert many <= 10
+    assert many <= 7
 
 
 def test_the_export_runs_the_same_queries_for_3_or_12_requests(client, reviewer, small_pages):
-    sign_in(client, reviewer)
+    warm(sign_in(client, reviewer))
     organization = payer("Export Payer")
     make_many(3, organization)
 
@@ -522,3 +528,16 @@ def test_rows_never_depend_on_the_counts(client, reviewer, monkeypatch):
     response = client.get(QUEUE_URL)
 
     assert sorted(tracking_numbers(response)) == sorted(s.tracking_number for s in made)
+
+
+def test_the_search_reads_the_trigram_indexes_on_postgresql(rows, reviewer):
+    if connection.vendor != "postgresql":
+        pytest.skip("pg_trgm is a PostgreSQL extension; on SQLite the search scans")
+    queryset = review_queue.queue_filter(reviewer, {"q": "gamma", "status": "all"}).qs
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = queryset.explain()
+
+    for index in ("arrangement_name_trgm_idx", "arrangement_payer_name_trgm_idx", "organization_name_trgm_idx"):
+        assert index in plan, plan
