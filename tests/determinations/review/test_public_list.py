@@ -1,8 +1,8 @@
 """The public list of Other Payer Advanced APMs: only approved, current determinations, by year and payer type."""
 
 import csv
-import json
 import io
+import json
 
 import pytest
 from django.core.cache import cache
