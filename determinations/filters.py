@@ -54,6 +54,17 @@ SORT_LABELS = {
     "-organization": "Organization name, Z to A",
 }
 DEFAULT_SORT = "due"
+# Named views a reviewer returns to all day: links whose filters stay in the URL.
+SAVED_VIEWS = (
+    ("Mine, due soonest", {"mine": "on", "sort": "due"}),
+    ("Unassigned", {"unassigned": "on"}),
+    ("Overdue", {"due_within": "0"}),
+    ("Waiting for the submitter", {"status": SubmissionStatus.INFORMATION_REQUESTED.value}),
+)
+# A lead's extra view: recommendations that wait for their decision.
+LEAD_SAVED_VIEWS = (("Awaiting a decision", {"status": SubmissionStatus.RECOMMENDED.value}),)
+# Filters kept under "More filters"; the panel opens when one of them is set.
+MORE_FILTERS = ("status", "process", "payer_type", "precheck", "due_within", "mine", "unassigned")
 MAX_DUE_WITHIN_DAYS = 366
 SEARCH_WORDS = 6
 

@@ -26,6 +26,7 @@ from django.db.models import (
     IntegerField,
     Max,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -198,8 +199,12 @@ def review_queue_page(user: User, params, *, page_number=None, now=None) -> Queu
     return QueuePage(filterset=filterset, page=page, counts=counts, reviewers=reviewers)
 
 
-def unassigned_open_count() -> int:
-    return Submission.objects.filter(status__in=OPEN, assignee__isnull=True).count()
+def lead_waiting_counts() -> dict[str, int]:
+    """What waits for a lead, in one query: ``awaiting_decision`` (recommended) and ``unassigned`` (open)."""
+    return Submission.objects.filter(status__in=OPEN).aggregate(
+        awaiting_decision=Count("pk", filter=Q(status=SubmissionStatus.RECOMMENDED)),
+        unassigned=Count("pk", filter=Q(assignee__isnull=True)),
+    )
 
 
 def season_start(now: datetime.datetime) -> datetime.datetime:

@@ -132,7 +132,8 @@ def queue_rows(context):
         cells = []
         if is_lead:
             cells.append(
-                f'<td><div class="usa-checkbox"><input class="usa-checkbox__input" type="checkbox" name="submissions" '
+                f'<td data-label="Tick to assign"><div class="usa-checkbox">'
+                f'<input class="usa-checkbox__input" type="checkbox" name="submissions" '
                 f'value="{row.id}" id="pick-{row.id}" form="assign-form"><label class="usa-checkbox__label '
                 f'margin-top-0 height-3" for="pick-{row.id}"><span class="usa-sr-only">Tick {tracking}</span>'
                 "</label></div></td>"
@@ -152,16 +153,17 @@ def queue_rows(context):
         if is_open and row.review_due_at and row.review_due_at < now:
             due += '<br><span class="usa-tag bg-secondary-dark">Overdue</span>'
         cells += [
-            f'<th scope="row"><a class="usa-link text-no-wrap" href="{detail.format(row.id)}">{tracking}</a><br>'
+            f'<th scope="row" data-label="Request">'
+            f'<a class="usa-link text-no-wrap" href="{detail.format(row.id)}">{tracking}</a><br>'
             f"{_escape(row.arrangement__name)}<br>"
             f'<span class="text-base">{row.performance_year__year} · {PROCESS_LABELS.get(row.process, "")} · '
             f"{PAYER_TYPE_LABELS.get(row.payer_type, '')}</span></th>",
-            f"<td>{organization}</td>",
-            f"<td>{STATUS_LABELS.get(row.status, row.status)}</td>",
-            f"<td>{_escape(precheck_label(row.precheck_outcome))}</td>",
-            f"<td>{assignee}</td>",
-            f'<td class="text-no-wrap">{_date(row.submitted_at, zone)}</td>',
-            f'<td class="text-no-wrap">{due}</td>',
+            f'<td data-label="Organization">{organization}</td>',
+            f'<td data-label="Status">{STATUS_LABELS.get(row.status, row.status)}</td>',
+            f'<td data-label="Automatic check">{_escape(precheck_label(row.precheck_outcome))}</td>',
+            f'<td data-label="Assigned to">{assignee}</td>',
+            f'<td data-label="Submitted" class="text-no-wrap">{_date(row.submitted_at, zone)}</td>',
+            f'<td data-label="Review due" class="text-no-wrap">{due}</td>',
         ]
         if can_claim:
             button = ""
@@ -173,6 +175,6 @@ def queue_rows(context):
                     'class="usa-button usa-button--outline margin-0 padding-x-105 padding-y-1">'
                     f'Claim<span class="usa-sr-only"> {tracking}</span></button></form>'
                 )
-            cells.append(f"<td>{button}</td>")
+            cells.append(f'<td data-label="Claim">{button}</td>')
         lines.append(f"<tr>{''.join(cells)}</tr>")
     return mark_safe("\n".join(lines))  # every text value above went through html.escape

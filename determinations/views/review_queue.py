@@ -19,7 +19,7 @@ from accounts.models import StaffRole
 from accounts.views.decorators import staff_role_required
 from determinations import permissions
 from determinations.downloads import csv_download
-from determinations.filters import STATUS_CHOICES
+from determinations.filters import LEAD_SAVED_VIEWS, MORE_FILTERS, SAVED_VIEWS, STATUS_CHOICES
 from determinations.forms.assignment import AssignForm, ConflictForm
 from determinations.models import ConflictOfInterest
 from determinations.selectors import review_queue
@@ -57,6 +57,16 @@ def _back_to_queue(request) -> str:
     return queue
 
 
+def _saved_views(request, *, is_lead: bool) -> list[tuple[str, str, bool]]:
+    """(label, URL, is this the page shown) for each saved view."""
+    shown = {key: value for key, value in request.GET.items() if key != "page" and value != ""}
+    views = [("All open", {}), *SAVED_VIEWS, *(LEAD_SAVED_VIEWS if is_lead else ())]
+    return [
+        (label, f"{request.path}?{urlencode(params)}" if params else request.path, params == shown)
+        for label, params in views
+    ]
+
+
 def queue_page(request, *, template_name: str = QUEUE_TEMPLATE):
     """The review queue for a reviewer or lead (access is checked by the URL's view)."""
     queue = review_queue.review_queue_page(request.user, request.GET)
@@ -78,6 +88,8 @@ def queue_page(request, *, template_name: str = QUEUE_TEMPLATE):
         "here": request.get_full_path(),
         "is_lead": is_lead,
         "can_claim": can_claim,
+        "saved_views": _saved_views(request, is_lead=is_lead),
+        "more_filters_open": any(request.GET.get(name) for name in MORE_FILTERS),
         "columns": 7 + is_lead + can_claim,
         "assign_form": AssignForm(reviewers=queue.reviewers) if is_lead else None,
         "export_url": reverse("determinations:review_queue_export") + "?" + _query_without(request.GET, "page"),
@@ -91,7 +103,7 @@ def workload_page(request, *, template_name: str = WORKLOAD_TEMPLATE, extra_cont
     context = {
         "workload": list(review_queue.reviewer_workload(now=now)),
         "season_start": review_queue.season_start(now),
-        "unassigned_count": review_queue.unassigned_open_count(),
+        "waiting": review_queue.lead_waiting_counts(),
         **(extra_context or {}),
     }
     return render(request, template_name, context)

@@ -13,3 +13,13 @@ document.addEventListener("submit", function (event) {
     button.classList.add("usa-button--disabled");
   });
 });
+
+// A checkbox marked data-portal-pick-all="NAME" ticks or clears every checkbox named NAME on the page
+// (the lead's bulk selection in the review queue).
+document.addEventListener("change", function (event) {
+  var all = event.target;
+  if (!all.dataset || !all.dataset.portalPickAll) return;
+  document.querySelectorAll('input[type=checkbox][name="' + all.dataset.portalPickAll + '"]').forEach(function (box) {
+    box.checked = all.checked;
+  });
+});

@@ -38,6 +38,7 @@ def test_a_reviewer_filters_claims_and_declares_a_conflict(page, assert_accessib
     assert page.locator("h1").inner_text() == "Review queue"
     assert_accessible(page)
 
+    page.get_by_text("More filters").click()
     page.get_by_label("Payer type").select_option("medicare_health_plan")
     page.get_by_role("button", name="Apply filters").click()
     page.wait_for_url("**payer_type=medicare_health_plan**")
@@ -95,3 +96,49 @@ def test_a_lead_sees_workload_and_assigns_the_ticked_requests(page, assert_acces
         page.get_by_role("link", name="Download these 3 requests as CSV").click()
     exported = Path(download.value.path()).read_text(encoding="utf-8")
     assert all(submission.tracking_number in exported for submission in queue.values())
+
+
+# The page must not scroll sideways, and no table may reach past the screen or sit in a scrolling box.
+SIDEWAYS_SCROLL = """() => {
+  const width = document.documentElement.clientWidth;
+  const scrolls = (element) => ["auto", "scroll"].includes(getComputedStyle(element).overflowX);
+  const wide = [...document.querySelectorAll("table")].filter((table) => {
+    let box = table.parentElement;
+    while (box && !scrolls(box)) box = box.parentElement;
+    return table.getBoundingClientRect().right > width + 1 || (box && box.scrollWidth > box.clientWidth + 1);
+  });
+  return {page: document.documentElement.scrollWidth > width + 1, tables: wide.length};
+}"""
+
+
+@pytest.mark.parametrize("width,height", [(1280, 900), (390, 844)])
+def test_the_workbench_fits_the_screen_and_passes_axe(page, assert_accessible, queue, width, height):
+    for index in range(12):
+        make_submission(
+            payer(f"A payer with a rather long organization name number {index}", "medicaid"),
+            name=f"An arrangement whose name is long enough to wrap in a narrow column {index}",
+            due_in_days=index - 3,
+        )
+    page.set_viewport_size({"width": width, "height": height})
+    sign_in(page, "lead@demo.example", staff=True)
+    page.wait_for_url("**/review/lead/")
+    for path in ("/review/lead/", "/review/", "/review/?status=all&sort=-organization", "/review/?due_within=0"):
+        page.goto(path)
+        assert page.evaluate(SIDEWAYS_SCROLL) == {"page": False, "tables": 0}, path
+        assert_accessible(page)
+
+
+def test_a_lead_ticks_every_row_from_the_keyboard(page, queue):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, "lead@demo.example", staff=True)
+    page.wait_for_url("**/review/lead/")
+    page.goto("/review/")
+
+    page.locator("#pick-all").focus()
+    page.keyboard.press("Space")
+
+    boxes = page.locator("input[name=submissions]")
+    assert boxes.count() == 2
+    assert all(boxes.nth(index).is_checked() for index in range(boxes.count()))
+    outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"

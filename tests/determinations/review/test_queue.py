@@ -182,7 +182,7 @@ def test_counts_per_status_follow_the_other_filters_but_not_the_status(client, r
     assert SubmissionStatus.DRAFT not in counts
     assert response.context["queue"].open_count == 2
     assertContains(response, 'href="?year=2027&amp;status=in_review"')
-    assertContains(response, "Approved: 1")
+    assertContains(response, 'status=approved" aria-current="true">Approved <span class="portal-count">1</span></a>')
 
 
 def test_filters_live_in_the_url_so_a_view_can_be_bookmarked(client, reviewer, small_pages):
@@ -385,7 +385,7 @@ def test_the_workload_counts_open_overdue_and_decided_this_season(client, review
     assert (workload[reviewer.pk].open_count, workload[reviewer.pk].overdue_count) == (3, 1)
     assert workload[reviewer.pk].done_count == 2  # this season's approval and rejection
     assert (workload[idle.pk].open_count, workload[idle.pk].overdue_count, workload[idle.pk].done_count) == (0, 0, 0)
-    assert response.context["unassigned_count"] == 1
+    assert response.context["waiting"]["unassigned"] == 1
     assertContains(response, f'href="{QUEUE_URL}?assignee={reviewer.pk}&amp;due_within=0"')
     assertContains(response, "<h1>Review lead</h1>", html=True)
 
@@ -541,3 +541,65 @@ def test_the_search_reads_the_trigram_indexes_on_postgresql(rows, reviewer):
 
     for index in ("arrangement_name_trgm_idx", "arrangement_payer_name_trgm_idx", "organization_name_trgm_idx"):
         assert index in plan, plan
+
+
+# --- The workbench: saved views, status tabs, what waits for a lead -------------------------------
+
+
+@pytest.mark.parametrize(
+    "label,params,expected",
+    [
+        ("Mine, due soonest", {"mine": "on", "sort": "due"}, "B"),
+        ("Unassigned", {"unassigned": "on"}, "A"),
+        ("Overdue", {"due_within": "0"}, "C"),
+        ("Waiting for the submitter", {"status": "information_requested"}, "C"),
+    ],
+)
+def test_saved_views_are_named_links_that_keep_their_filters_in_the_url(
+    client, rows, reviewer, label, params, expected
+):
+    sign_in(client, reviewer)
+    url = queue_url(**params)
+
+    home = client.get(QUEUE_URL)
+    assertContains(home, f'<a class="portal-tab" href="{url.replace("&", "&amp;")}">{label}</a>', html=True)
+
+    response = client.get(url)
+    assert letters(rows, response) == set(expected)
+    assertContains(
+        response, f'<a class="portal-tab" href="{url.replace("&", "&amp;")}" aria-current="page">{label}</a>', html=True
+    )
+
+
+def test_status_counts_are_tabs_that_filter_and_keep_the_other_filters(client, rows, reviewer):
+    sign_in(client, reviewer)
+
+    response = client.get(queue_url(year="2027"))
+
+    assertContains(response, 'href="?year=2027&amp;status=information_requested"')
+    assertContains(response, 'aria-current="true">Open <span class="portal-count">2</span></a>', html=False)
+
+
+def test_only_leads_get_the_awaiting_decision_view_and_the_tick_all_box(client, rows, reviewer, review_lead):
+    sign_in(client, reviewer)
+    assertNotContains(client.get(QUEUE_URL), "Awaiting a decision")
+    assertNotContains(client.get(QUEUE_URL), "data-portal-pick-all")
+
+    sign_in(client, review_lead)
+    page = client.get(QUEUE_URL)
+    assertContains(page, "Awaiting a decision")
+    assertContains(page, 'data-portal-pick-all="submissions"')
+
+
+def test_the_lead_home_counts_what_awaits_a_decision_and_what_is_unassigned(client, review_lead, reviewer):
+    organization = payer("Waiting Payer")
+    make_many(2, organization, status=SubmissionStatus.RECOMMENDED, assignee=reviewer)
+    make_many(3, organization, status=SubmissionStatus.SUBMITTED)
+    make_submission(organization, status=SubmissionStatus.APPROVED)
+    sign_in(client, review_lead)
+
+    response = client.get(WORKLOAD_URL)
+
+    assert response.context["waiting"] == {"awaiting_decision": 2, "unassigned": 3}
+    assertContains(response, f'href="{QUEUE_URL}?status=recommended"')
+    assertContains(response, '<span class="portal-big">2</span> awaiting your decision', html=False)
