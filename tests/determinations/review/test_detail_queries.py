@@ -67,3 +67,23 @@ def test_detail_page_query_count_while_recording_findings(client, reference_data
     sign_in(client, reviewer)
     queries_for(client, small)
     assert queries_for(client, small) == queries_for(client, large)
+
+
+def test_decision_page_query_count_is_fixed(client, review_data, clock, media, payer, reviewer, review_lead):
+    def recommended(name, size):
+        submission = support.review_started(support.submitted_request(payer, name=name, document_count=size), reviewer)
+        for number in range(size):
+            review.internal_note_add(submission_id=submission.pk, actor=reviewer, text=f"Note {number}")
+        return support.recommended(submission, reviewer)
+
+    small, large = recommended("Small", 2), recommended("Large", 20)
+    sign_in(client, review_lead)
+
+    def count(submission):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("determinations:review_decide", args=[submission.pk]))
+        assert response.status_code == 200
+        return len(queries)
+
+    count(small)  # warm the session and caches alike
+    assert count(small) == count(large)
