@@ -19,6 +19,7 @@ from determinations.models import (
     SubmissionEvent,
 )
 from determinations.services.review_transitions import measures_snapshot
+from determinations.workflow import SubmissionStatus
 
 from .submissions import submissions_visible_to
 
@@ -154,3 +155,38 @@ def automatic_reasons(result: CriterionResult) -> list[dict]:
                 citation = ""  # the text already cites it
             reasons.append({"text": text, "citation": citation, "check": check.get("check", "")})
     return reasons
+
+
+@dataclass
+class Renewal:
+    """A request started from an approved one: that version, what changed since, and its findings."""
+
+    source: Submission
+    changes: Changes
+    findings: dict[str, CriterionResult]
+
+
+def renewal_of(submission: Submission) -> Renewal | None:
+    """The approved request ``submission`` was copied from, compared with it (two queries), or None.
+
+    Documents are never copied, so only answers and measures are compared.
+    """
+    if submission.copied_from_id is None:
+        return None
+    source = (
+        Submission.objects.filter(pk=submission.copied_from_id, status=SubmissionStatus.APPROVED)
+        .prefetch_related(
+            "measures", Prefetch("criterion_results", queryset=CriterionResult.objects.select_related("finding_by"))
+        )
+        .first()
+    )
+    if source is None:
+        return None
+    before = [_measure_name(m) for m in measures_snapshot(source)]
+    after = [_measure_name(m) for m in measures_snapshot(submission)]
+    changes = Changes(
+        answers=answer_changes(source.answers, submission.answers),
+        measures_added=[m for m in after if m not in before],
+        measures_removed=[m for m in before if m not in after],
+    )
+    return Renewal(source=source, changes=changes, findings={r.criterion: r for r in source.criterion_results.all()})

@@ -24,6 +24,7 @@ from determinations.selectors.review import (
     CRITERION_SECTIONS,
     automatic_reasons,
     information_request_changes,
+    renewal_of,
     section_items,
     submission_for_review,
 )
@@ -50,7 +51,7 @@ def _url_or_empty(name: str, *args) -> str:
         return ""
 
 
-def _criteria(submission, results, finding_forms) -> list[dict]:
+def _criteria(submission, results, finding_forms, renewal) -> list[dict]:
     documents = list(submission.documents.all())
     blocks = []
     for result in results:
@@ -62,6 +63,7 @@ def _criteria(submission, results, finding_forms) -> list[dict]:
                 "items": section_items(submission, key) if key in CRITERION_SECTIONS else [],
                 "documents": [d for d in documents if d.section == key],
                 "form": finding_forms.get(key),
+                "last_year": renewal.findings.get(key) if renewal else None,
             }
         )
     return blocks
@@ -84,11 +86,13 @@ def _context(request, submission, **bound) -> dict:
     # What the workflow table lets this person do now, each with its permission's decision.
     available = transitions_available(submission, user)
     may = {name for name, decision in available.items() if decision}
+    renewal = renewal_of(submission)
     context = {
         "submission": submission,
         "status_label": submission.get_status_display(),
         "submitter_label": SUBMITTER_LABELS[submission.status],
-        "criteria": _criteria(submission, results, finding_forms),
+        "criteria": _criteria(submission, results, finding_forms, renewal),
+        "renewal": renewal,
         "may_record_findings": findings.allowed,
         "findings_reason": findings.message,
         "findings_locked": any(r.locked for r in results),

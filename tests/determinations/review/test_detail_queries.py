@@ -69,12 +69,14 @@ def test_detail_page_query_count_while_recording_findings(client, reference_data
     assert queries_for(client, small) == queries_for(client, large)
 
 
-def test_decision_page_query_count_is_fixed(client, review_data, clock, media, payer, reviewer, review_lead):
+def test_decision_page_query_count_is_fixed(client, reference_data, clock, payer, reviewer, review_lead):
     def recommended(name, size):
-        submission = support.review_started(support.submitted_request(payer, name=name, document_count=size), reviewer)
+        submission = SubmissionFactory(
+            member=payer, name=name, document_count=size, state=SubmissionStatus.IN_REVIEW, reviewer=reviewer
+        )
         for number in range(size):
             review.internal_note_add(submission_id=submission.pk, actor=reviewer, text=f"Note {number}")
-        return support.recommended(submission, reviewer)
+        return steps.recommended(submission, reviewer)
 
     small, large = recommended("Small", 2), recommended("Large", 20)
     sign_in(client, review_lead)

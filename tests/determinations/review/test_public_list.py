@@ -122,7 +122,7 @@ def test_the_page_queries_do_not_grow_with_rows(client, reference_data, clock, m
 
 def test_the_page_is_served_from_the_cache_until_the_next_decision(
     client,
-    review_data,
+    reference_data,
     clock,
     media,
     payer,
@@ -131,18 +131,16 @@ def test_the_page_is_served_from_the_cache_until_the_next_decision(
     django_assert_num_queries,
     django_capture_on_commit_callbacks,
 ):
-    support.approved(
-        support.review_started(support.submitted_request(payer, name="A"), reviewer), reviewer, review_lead
-    )
+    SubmissionFactory(member=payer, name="A", state=SubmissionStatus.APPROVED, reviewer=reviewer, lead=review_lead)
     assert "A" in client.get(LIST_URL, {"year": 2027}).context["rows"][0]["arrangement"]
 
     with django_assert_num_queries(0):
         cached = client.get(LIST_URL, {"year": 2027})
     assert cached.status_code == 200 and b"1 Other Payer Advanced APM for 2027" in cached.content
 
-    second = support.review_started(support.submitted_request(payer, name="Second Program"), reviewer)
+    second = SubmissionFactory(member=payer, name="Second Program", state=SubmissionStatus.IN_REVIEW, reviewer=reviewer)
     with django_capture_on_commit_callbacks(execute=True):
-        support.approved(second, reviewer, review_lead)
+        steps.approved(second, reviewer, review_lead)
     assert b"Second Program" in client.get(LIST_URL, {"year": 2027}).content
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -157,10 +155,9 @@ def test_signed_in_visitors_get_the_page_rendered_for_them(client, decided, paye
     assert b"Sign out" in client.get(LIST_URL, {"year": 2027}).content
 
 
-def test_downloads_stream_and_defuse_formulas(client, review_data, clock, media, payer, reviewer, review_lead):
+def test_downloads_stream_and_defuse_formulas(client, reference_data, clock, media, payer, reviewer, review_lead):
     formula = "=HYPERLINK(1)"
-    submission = support.review_started(support.submitted_request(payer, name=formula), reviewer)
-    support.approved(submission, reviewer, review_lead)
+    SubmissionFactory(member=payer, name=formula, state=SubmissionStatus.APPROVED, reviewer=reviewer, lead=review_lead)
 
     csv_response = client.get(reverse("apms:list_csv"), {"year": 2027})
     json_response = client.get(reverse("apms:list_json"), {"year": 2027})
