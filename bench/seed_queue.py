@@ -1,4 +1,4 @@
-"""Fill the benchmark database (PostgreSQL ``qpp_bench`` only) with 50,000 submitted requests.
+"""Fill the benchmark database (PostgreSQL ``qpp_bench``, or ``qpp_bench_*``) with 50,000 submitted requests.
 
 Run it through ``bench/run_queue_bench.py`` (which calls ``seed``), or alone:
 
@@ -66,8 +66,8 @@ def seed(count: int = 50_000, *, seed_value: int = 2026, stdout=sys.stdout) -> i
     from determinations.services.reference_data import reference_data_load
 
     name = settings.DATABASES["default"]["NAME"]
-    if connection.vendor != "postgresql" or name != BENCH_DATABASE:
-        raise SystemExit(f"Refusing to seed {connection.vendor} database {name!r}: use PostgreSQL {BENCH_DATABASE!r}.")
+    if connection.vendor != "postgresql" or not name.startswith(BENCH_DATABASE):
+        raise SystemExit(f"Refusing to seed {connection.vendor} database {name!r}: use PostgreSQL {BENCH_DATABASE}*.")
     existing = Submission.objects.count()
     if existing >= count:
         stdout.write(f"{existing} submissions already there; nothing to do.\n")

@@ -6,11 +6,14 @@ from django.shortcuts import redirect, render
 from determinations.selectors import reference as determination_selectors
 from determinations.selectors import submissions as submission_selectors
 from determinations.views import review_queue
+from determinations.views.pagination import paginated
 
 from .. import selectors
 from ..models import StaffRole
 from ..roles import home_url
 from .decorators import staff_role_required
+
+DASHBOARD_PAGE_SIZE = 50
 
 
 @login_required
@@ -26,7 +29,7 @@ def organization_home(request):
         "windows": determination_selectors.submission_windows_open_for(
             payer_types=payer_types, include_clinician=has_clinician_org
         ),
-        "submissions": submission_selectors.submissions_for_dashboard(request.user),
+        **paginated(request, submission_selectors.submissions_for_dashboard(request.user), DASHBOARD_PAGE_SIZE),
     }
     return render(request, "accounts/home_organization.html", context)
 

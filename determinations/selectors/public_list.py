@@ -21,6 +21,7 @@ from determinations.models import Determination, DeterminationOutcome, Performan
 
 COLUMNS = ("arrangement", "payer", "payer_type", "payer_type_label", "first_year", "last_year", "determined_on")
 PAGE_CACHE_SECONDS = 10 * 60
+PAGE_SIZE = 100
 VERSION_KEY = "public-list:version"
 
 
@@ -35,13 +36,22 @@ def published_determinations(*, year: int | None = None, payer_type: str = "") -
     )
 
 
-def published_rows(determinations: QuerySet[Determination]) -> Iterator[dict]:
-    """One plain row per determination, the same for the page, the CSV and the JSON, read in chunks."""
+def published_values(determinations: QuerySet[Determination]) -> QuerySet:
+    """The columns the page, the CSV and the JSON show, as tuples for ``published_rows``."""
+    return determinations.values_list(
+        "arrangement__name",
+        "arrangement__payer_name",
+        "arrangement__payer_type",
+        "first_year",
+        "last_year",
+        "decided_at",
+    )
+
+
+def published_rows(values: Iterable[tuple]) -> Iterator[dict]:
+    """One plain row per determination (tuples of ``published_values``), the same for every format."""
     labels = dict(PayerType.choices)
-    fields = ("arrangement__name", "arrangement__payer_name", "arrangement__payer_type", "first_year", "last_year")
-    for name, payer, payer_type, first_year, last_year, decided_at in determinations.values_list(
-        *fields, "decided_at"
-    ).iterator(chunk_size=2000):
+    for name, payer, payer_type, first_year, last_year, decided_at in values:
         yield {
             "arrangement": name,
             "payer": payer,
@@ -74,8 +84,8 @@ def default_year(years: list[int]) -> int | None:
 
 
 def published_page_key(params) -> str:
-    """The cache key of the public page for the ``year`` and ``payer_type`` in ``params``."""
-    choice = repr([(name, params.getlist(name)) for name in ("year", "payer_type")])
+    """The cache key of the public page for the ``year``, ``payer_type`` and ``page`` in ``params``."""
+    choice = repr([(name, params.getlist(name)) for name in ("year", "payer_type", "page")])
     version = cache.get_or_set(VERSION_KEY, lambda: uuid4().hex, None)
     return f"public-list:page:{version}:{hashlib.sha256(choice.encode()).hexdigest()[:32]}"
 

@@ -17,30 +17,41 @@ from django.views.decorators.http import require_GET
 from determinations.choices import PayerType
 from determinations.downloads import csv_download, json_download
 from determinations.forms.review import PublicListForm
+from determinations.models import Determination
 from determinations.selectors.public_list import (
     COLUMNS,
     PAGE_CACHE_SECONDS,
+    PAGE_SIZE,
     default_year,
     published_csv_rows,
     published_determinations,
     published_page_key,
     published_rows,
+    published_values,
     published_years,
 )
+from determinations.views.pagination import paginated
 
 
 def _filtered(request):
+    """The bound form, the year and payer type chosen, and the matching rows as ``published_values`` tuples."""
     years = published_years()
+    filters = request.GET.copy()
+    filters.pop("page", None)
     # The menu starts on the year the heading shows, so "Show" keeps it unless the visitor changes it.
     form = PublicListForm(
-        request.GET or None, years=years, payer_types=PayerType.choices, initial={"year": default_year(years)}
+        filters or None, years=years, payer_types=PayerType.choices, initial={"year": default_year(years)}
     )
-    if request.GET and not form.is_valid():
-        return form, None, None, iter(())
-    data = form.cleaned_data if request.GET else {}
+    if filters and not form.is_valid():
+        return form, None, None, Determination.objects.none()
+    data = form.cleaned_data if filters else {}
     year = data.get("year") or default_year(years)
     payer_type = data.get("payer_type", "")
-    return form, year, payer_type, published_rows(published_determinations(year=year, payer_type=payer_type))
+    return form, year, payer_type, published_values(published_determinations(year=year, payer_type=payer_type))
+
+
+def _streamed(values):
+    return published_rows(values.iterator(chunk_size=2000))
 
 
 def _query(year, payer_type) -> str:
@@ -58,13 +69,15 @@ def apm_list(request):
     cached = cache.get(key) if key else None
     if cached is not None:
         return HttpResponse(cached)
-    form, year, payer_type, rows = _filtered(request)
+    form, year, payer_type, values = _filtered(request)
     if year is None and request.GET:
         return render(request, "determinations/public_list.html", {"form": form, "rows": []}, status=400)
     query = _query(year, payer_type)
+    pages = paginated(request, values, PAGE_SIZE)
     context = {
+        **pages,
         "form": form,
-        "rows": list(rows),
+        "rows": list(published_rows(pages["page"].object_list)),
         "year": year,
         "payer_type_label": PayerType(payer_type).label if payer_type else "",
         "csv_url": f"{reverse('apms:list_csv')}?{query}",
@@ -78,15 +91,16 @@ def apm_list(request):
 
 @require_GET
 def apm_list_csv(request):
-    form, year, payer_type, rows = _filtered(request)
+    form, year, payer_type, values = _filtered(request)
     if year is None and request.GET:
         return HttpResponse("Choose a performance year and payer type from the lists.", status=400)
-    return csv_download(COLUMNS, published_csv_rows(rows), filename=f"other-payer-advanced-apms-{year}.csv")
+    rows = published_csv_rows(_streamed(values))
+    return csv_download(COLUMNS, rows, filename=f"other-payer-advanced-apms-{year}.csv")
 
 
 @require_GET
 def apm_list_json(request):
-    form, year, payer_type, rows = _filtered(request)
+    form, year, payer_type, values = _filtered(request)
     if year is None and request.GET:
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
-    return json_download({"performance_year": year, "payer_type": payer_type or None}, "apms", rows)
+    return json_download({"performance_year": year, "payer_type": payer_type or None}, "apms", _streamed(values))

@@ -25,28 +25,11 @@ from determinations.models import ConflictOfInterest
 from determinations.selectors import review_queue
 from determinations.selectors.submissions import submissions_visible_to
 from determinations.services.assignment import AssignmentRefused, conflict_declare, submission_assign, submission_claim
+from determinations.views.pagination import page_numbers, query_without
 
 REVIEW_STAFF = (StaffRole.REVIEWER, StaffRole.REVIEW_LEAD)
 QUEUE_TEMPLATE = "determinations/review_queue/queue.html"
 WORKLOAD_TEMPLATE = "determinations/review_queue/workload.html"
-
-
-def _query_without(params, *names) -> str:
-    """``params`` as a query string without ``names``, ending in ``&`` when not empty (for ``?{{ q }}page=2``)."""
-    pairs = [(key, value) for key in params for value in params.getlist(key) if key not in names and value != ""]
-    return urlencode(pairs) + "&" if pairs else ""
-
-
-def _page_numbers(page) -> list[int | None]:
-    """First, last and two either side of the current page; ``None`` marks a gap."""
-    last = page.paginator.num_pages
-    shown = sorted({1, last, *range(max(1, page.number - 2), min(last, page.number + 2) + 1)})
-    numbers: list[int | None] = []
-    for number in shown:
-        if numbers and number - numbers[-1] > 1:
-            numbers.append(None)
-        numbers.append(number)
-    return numbers
 
 
 def _back_to_queue(request) -> str:
@@ -77,9 +60,9 @@ def queue_page(request, *, template_name: str = QUEUE_TEMPLATE):
         "form": queue.filterset.form,
         "rows": queue.page.object_list,
         "now": queue.filterset.now,
-        "page_numbers": _page_numbers(queue.page),
-        "query": _query_without(request.GET, "page"),
-        "status_query": _query_without(request.GET, "page", "status"),
+        "page_numbers": page_numbers(queue.page),
+        "query": query_without(request.GET, "page"),
+        "status_query": query_without(request.GET, "page", "status"),
         "status_links": [
             (value, label, f"{queue.counts[value]:,}", value == queue.filterset.status_value)
             for value, label in STATUS_CHOICES
@@ -92,7 +75,7 @@ def queue_page(request, *, template_name: str = QUEUE_TEMPLATE):
         "more_filters_open": any(request.GET.get(name) for name in MORE_FILTERS),
         "columns": 7 + is_lead + can_claim,
         "assign_form": AssignForm(reviewers=queue.reviewers) if is_lead else None,
-        "export_url": reverse("determinations:review_queue_export") + "?" + _query_without(request.GET, "page"),
+        "export_url": reverse("determinations:review_queue_export") + "?" + query_without(request.GET, "page"),
     }
     return render(request, template_name, context)
 

@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from pytest_django.asserts import assertContains
 
 from determinations.services import review
 from determinations.states import SubmissionStatus
@@ -167,3 +168,17 @@ def test_downloads_stream_and_defuse_formulas(client, reference_data, clock, med
     assert rows[0]["arrangement"] == f"'{formula}"
     data = json.loads(b"".join(json_response.streaming_content))
     assert data["count"] == 1 and data["apms"][0]["arrangement"] == formula
+
+
+def test_the_page_is_paged_and_the_downloads_hold_every_row(client, decided, monkeypatch):
+    monkeypatch.setattr("determinations.views.public.PAGE_SIZE", 1)
+
+    first = client.get(LIST_URL, {"year": 2027})
+    second = client.get(LIST_URL, {"year": 2027, "page": 2})
+
+    assert len(first.context["rows"]) == len(second.context["rows"]) == 1
+    assert first.context["rows"] != second.context["rows"]
+    assertContains(first, "2 Other Payer Advanced APMs for 2027 (page 1 of 2)")
+    assertContains(first, 'href="?year=2027&amp;page=2"')
+    data = json.loads(b"".join(client.get(reverse("apms:list_json"), {"year": 2027, "page": 2}).streaming_content))
+    assert data["count"] == 2

@@ -140,3 +140,17 @@ def test_only_open_windows_can_be_chosen(client, reference_data, march_2026, com
     assert Submission.objects.count() == 0
     page = client.get(reverse("determinations:request_start")).content.decode()
     assert "Closed" in page
+
+
+def test_the_dashboard_is_paged(client, reference_data, march_2026, commercial_payer, monkeypatch):
+    monkeypatch.setattr("accounts.views.homes.DASHBOARD_PAGE_SIZE", 2)
+    sign_in(client, commercial_payer)
+    for number in range(3):
+        start_request(client, window(2027, "payer_initiated", "other_payer"), name=f"Paged Program {number}")
+
+    first = client.get(reverse("accounts:organization_home"))
+    second = client.get(reverse("accounts:organization_home"), {"page": 2})
+
+    assert [s.arrangement.name for s in first.context["page"].object_list] == ["Paged Program 2", "Paged Program 1"]
+    assert [s.arrangement.name for s in second.context["page"].object_list] == ["Paged Program 0"]
+    assert 'aria-label="Pages of your requests"' in first.content.decode()
