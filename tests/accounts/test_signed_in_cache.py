@@ -6,12 +6,13 @@ with the same session cookie.
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import services
-from accounts.models import Membership
+from accounts import services, signed_in
+from accounts.models import Membership, User
 from tests.factories import TEST_PASSWORD
 from tests.support import sign_in
 
@@ -122,3 +123,21 @@ def test_leaving_an_organization_ends_access_to_it_at_once(client, payer_submitt
     Membership.objects.filter(user=payer_submitter, organization=payer_organization).delete()
 
     assert client.get(page).status_code in (403, 404)
+
+
+def test_a_request_that_read_the_user_just_before_a_change_cannot_keep_it(
+    client, reviewer, django_capture_on_commit_callbacks
+):
+    """A request that read the row before a role change commits stores it after; it must not be used."""
+    warmed(client, reviewer)
+    device = TOTPDevice.objects.get(user=reviewer)
+    before_change = User.objects.get(pk=reviewer.pk)
+
+    with django_capture_on_commit_callbacks() as commit:
+        services.user_set_staff_role(user=reviewer, staff_role="")
+        version_seen = cache.get(signed_in.version_key(reviewer.pk))
+    cache.set(signed_in.entry_key(reviewer.pk, device.persistent_id), (version_seen, before_change, device))
+    for callback in commit:
+        callback()
+
+    assert client.get(QUEUE).status_code == 403
