@@ -74,7 +74,16 @@ def targets(ids: dict[str, int]) -> list[Target]:
             0.5,
             100,
         ),
-        Target("review queue, search", "/review/?status=all&q=medical+home", QUEUE, "reviewer", SIGNED_IN, 0.5, 100),
+        Target("review queue, search, 2 words", "/review/?q=entity+0042", QUEUE, "reviewer", SIGNED_IN, 0.5, 100),
+        Target(
+            "review queue, search, 10,000 matches",
+            "/review/?status=all&q=medical+home",
+            QUEUE,
+            "reviewer",
+            SIGNED_IN,
+            0.5,
+            100,
+        ),
         Target(
             "request page (reviewer)",
             f"/review/requests/{busy}/",

@@ -13,6 +13,7 @@ from accounts.models import User
 from determinations.models import Submission
 from determinations.states import SubmissionStatus
 from tests.determinations.review.queue_support import make_submission, payer
+from tests.factories import SubmissionFactory, organization_member
 
 from .test_pages_accessible import sign_in
 
@@ -111,8 +112,25 @@ SIDEWAYS_SCROLL = """() => {
 }"""
 
 
+@pytest.fixture
+def renewal(queue, settings, tmp_path):
+    """An approved request and its renewal, made through the services."""
+    settings.MEDIA_ROOT = tmp_path
+    reviewer = User.objects.get(email="reviewer@demo.example")
+    lead = User.objects.get(email="lead@demo.example")
+    member = organization_member("payer", "other_payer", "Renewal Health Plan")
+    source = SubmissionFactory(
+        member=member, name="Renewal Program", state=SubmissionStatus.APPROVED, reviewer=reviewer, lead=lead
+    )
+    renewed = SubmissionFactory(
+        member=member, name="Renewal Program Plus", state=SubmissionStatus.IN_REVIEW, reviewer=reviewer
+    )
+    Submission.objects.filter(pk=renewed.pk).update(copied_from=source)
+    return renewed
+
+
 @pytest.mark.parametrize("width,height", [(1280, 900), (390, 844)])
-def test_the_workbench_fits_the_screen_and_passes_axe(page, assert_accessible, queue, width, height):
+def test_the_workbench_fits_the_screen_and_passes_axe(page, assert_accessible, queue, renewal, width, height):
     for index in range(12):
         make_submission(
             payer(f"A payer with a rather long organization name number {index}", "medicaid"),
@@ -122,10 +140,18 @@ def test_the_workbench_fits_the_screen_and_passes_axe(page, assert_accessible, q
     page.set_viewport_size({"width": width, "height": height})
     sign_in(page, "lead@demo.example", staff=True)
     page.wait_for_url("**/review/lead/")
-    for path in ("/review/lead/", "/review/", "/review/?status=all&sort=-organization", "/review/?due_within=0"):
+    renewal_page = f"/review/requests/{renewal.pk}/"
+    for path in (
+        "/review/lead/",
+        "/review/",
+        "/review/?status=all&sort=-organization",
+        "/review/?due_within=0",
+        renewal_page,
+    ):
         page.goto(path)
         assert page.evaluate(SIDEWAYS_SCROLL) == {"page": False, "tables": 0}, path
         assert_accessible(page)
+    assert page.get_by_role("heading", name="What changed since the approved version").count() == 1
 
 
 def test_a_lead_ticks_every_row_from_the_keyboard(page, queue):

@@ -1,0 +1,71 @@
+"""Time each page of ``run_queue_bench.py`` in one process, one request after another, with its query count.
+
+    .venv/bin/python bench/profile_pages.py [--requests 50]
+
+Run it after ``run_queue_bench.py`` has seeded the database. With no server, no load generator and
+no concurrency, the figures (milliseconds of one request, as Django's test client sees it) move
+less than throughput when other work shares the machine; the ratios between pages are what to
+compare. Each page is requested three times first (sessions, caches, connections warm).
+"""
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=50, help="timed requests per page (at most 1,000)")
+    arguments = parser.parse_args()
+    count = max(1, min(arguments.requests, 1000))
+    sys.path.insert(0, str(ROOT))
+    from bench.run_queue_bench import bench_environment, session_cookie, targets
+
+    os.environ.update(bench_environment(), ALLOWED_HOSTS="127.0.0.1,testserver")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.seed_queue import REVIEWER_EMAIL
+    from bench.seed_workbench import LEAD_EMAIL, PAYER_EMAIL, seed_workbench
+
+    cookies = {
+        "": "",
+        "reviewer": session_cookie(REVIEWER_EMAIL.format(1)),
+        "lead": session_cookie(LEAD_EMAIL),
+        "payer": session_cookie(PAYER_EMAIL),
+    }
+    timings = {}
+    for page in targets(seed_workbench(reviewer_email=REVIEWER_EMAIL.format(1))):
+        client = Client(HTTP_HOST="127.0.0.1")
+        if cookies[page.who]:
+            name, value = cookies[page.who].split("=", 1)
+            client.cookies[name] = value
+        for _ in range(3):
+            response = client.get(page.path)
+            assert response.status_code == 200, (page.path, response.status_code)
+            b"".join(response.streaming_content) if response.streaming else response.content
+        started = time.perf_counter()
+        for _ in range(count):
+            response = client.get(page.path)
+            b"".join(response.streaming_content) if response.streaming else response.content
+        milliseconds = (time.perf_counter() - started) / count * 1000
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(page.path)
+            b"".join(response.streaming_content) if response.streaming else response.content
+        timings[page.label] = milliseconds
+        base = {"anonymous bare": "bare Django view", "signed-in bare": "bare Django view, signed in"}
+        share = f"   {timings[base[page.baseline]] / milliseconds:>4.0%} of {page.baseline}" if page.baseline else ""
+        print(f"  {page.label:<42} {milliseconds:>8.2f} ms   {len(queries):>2} queries{share}")
+    print(f"load average now: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
