@@ -19,7 +19,7 @@ from determinations.models import (
     SubmissionEvent,
 )
 from determinations.services.review_transitions import measures_snapshot
-from determinations.workflow import SubmissionStatus
+from determinations.states import SubmissionStatus
 
 from .submissions import submissions_visible_to
 
