@@ -85,6 +85,7 @@ def test_a_reviewer_and_a_lead_decide_a_request(journey, open_browser, assert_ac
     sign_in(reviewer, "reviewer@demo.example", staff=True)
     reviewer.wait_for_url("**/review/")
     assert_accessible(reviewer)
+    reviewer.get_by_text("More filters").click()
     reviewer.get_by_label("Payer type").select_option("other_payer")
     reviewer.get_by_role("button", name="Apply filters").click()
     reviewer.wait_for_url("**payer_type=other_payer**")
