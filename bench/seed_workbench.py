@@ -5,8 +5,8 @@
 - a payer organization with 500 requests, and its submitter (the dashboard);
 - 5,000 approved, current determinations effective in this calendar year (the public list).
 
-The busy request is made through the services, as the pages make it, with the clock in March 2026
-when the 2027 payer windows are open (the test suite's helpers do the same). The other rows go in
+The busy request is made through the services, as the pages make it, by the test suite's
+``SubmissionFactory`` (which moves the clock into an open submission window while it submits). The other rows go in
 with ``bulk_create``. Run by ``run_queue_bench.py`` after ``seed_queue.seed``; a database that has
 them already is left alone.
 """
@@ -41,31 +41,35 @@ def seed_workbench(*, reviewer_email: str, stdout=sys.stdout) -> dict[str, int]:
 
 
 def _busy_request(reviewer):
-    import time_machine
-
     from accounts.models import User
     from determinations.models import Submission
     from determinations.services import review
-    from tests.review import review_support as support
-    from tests.submissions.conftest import MARCH_2026
+    from determinations.states import SubmissionStatus
+    from tests.factories import SubmissionFactory, organization_member
+    from tests.factories import submissions as steps
 
-    with time_machine.travel(MARCH_2026, tick=True):
-        payer = support.member_of("payer", "other_payer", "Bench Dashboard Payer")
-        User.objects.filter(pk=payer.pk).update(email=PAYER_EMAIL)
-        payer.refresh_from_db()
-        submission = support.submitted_request(payer, name=BUSY_REQUEST_NAME, document_count=10, measure_count=4)
-        support.review_started(submission, reviewer)
-        for number in range(3):
-            review.information_request_ask(
-                submission_id=submission.pk,
-                actor=reviewer,
-                question=f"Question {number + 1}: send the risk corridor table.",
-                due_at=support.due_in(10),
-            )
-            review.information_request_answer(submission_id=submission.pk, actor=payer, response="Attached.")
-        for number in range(15):
-            review.internal_note_add(submission_id=submission.pk, actor=reviewer, text=f"Checked item {number + 1}.")
-        support.recommended(submission, reviewer)
+    payer = organization_member("payer", "other_payer", "Bench Dashboard Payer")
+    User.objects.filter(pk=payer.pk).update(email=PAYER_EMAIL)
+    payer.refresh_from_db()
+    submission = SubmissionFactory(
+        member=payer,
+        name=BUSY_REQUEST_NAME,
+        document_count=10,
+        measure_count=4,
+        state=SubmissionStatus.IN_REVIEW,
+        reviewer=reviewer,
+    )
+    for number in range(3):
+        review.information_request_ask(
+            submission_id=submission.pk,
+            actor=reviewer,
+            question=f"Question {number + 1}: send the risk corridor table.",
+            due_at=steps.due_in(10),
+        )
+        review.information_request_answer(submission_id=submission.pk, actor=payer, response="Attached.")
+    for number in range(15):
+        review.internal_note_add(submission_id=submission.pk, actor=reviewer, text=f"Checked item {number + 1}.")
+    steps.recommended(submission, reviewer)
     return Submission.objects.get(pk=submission.pk)
 
 
