@@ -157,7 +157,7 @@ class ReviewQueueFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         """Every word must match one of the four names. Each table is searched on its own, so that
-        PostgreSQL can read its trigram indexes (migration 0007); an OR across a join cannot."""
+        PostgreSQL can read its trigram indexes (migration 0008); an OR across a join cannot."""
         for word in value.split()[:SEARCH_WORDS]:
             arrangements = Arrangement.objects.filter(Q(name__icontains=word) | Q(payer_name__icontains=word))
             organizations = Organization.objects.filter(name__icontains=word)

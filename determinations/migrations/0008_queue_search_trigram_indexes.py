@@ -33,7 +33,7 @@ def drop_indexes(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0001_initial"),
-        ("determinations", "0006_submission_events_append_only"),
+        ("determinations", "0007_windows_provisional_demonstration_changes"),
     ]
 
     operations = [
