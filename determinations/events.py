@@ -32,6 +32,7 @@ class EventType(models.TextChoices):
     COPIED_FROM = "copied_from", "Draft started from an earlier request"
     DOCUMENT_UPLOADED = "document_uploaded", "Document uploaded"
     DOCUMENT_REMOVED = "document_removed", "Document removed"
+    PARTICIPANTS_UPLOADED = "participants_uploaded", "Participant list uploaded"
     RECEIPT_SENT = "receipt_sent", "Receipt e-mailed"
     FINDINGS_SAVED = "findings_saved", "Findings saved as a draft"
     NOTE_ADDED = "note_added", "Internal note added"

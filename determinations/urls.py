@@ -13,6 +13,13 @@ urlpatterns = [
     path("program/windows/<int:pk>/", program.window_change, name="window_change"),
     path("requests/<int:pk>/", requests.submission_detail, name="submission_detail"),
     path("requests/<int:pk>/steps/documents/", requests.submission_documents, name="submission_documents"),
+    path(
+        "requests/<int:pk>/steps/participants/",
+        requests.submission_participants_step,
+        name="submission_participants",
+    ),
+    path("requests/<int:pk>/citations/add/", requests.citation_add, name="citation_add"),
+    path("requests/<int:pk>/citations/<int:citation_pk>/remove/", requests.citation_remove, name="citation_remove"),
     path("requests/<int:pk>/steps/review/", requests.submission_review, name="submission_review"),
     path("requests/<int:pk>/steps/<slug:section>/", requests.submission_section, name="submission_section"),
     path("requests/<int:pk>/measures/add/", requests.measure_add, name="measure_add"),

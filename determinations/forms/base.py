@@ -118,9 +118,12 @@ class SectionForm(forms.Form):
     required_to_submit: tuple[str, ...] = ()
     # A question listed here appears only when its predicate holds for the submission.
     shown_when: dict[str, Callable[[Submission], bool]] = {}
+    # Questions whose answer is a column of the Submission row, not part of the answers document.
+    model_fields: tuple[str, ...] = ()
 
     def __init__(self, *args, submission: Submission, **kwargs):
-        kwargs.setdefault("initial", submission.section(self.key))
+        initial = {**submission.section(self.key), **{name: getattr(submission, name) for name in self.model_fields}}
+        kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         self.submission = submission
         for name, predicate in self.shown_when.items():
@@ -137,7 +140,17 @@ class SectionForm(forms.Form):
 
     def answers(self) -> dict:
         """The cleaned answers, ready to store as JSON."""
-        return {name: json_safe(value) for name, value in self.cleaned_data.items() if not is_blank(value)}
+        return {
+            name: json_safe(value)
+            for name, value in self.cleaned_data.items()
+            if not is_blank(value) and name not in self.model_fields
+        }
+
+    def model_answers(self) -> dict:
+        """The answers stored on the Submission row (``model_fields``), where given."""
+        return {
+            name: self.cleaned_data[name] for name in self.model_fields if not is_blank(self.cleaned_data.get(name))
+        }
 
     @classmethod
     def applies_to(cls, submission: Submission) -> bool:

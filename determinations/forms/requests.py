@@ -5,6 +5,7 @@ from crispy_forms.layout import Submit
 from django import forms
 
 from determinations.models import DocumentSection, MeasureBasis
+from determinations.rules.participants import COLUMNS, participants_from_csv
 from qppportal.dates import date_text
 
 ATTESTATION_TEXT = (
@@ -116,6 +117,63 @@ class DocumentUploadForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper("Upload")
+
+
+class ParticipantsForm(forms.Form):
+    """The participant list, uploaded as a CSV file or typed as CSV text; every bad line is named."""
+
+    file = forms.FileField(
+        label="Participant list (CSV file)",
+        required=False,
+        help_text=f"One row per clinician, with the header {','.join(COLUMNS)} (and uses_cehrt, yes or no, "
+        "when the APM Entities are hospitals).",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv"}),
+    )
+    text = forms.CharField(
+        label="Or type or paste the list",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="The same columns, one row per line, starting with the header row.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Save the participant list")
+
+    def clean(self):
+        data = super().clean()
+        upload, text = data.get("file"), data.get("text", "")
+        if upload:
+            try:
+                text = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise forms.ValidationError(f"{upload.name} is not UTF-8 text: save it as CSV (UTF-8).") from None
+        if not text.strip():
+            raise forms.ValidationError("Choose a CSV file or type the list.")
+        read = participants_from_csv(text)
+        if read.errors:
+            raise forms.ValidationError([f"{error}." for error in read.errors])
+        data["entities"] = read.entities
+        return data
+
+
+CITED_CRITERIA = [
+    (key, label) for key, label in DocumentSection.choices if key in ("cehrt", "quality", "financial_risk")
+]
+
+
+class CitationForm(forms.Form):
+    """Where a document shows a criterion is met: the criterion, the document and its page."""
+
+    criterion = forms.ChoiceField(label="Criterion", choices=CITED_CRITERIA)
+    document = forms.ModelChoiceField(label="Document", queryset=None, empty_label="- Select -")
+    page = forms.IntegerField(label="Page", min_value=1, error_messages={"min_value": "Pages start at 1."})
+    note = forms.CharField(label="Section or clause", max_length=300, required=False)
+
+    def __init__(self, *args, submission, **kwargs):
+        super().__init__(*args, prefix="citation", **kwargs)
+        self.fields["document"].queryset = submission.documents.all()
+        self.helper = _helper("Add the citation")
 
 
 class AttestationForm(forms.Form):

@@ -137,8 +137,23 @@ class DecisionForm(forms.Form):
         "Reason", required=False, rows=3, help_text="Required to send back; it is kept in the audit history."
     )
 
-    def __init__(self, *args, results, **kwargs):
+    def __init__(self, *args, results, years: list[int], **kwargs):
         super().__init__(*args, **kwargs)
+        self.requested_years = years
+        if len(years) > 1:
+            self.fields["years"] = forms.TypedMultipleChoiceField(
+                label="Performance years to approve",
+                choices=[(year, str(year)) for year in years],
+                coerce=int,
+                initial=years,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                help_text="Untick a year the arrangement does not meet the criteria in. Approved years must be "
+                "consecutive.",
+            )
+            self.fields["years_reason"] = _text(
+                "Why fewer years than asked for", required=False, rows=3, help_text="Printed in the history."
+            )
         for result in results:
             title = result.get_criterion_display()
             self.fields[f"unmet_{result.criterion}"] = forms.BooleanField(
@@ -158,6 +173,16 @@ class DecisionForm(forms.Form):
         decision = data.get("decision")
         if decision == "send_back" and not data.get("reason", "").strip():
             self.add_error("reason", "Say why it goes back to the reviewer.")
+        if decision == "approve" and "years" in self.fields:
+            years = sorted(data.get("years") or [])
+            if not years:
+                self.add_error("years", "Choose at least one year to approve.")
+            elif years != list(range(years[0], years[-1] + 1)):
+                self.add_error(
+                    "years", "Approve consecutive years: a determination runs from its first year to its last."
+                )
+            elif len(years) < len(self.requested_years) and not data.get("years_reason", "").strip():
+                self.add_error("years_reason", "Say why fewer years are approved than were asked for.")
         if decision == "reject":
             unmet = self.unmet()
             if not unmet:

@@ -2,16 +2,20 @@
 
 from .determination import Determination, DeterminationOutcome
 from .event import EventVisibility, SubmissionEvent
-from .evidence import ArrangementMeasure, Document, DocumentKind, DocumentSection, MeasureBasis
+from .evidence import ArrangementMeasure, CriterionCitation, Document, DocumentKind, DocumentSection, MeasureBasis
 from .measure import MeasureType, MipsMeasure
+from .participants import ApmEntityParticipant, ClinicianParticipant
 from .performance_year import PerformanceYear, SubmissionWindow, SubmissionWindowChange
 from .review import ConflictOfInterest, Criterion, CriterionResult, Finding, InformationRequest, InternalNote
 from .submission import Arrangement, Submission
 
 __all__ = [
+    "ApmEntityParticipant",
     "Arrangement",
     "ArrangementMeasure",
+    "ClinicianParticipant",
     "ConflictOfInterest",
+    "CriterionCitation",
     "Criterion",
     "CriterionResult",
     "Determination",

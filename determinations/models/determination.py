@@ -19,6 +19,9 @@ class Determination(models.Model):
     first_year = models.PositiveSmallIntegerField()
     last_year = models.PositiveSmallIntegerField()
     reasons = models.JSONField(default=list, blank=True)
+    years_reason = models.TextField(
+        blank=True, help_text="Why the lead approved fewer years than the request asked for."
+    )
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField()
     recommended_by = models.ForeignKey(

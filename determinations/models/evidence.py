@@ -46,7 +46,7 @@ class DocumentKind(models.TextChoices):
 
 
 class DocumentSection(models.TextChoices):
-    ARRANGEMENT = "arrangement", "The arrangement"
+    ARRANGEMENT = "arrangement", "The contract or arrangement agreement"
     CEHRT = "cehrt", "CEHRT use"
     QUALITY = "quality", "Quality measures"
     FINANCIAL_RISK = "financial_risk", "Financial risk"
@@ -84,3 +84,26 @@ class Document(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class CriterionCitation(models.Model):
+    """Where in a document the submitter shows that the arrangement meets a criterion."""
+
+    submission = models.ForeignKey("determinations.Submission", on_delete=models.CASCADE, related_name="citations")
+    criterion = models.CharField(
+        max_length=20,
+        choices=[(k, v) for k, v in DocumentSection.choices if k in ("cehrt", "quality", "financial_risk")],
+    )
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="citations")
+    page = models.PositiveIntegerField(help_text="The page of the document that supports the criterion.")
+    note = models.CharField(max_length=300, blank=True, help_text="The section or clause, in a few words.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["criterion", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(page__gte=1), name="criterion_citation_page_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_criterion_display()}: {self.document} p. {self.page}"

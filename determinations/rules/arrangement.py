@@ -72,11 +72,20 @@ class EntityCehrt:
 
 
 @dataclass(frozen=True)
+class HospitalCehrt:
+    """A hospital that is an APM Entity, and whether it uses CEHRT (``None``: not said)."""
+
+    name: str
+    uses_cehrt: bool | None
+
+
+@dataclass(frozen=True)
 class CehrtFacts:
     requires_cehrt: bool | None = None
     hospitals_are_apm_entities: bool | None = None
     lowest_entity_cehrt_percent: Decimal | None = None
     entities: tuple[EntityCehrt, ...] = ()
+    hospitals: tuple[HospitalCehrt, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -192,11 +201,19 @@ def _cehrt(data: Mapping, prefix: str) -> CehrtFacts:
         entities.append(
             EntityCehrt(inputs.text(entity, "name", where) or f"APM Entity {index + 1}", participants, using)
         )
+    hospitals = []
+    for index, hospital in enumerate(inputs.items(data, "hospitals", prefix)):
+        where = f"{prefix}hospitals[{index}]."
+        if not isinstance(hospital, Mapping):
+            raise RuleInputError(where.rstrip("."), "must be an object")
+        name = inputs.text(hospital, "name", where) or f"Hospital {index + 1}"
+        hospitals.append(HospitalCehrt(name, inputs.boolean(hospital, "uses_cehrt", where)))
     return CehrtFacts(
         requires_cehrt=inputs.boolean(data, "requires_cehrt", prefix),
         hospitals_are_apm_entities=inputs.boolean(data, "hospitals_are_apm_entities", prefix),
         lowest_entity_cehrt_percent=inputs.percentage(data, "lowest_entity_cehrt_percent", prefix),
         entities=tuple(entities),
+        hospitals=tuple(hospitals),
     )
 
 
@@ -222,7 +239,8 @@ def _quality(data: Mapping, prefix: str) -> QualityFacts:
     )
 
 
-def _bands(data: Mapping, prefix: str) -> tuple[LossBand, ...]:
+def loss_bands(data: Mapping, prefix: str = "") -> tuple[LossBand, ...]:
+    """``data["marginal_risk_bands"]`` as loss bands, in order and without overlaps (the form checks them too)."""
     bands = []
     for index, band in enumerate(inputs.items(data, "marginal_risk_bands", prefix)):
         where = f"{prefix}marginal_risk_bands[{index}]."
@@ -254,6 +272,6 @@ def _financial_risk(data: Mapping, prefix: str) -> FinancialRiskFacts:
         maximum_loss_amount=amount("maximum_loss_amount"),
         marginal_risk_rate=inputs.percentage(data, "marginal_risk_rate", prefix),
         minimum_loss_rate=inputs.percentage(data, "minimum_loss_rate", prefix),
-        marginal_risk_bands=_bands(data, prefix),
+        marginal_risk_bands=loss_bands(data, prefix),
         medical_home_average_revenue=amount("medical_home_average_revenue"),
     )

@@ -22,6 +22,8 @@ def evaluate_cehrt(params: YearParameters, facts: CehrtFacts) -> CriterionResult
                 PRESUMPTION,
             ),
         )
+    if facts.hospitals_are_apm_entities and facts.hospitals:
+        return _each_hospital(facts)
     unit = "hospital" if facts.hospitals_are_apm_entities else "APM Entity"
     shares = [(f"the {unit} with the lowest share", facts.lowest_entity_cehrt_percent)]
     shares += [(entity.name, entity.percent) for entity in facts.entities]
@@ -62,4 +64,30 @@ def evaluate_cehrt(params: YearParameters, facts: CehrtFacts) -> CriterionResult
             RULE,
         ),
         provisional=provisional,
+    )
+
+
+def _each_hospital(facts: CehrtFacts) -> CriterionResult:
+    """When hospitals are the APM Entities, the rule is that each hospital uses CEHRT: a yes or no each."""
+    unknown = [h.name for h in facts.hospitals if h.uses_cehrt is None]
+    if unknown:
+        return missing(
+            NAME,
+            ["cehrt.hospitals"],
+            f"whether {', '.join(unknown)} use{'s' if len(unknown) == 1 else ''} CEHRT was not given; {RULE} "
+            "needs each hospital to use it",
+            RULE,
+        )
+    without = [h.name for h in facts.hospitals if not h.uses_cehrt]
+    if without:
+        return result(
+            NAME,
+            Outcome.DOES_NOT_MEET,
+            Reason(f"{', '.join(without)} do{'es' if len(without) == 1 else ''} not use CEHRT; {RULE} requires "
+                   "each hospital that is an APM Entity to use it", RULE),
+        )  # fmt: skip
+    return result(
+        NAME,
+        Outcome.MEETS,
+        Reason(f"each of the {len(facts.hospitals)} hospitals that are APM Entities uses CEHRT ({RULE})", RULE),
     )

@@ -10,6 +10,8 @@ from accounts.models import User
 from determinations.forms.base import answer_display, answer_label
 from determinations.forms.sections import SECTIONS, SECTIONS_BY_KEY
 from determinations.models import (
+    ApmEntityParticipant,
+    CriterionCitation,
     CriterionResult,
     Determination,
     Document,
@@ -33,6 +35,8 @@ def submission_for_review(user: User, submission_id: int) -> Submission:
         .select_related("arrangement", "organization", "performance_year", "window", "created_by", "assignee")
         .prefetch_related(
             "measures__mips_measure",
+            Prefetch("apm_entities", queryset=ApmEntityParticipant.objects.prefetch_related("clinicians")),
+            Prefetch("citations", queryset=CriterionCitation.objects.select_related("document")),
             Prefetch("documents", queryset=Document.objects.select_related("uploaded_by")),
             Prefetch(
                 "events",
@@ -135,11 +139,11 @@ def information_request_changes(submission: Submission) -> dict[int, Changes]:
 def section_items(submission: Submission, key: str) -> list[tuple[str, str]]:
     """(question, answer) pairs of one section as the submitter saw them, for reading beside the checks."""
     section = SECTIONS_BY_KEY[key](submission=submission)
-    answers = submission.section(key)
+    # The form's initial values: the stored answers as the questions show them (loss bands one by one);
+    # labels from the declared fields, without the "(required to submit)" the form adds.
     return [
-        (answer_label(f), answer_display(f, answers.get(name)))
-        for name, f in section.base_fields.items()
-        if name in section.fields
+        (answer_label(section.base_fields.get(name, f)), answer_display(f, section.initial.get(name)))
+        for name, f in section.fields.items()
     ]
 
 
@@ -190,3 +194,24 @@ def renewal_of(submission: Submission) -> Renewal | None:
         measures_removed=[m for m in before if m not in after],
     )
     return Renewal(source=source, changes=changes, findings={r.criterion: r for r in source.criterion_results.all()})
+
+
+@dataclass(frozen=True)
+class YearOutcome:
+    year: int
+    outcome: str  # "" when CMS has not set the year's parameters
+    differs: bool
+    reasons: list = field(default_factory=list)
+
+
+def yearly_outcomes(result: CriterionResult, years: list[int]) -> list[YearOutcome]:
+    """One criterion's automatic outcome in each requested year, flagging years that differ from the first."""
+    by_year = (result.automatic_result or {}).get("by_year") or {}
+    outcomes = []
+    for year in years:
+        stored = by_year.get(str(year))
+        if stored is None:
+            outcomes.append(YearOutcome(year, "", year != years[0]))
+        else:
+            outcomes.append(YearOutcome(year, stored["outcome"], stored["differs"], stored.get("reasons", [])))
+    return outcomes

@@ -20,8 +20,9 @@ from determinations.forms.sections import SECTIONS
 from determinations.models import Arrangement, MipsMeasure, Submission, SubmissionWindow
 from determinations.rules.business_days import add_business_days
 from determinations.rules.calendar import EASTERN
+from determinations.rules.participants import participants_from_csv
 from determinations.selectors.measures import mips_measure_list_year
-from determinations.services import assignment, documents, review, submissions
+from determinations.services import assignment, documents, participants, review, submissions
 from determinations.services.windows import WindowError
 from determinations.states import SubmissionStatus
 from determinations.workflow import transition_apply
@@ -86,6 +87,13 @@ DEMO_REQUESTS = [
 ]
 
 CRITERIA = ("cehrt", "quality", "financial_risk")
+# Two APM Entities of the demo arrangement; the NPIs carry valid check digits.
+PARTICIPANTS = (
+    "entity_name,tin,entity_identifier,npi\n"
+    "Chesapeake Primary Care,123456789,DEMO-001,1234567893\n"
+    "Chesapeake Primary Care,123456789,DEMO-001,1245319599\n"
+    "Harbor Family Medicine,987654321,DEMO-002,1003000126\n"
+)
 REVIEWER = "reviewer@demo.example"
 LEAD = "lead@demo.example"
 
@@ -99,8 +107,9 @@ def _answers(submission, user) -> dict[str, dict]:
             "submitter_email": user.email,
             "submitter_phone": "410-555-0100",
             "payer_legal_name": submission.arrangement.payer_name or organization.name,
-            "state": "Maryland",
+            "state": "MD",
             "ma_contract_numbers": "H9999",
+            "requester_npi": "1234567893",
             "payer_contact_name": "Morgan Payer-Contact",
             "payer_contact_email": "contact@payer.demo.example",
             "payer_contact_phone": "410-555-0199",
@@ -111,9 +120,8 @@ def _answers(submission, user) -> dict[str, dict]:
             "start_date": f"{submission.performance_year.year}-01-01",
             "end_date": f"{submission.performance_year.year + 2}-12-31",
             "line_of_business": "commercial",
-            "participants": "Twelve primary care APM Entities",
-            "apm_entity_count": "12",
-            "eligible_clinician_count": "35",
+            "states": "MD",
+            "medicaid_counties": "24031, 24033",
             "is_medical_home": "False",
             "aligned_with_multi_payer_model": "False",
         },
@@ -126,8 +134,9 @@ def _answers(submission, user) -> dict[str, dict]:
             "expected_expenditures": "10000000",
             "expenditures_without_arrangement": "10200000",
             "maximum_loss_amount": "400000",
-            "marginal_risk_rate": "40",
-            "minimum_loss_rate": "2",
+            "risk_basis": "per_apm_entity",
+            "band_1_from": "2",
+            "band_1_rate": "40",
             "risk_calculation": "40% of losses above a 2% minimum loss rate, capped at 4% of the benchmark.",
         },
     }
@@ -163,13 +172,20 @@ def _answer(submission, user) -> None:
             cbe_id="1789",
             is_outcome=True,
         )
-    documents.document_upload(
+    participants.participants_replace(
+        submission_id=submission.pk, actor=user, entities=participants_from_csv(PARTICIPANTS).entities
+    )
+    contract = documents.document_upload(
         submission=submission,
         actor=user,
         uploaded_file=SimpleUploadedFile("participation-agreement.pdf", PDF, content_type="application/pdf"),
-        section="financial_risk",
+        section="arrangement",
         description="Participation agreement, sections 4 and 7",
     )
+    for page, criterion in ((9, "cehrt"), (12, "quality"), (4, "financial_risk")):
+        participants.citation_add(
+            submission_id=submission.pk, actor=user, criterion=criterion, document=contract, page=page
+        )
 
 
 def _step(step: str, submission: Submission, users: dict, now) -> None:

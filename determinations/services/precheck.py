@@ -1,15 +1,19 @@
 """The automatic check of the three criteria on a request's answers, shown before submitting.
 
-It reads the performance year's parameters from the database and hands plain values to
-``determinations.rules``; the rules never touch the database.
+It reads each requested year's parameters from the database and hands plain values to
+``determinations.rules``; the rules never touch the database. A multi-year request is checked
+once per year under that year's parameters (``submission_prechecks_by_year``); the first year's
+check is the one the request's status and the reviewer's findings start from.
 """
 
 from dataclasses import dataclass
 
-from determinations.models import CriterionResult, Submission
+from determinations.models import CriterionResult, PerformanceYear, Submission
 from determinations.rules.arrangement import RuleInputError, arrangement_from_mapping
 from determinations.rules.evaluate import evaluate_arrangement
+from determinations.rules.participants import participant_counts
 from determinations.rules.results import Outcome
+from determinations.selectors.participants import submission_participants
 
 CRITERIA = [
     ("cehrt", "Use of CEHRT"),
@@ -56,27 +60,63 @@ class Precheck:
         return {"precheck": {c.key: c.outcome for c in self.criteria}}
 
 
-def submission_rule_input(submission: Submission) -> dict:
-    """The request's answers in the shape the rules read (``docs/rules.md``)."""
+def submission_rule_input(submission: Submission, *, year: int | None = None) -> dict:
+    """The request's answers in the shape the rules read (``docs/rules.md``), for ``year`` (the first by default).
+
+    The APM Entity and clinician counts come from the participant list, never from typed figures
+    (drafts saved before the list existed may still hold typed ones: they are replaced, and a
+    draft without a list has no count, which the rules report as missing).
+    """
     answers = submission.answers
     measures = [
         {"title": m.title, "measure_identifier": m.measure_identifier, "basis": m.basis, "is_outcome": m.is_outcome}
         for m in submission.measures.all()
     ]
+    participants = submission_participants(submission)
+    arrangement = {
+        key: value
+        for key, value in answers.get("arrangement", {}).items()
+        if key not in ("apm_entity_count", "eligible_clinician_count")
+    }
+    cehrt = answers.get("cehrt", {})
+    if participants:
+        counts = participant_counts(participants)
+        arrangement |= {
+            "apm_entity_count": counts.apm_entities,
+            "eligible_clinician_count": counts.largest_entity_clinicians,
+        }
+        if cehrt.get("hospitals_are_apm_entities") is True:
+            cehrt = {**cehrt, "hospitals": [{"name": e.name, "uses_cehrt": e.uses_cehrt} for e in participants]}
     return {
-        "year": submission.performance_year.year,
+        "year": year or submission.performance_year.year,
         "payer_type": submission.payer_type,
-        "arrangement": answers.get("arrangement", {}),
-        "cehrt": answers.get("cehrt", {}),
+        "arrangement": arrangement,
+        "cehrt": cehrt,
         "quality": {**answers.get("quality", {}), "measures": measures},
         "financial_risk": answers.get("financial_risk", {}),
     }
 
 
-def submission_precheck(submission: Submission) -> Precheck:
-    params = submission.performance_year.to_rule_parameters()
+@dataclass(frozen=True)
+class YearCheck:
+    """One requested year's check; ``precheck`` is ``None`` when CMS has not set the year's parameters."""
+
+    year: int
+    precheck: Precheck | None
+    differs: frozenset[str]  # the criteria whose outcome differs from the first year's
+
+    def outcome(self, key: str) -> str | None:
+        if self.precheck is None:
+            return None
+        return next(c.outcome for c in self.precheck.criteria if c.key == key)
+
+
+def submission_precheck(submission: Submission, *, performance_year: PerformanceYear | None = None) -> Precheck:
+    performance_year = performance_year or submission.performance_year
+    params = performance_year.to_rule_parameters()
     try:
-        result = evaluate_arrangement(params, arrangement_from_mapping(submission_rule_input(submission)))
+        data = submission_rule_input(submission, year=performance_year.year)
+        result = evaluate_arrangement(params, arrangement_from_mapping(data))
     except RuleInputError as error:
         reason = f"The check could not run: {error}."
         checks = [
@@ -104,17 +144,64 @@ def submission_precheck(submission: Submission) -> Precheck:
     return Precheck(checks, result.to_dict())
 
 
+def submission_prechecks_by_year(submission: Submission) -> list[YearCheck]:
+    """The check for each requested year under that year's parameters, marking where it differs from the first."""
+    rows = {
+        row.year: row for row in PerformanceYear.objects.filter(year__in=submission.years).prefetch_related("windows")
+    }
+    checks = [
+        (year, submission_precheck(submission, performance_year=rows[year]) if year in rows else None)
+        for year in submission.years
+    ]
+    first = {c.key: c.outcome for c in checks[0][1].criteria} if checks[0][1] else {}
+    return [
+        YearCheck(
+            year,
+            check,
+            frozenset(c.key for c in check.criteria if c.outcome != first.get(c.key)) if check else frozenset(),
+        )
+        for year, check in checks
+    ]
+
+
+def year_rows(by_year: list[YearCheck]) -> list[dict]:
+    """Each criterion with its label in every requested year, for a table of the years side by side."""
+    rows = []
+    for key, title in CRITERIA:
+        cells = []
+        for year_check in by_year:
+            outcome = year_check.outcome(key)
+            label = SUBMITTER_LABELS[Outcome(outcome)] if outcome else "Not checked yet: no parameters for the year"
+            cells.append({"year": year_check.year, "label": label, "differs": key in year_check.differs})
+        rows.append({"title": title, "cells": cells})
+    return rows
+
+
 def criterion_results_record(submission: Submission) -> str:
-    """Store the automatic result of each criterion on a submission; returns the overall outcome."""
-    check = submission_precheck(submission)
+    """Store the automatic result of each criterion on a submission; returns the first year's overall outcome.
+
+    Each criterion's stored result is the first year's, with ``by_year`` holding every requested
+    year's outcome and reasons (``None`` for a year whose parameters CMS has not set).
+    """
+    by_year = submission_prechecks_by_year(submission)
+    check = by_year[0].precheck or submission_precheck(submission)
     for criterion in check.criteria:
+        stored = check.result.get("criteria", {}).get(criterion.key, {"reasons": criterion.reasons})
+        stored = {**stored, "by_year": {str(y.year): _year_summary(y, criterion.key) for y in by_year}}
         CriterionResult.objects.update_or_create(
             submission=submission,
             criterion=criterion.key,
             defaults={
                 "automatic_outcome": criterion.outcome,
-                "automatic_result": check.result.get("criteria", {}).get(criterion.key, {"reasons": criterion.reasons}),
+                "automatic_result": stored,
                 "provisional": criterion.provisional,
             },
         )
     return check.overall_outcome
+
+
+def _year_summary(year_check: YearCheck, key: str) -> dict | None:
+    if year_check.precheck is None:
+        return None
+    criterion = next(c for c in year_check.precheck.criteria if c.key == key)
+    return {"outcome": criterion.outcome, "reasons": criterion.reasons, "differs": key in year_check.differs}

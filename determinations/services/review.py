@@ -145,12 +145,26 @@ def recommendation_make(*, submission_id: int, actor, recommendation: str, note:
 
 
 def decision_make(
-    *, submission_id: int, actor, decision: str, reason: str = "", unmet: list[dict] | None = None, now=None
+    *,
+    submission_id: int,
+    actor,
+    decision: str,
+    reason: str = "",
+    unmet: list[dict] | None = None,
+    years: list[int] | None = None,
+    years_reason: str = "",
+    now=None,
 ) -> Submission:
-    """A review lead (not the recommending reviewer) approves, rejects or sends back."""
+    """A review lead (not the recommending reviewer) approves, rejects or sends back.
+
+    An approval covers every requested year unless ``years`` names fewer (consecutive ones), with
+    ``years_reason`` saying why; the guard checks both.
+    """
     if decision not in {"approve", "reject", "send_back"}:
         raise ReviewError("Choose approve, reject or send back.")
     payload = {"unmet": unmet or []} if decision == "reject" else {}
+    if decision == "approve" and years is not None:
+        payload = {"years": sorted(years), "years_reason": years_reason.strip()}
     return transition_apply(
         submission_id=submission_id, name=decision, actor=actor, reason=reason, payload=payload, now=now
     )

@@ -187,6 +187,27 @@ def approve_guard(submission, *, payload, **context) -> list[str]:
     unmet = [r.get_criterion_display() for r in submission.criterion_results.all() if r.finding != Finding.MEETS]
     if unmet:
         return [f"The findings do not support approval ({', '.join(unmet)} not met): send it back to the reviewer."]
+    return approved_years_problems(submission.years, payload)
+
+
+def approved_years_problems(requested: list[int], payload: dict) -> list[str]:
+    """An approval of fewer years than asked: consecutive requested years, with the reason in writing.
+
+    Consecutive, because a determination is effective from its first to its last year (the public
+    list and the letter read that range).
+    """
+    years = payload.get("years")
+    if years is None:
+        return []
+    if not years:
+        return ["Choose at least one year to approve."]
+    outside = [year for year in years if year not in requested]
+    if outside:
+        return [f"{', '.join(map(str, outside))} {'was' if len(outside) == 1 else 'were'} not asked for."]
+    if years != list(range(years[0], years[-1] + 1)):
+        return ["Approve consecutive years: a determination runs from its first year to its last."]
+    if len(years) < len(requested) and not payload.get("years_reason"):
+        return ["Say why fewer years are approved than were asked for."]
     return []
 
 
@@ -204,7 +225,7 @@ def reject_guard(submission, *, payload, **context) -> list[str]:
 
 
 def _determination(submission, *, outcome, reasons, actor, now, payload) -> Determination:
-    years = submission.years
+    years = payload.get("years") or submission.years
     recommendation = _recommendation(submission)
     determination = Determination.objects.create(
         submission=submission,
@@ -212,6 +233,7 @@ def _determination(submission, *, outcome, reasons, actor, now, payload) -> Dete
         outcome=outcome,
         first_year=years[0],
         last_year=years[-1],
+        years_reason=payload.get("years_reason", "") if len(years) < len(submission.years) else "",
         reasons=reasons,
         decided_by=actor,
         decided_at=now,

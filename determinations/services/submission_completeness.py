@@ -1,4 +1,5 @@
-"""What still stops a draft from being submitted: missing answers, the window, the attestation."""
+"""What still stops a draft from being submitted: missing answers, participants, documents, the window,
+the attestation. Each problem links to the field that solves it."""
 
 from dataclasses import dataclass
 
@@ -6,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from determinations.forms.sections import SECTIONS
-from determinations.models import Submission
+from determinations.models import DocumentSection, Submission
 from qppportal.dates import date_text
 
 
@@ -31,7 +32,30 @@ def missing_by_section(submission: Submission) -> list[Problem]:
         for field, question in form.missing(submission.section(section.key)):
             url = section_url(submission, section.key) + (f"#id_{field}" if field != "measures" else "#measures")
             problems.append(Problem(section.key, section.title, f"Missing: {question}", url))
-    return problems
+    return problems + participant_problems(submission) + document_problems(submission)
+
+
+def participant_problems(submission: Submission) -> list[Problem]:
+    url = reverse("determinations:submission_participants", args=[submission.pk]) + "#id_file"
+    entities = list(submission.apm_entities.all())
+    if not entities:
+        message = "Missing: the participant list (APM Entities with their TINs, and their clinicians' NPIs)"
+        return [Problem("participants", "Participants", message, url)]
+    hospitals = submission.section("cehrt").get("hospitals_are_apm_entities") is True
+    unknown = [entity.name for entity in entities if hospitals and entity.uses_cehrt is None]
+    if unknown:
+        message = f"Missing: whether each hospital uses CEHRT (the uses_cehrt column) for {', '.join(unknown)}"
+        return [Problem("participants", "Participants", message, url)]
+    return []
+
+
+def document_problems(submission: Submission) -> list[Problem]:
+    """CMS decides on the contract: at least one document must be the contract or an excerpt of it."""
+    if submission.documents.exclude(section=DocumentSection.OTHER).exists():
+        return []
+    url = reverse("determinations:submission_documents", args=[submission.pk]) + "#id_file"
+    message = "Missing: the contract or arrangement agreement (upload at least one contract document)"
+    return [Problem("documents", "Supporting documents", message, url)]
 
 
 def window_problem(submission: Submission, *, now) -> Problem | None:

@@ -7,12 +7,15 @@ from accounts.models import Organization, OrganizationKind
 from determinations.choices import Process, RequesterKind
 from determinations.events import EventType
 from determinations.models import (
+    ApmEntityParticipant,
     Arrangement,
     ArrangementMeasure,
+    ClinicianParticipant,
     MipsMeasure,
     Submission,
     SubmissionWindow,
 )
+from determinations.selectors.participants import submission_participants
 from determinations.services.events import event_record
 from determinations.states import SubmissionStatus
 
@@ -88,7 +91,7 @@ def submission_start(
     return submission
 
 
-def _locked_draft(submission_id: int, *, answering_allowed: bool = True) -> Submission:
+def locked_draft(submission_id: int, *, answering_allowed: bool = True) -> Submission:
     """The row, locked, if it may change: a draft, or (``answering_allowed``) while answering CMS."""
     submission = Submission.objects.select_for_update().get(pk=submission_id)
     editable = submission.is_editable if answering_allowed else submission.status == SubmissionStatus.DRAFT
@@ -98,11 +101,21 @@ def _locked_draft(submission_id: int, *, answering_allowed: bool = True) -> Subm
 
 
 @transaction.atomic
-def submission_save_section(*, submission_id: int, actor, section: str, answers: dict) -> Submission:
-    """Store one section's answers in the draft (the other sections stay as they were)."""
-    submission = _locked_draft(submission_id)
+def submission_save_section(
+    *, submission_id: int, actor, section: str, answers: dict, years_requested: int | None = None
+) -> Submission:
+    """Store one section's answers in the draft (the other sections stay as they were).
+
+    ``years_requested`` (the arrangement step's question) is kept on the row: the determination's
+    years come from it.
+    """
+    submission = locked_draft(submission_id)
     submission.answers = {**submission.answers, section: answers}
-    submission.save(update_fields=["answers", "updated_at"])
+    fields = ["answers", "updated_at"]
+    if years_requested is not None:
+        submission.years_requested = years_requested
+        fields.append("years_requested")
+    submission.save(update_fields=fields)
     if section == "arrangement" and answers.get("name"):
         Arrangement.objects.filter(pk=submission.arrangement_id).update(name=answers["name"])
     return submission
@@ -110,7 +123,7 @@ def submission_save_section(*, submission_id: int, actor, section: str, answers:
 
 @transaction.atomic
 def arrangement_measure_add(*, submission_id: int, actor, **fields) -> ArrangementMeasure:
-    submission = _locked_draft(submission_id)
+    submission = locked_draft(submission_id)
     mips_measure = fields.get("mips_measure")
     if mips_measure is not None and submission.measures.filter(mips_measure=mips_measure).exists():
         raise SubmissionError(f"Measure {mips_measure.measure_id} is already on this request.")
@@ -119,13 +132,13 @@ def arrangement_measure_add(*, submission_id: int, actor, **fields) -> Arrangeme
 
 @transaction.atomic
 def arrangement_measure_remove(*, submission_id: int, actor, measure_id: int) -> None:
-    submission = _locked_draft(submission_id)
+    submission = locked_draft(submission_id)
     submission.measures.filter(pk=measure_id).delete()
 
 
 @transaction.atomic
 def submission_copy_to_new_draft(*, source: Submission, actor, window: SubmissionWindow, now=None) -> Submission:
-    """Start next year's request from an earlier one: its answers and measures, not its documents.
+    """Start next year's request from an earlier one: its answers, participants and measures, not its documents.
 
     MIPS measures are matched to the new year's list by measure ID; one no longer on it stays on
     the request without a link, and the review step asks for another basis.
@@ -155,6 +168,7 @@ def submission_copy_to_new_draft(*, source: Submission, actor, window: Submissio
             is_outcome=measure.is_outcome,
             steward=measure.steward,
         )
+    participants_write(copy, submission_participants(source))
     event_record(
         copy,
         EventType.COPIED_FROM,
@@ -164,10 +178,24 @@ def submission_copy_to_new_draft(*, source: Submission, actor, window: Submissio
     return copy
 
 
+def participants_write(submission: Submission, entities) -> None:
+    """Write ``entities`` as the (empty) participant list of ``submission``, in their order."""
+    for position, entity in enumerate(entities):
+        row = ApmEntityParticipant.objects.create(
+            submission=submission,
+            name=entity.name,
+            tin=entity.tin,
+            entity_identifier=entity.entity_identifier,
+            uses_cehrt=entity.uses_cehrt,
+            position=position,
+        )
+        ClinicianParticipant.objects.bulk_create(ClinicianParticipant(apm_entity=row, npi=npi) for npi in entity.npis)
+
+
 @transaction.atomic
 def submission_attest(*, submission_id: int, actor, name: str, title: str, text: str, now=None) -> Submission:
     """Record who attests, with the exact statement they agreed to."""
-    submission = _locked_draft(submission_id, answering_allowed=False)
+    submission = locked_draft(submission_id, answering_allowed=False)
     submission.attestation = {
         "name": name,
         "title": title,

@@ -17,6 +17,9 @@ def submission_for(request, pk: int, *, edit: bool = False) -> Submission:
     return submission
 
 
-def attachment(stored_file, filename: str, *, content_type: str | None = None) -> FileResponse:
-    """A stored document or letter as a download under the name the person knows it by."""
-    return FileResponse(stored_file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
+def attachment(stored_file, filename: str, *, content_type: str | None = None, inline: bool = False) -> FileResponse:
+    """A stored document or letter as a download under the name the person knows it by.
+
+    ``inline`` lets the browser show it (a PDF opened at a cited page) instead of saving it.
+    """
+    return FileResponse(stored_file.open("rb"), as_attachment=not inline, filename=filename, content_type=content_type)

@@ -9,21 +9,25 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from determinations import permissions, selectors
-from determinations.forms.base import answer_display, answer_label
 from determinations.forms.requests import (
     ATTESTATION_TEXT,
     AttestationForm,
+    CitationForm,
     CopyRequestForm,
     DocumentUploadForm,
     MeasureSearchForm,
     OtherMeasureForm,
+    ParticipantsForm,
     StartRequestForm,
     WithdrawForm,
 )
 from determinations.forms.sections import SECTIONS, SECTIONS_BY_KEY
-from determinations.models import Document, MipsMeasure
+from determinations.models import Document, DocumentKind, MipsMeasure
+from determinations.rules.participants import participant_counts
 from determinations.selectors.measures import mips_measure_list_year, mips_measures_search
-from determinations.services import documents, precheck, submissions
+from determinations.selectors.participants import submission_participants
+from determinations.selectors.review import section_items
+from determinations.services import documents, participants, precheck, submissions
 from determinations.services.review_transitions import open_information_request
 from determinations.services.submission_completeness import missing_by_section, submission_blocking_problems
 from determinations.states import SUBMITTER_LABELS, SubmissionStatus
@@ -36,6 +40,15 @@ from .steps import steps_for
 def _read_only_redirect(request, submission):
     messages.info(request, "This request was submitted, so it can no longer be changed. Here is what was sent.")
     return redirect("determinations:submission_detail", submission.pk)
+
+
+def _editable_step(request, pk: int):
+    """A step of the form: the submission (if the person may edit it), or the redirect to what was sent."""
+    submission = submission_for(request, pk)
+    if not submission.is_editable:
+        return submission, _read_only_redirect(request, submission)
+    submission_for(request, pk, edit=True)
+    return submission, None
 
 
 @login_required
@@ -101,14 +114,17 @@ def submission_section(request, pk: int, section: str):
     section_form = SECTIONS_BY_KEY.get(section)
     if section_form is None:
         raise Http404("No such section.")
-    submission = submission_for(request, pk)
-    if not submission.is_editable:
-        return _read_only_redirect(request, submission)
-    submission_for(request, pk, edit=True)
+    submission, read_only = _editable_step(request, pk)
+    if read_only:
+        return read_only
     form = section_form(request.POST or None, submission=submission)
     if request.method == "POST" and form.is_valid():
         submissions.submission_save_section(
-            submission_id=submission.pk, actor=request.user, section=section, answers=form.answers()
+            submission_id=submission.pk,
+            actor=request.user,
+            section=section,
+            answers=form.answers(),
+            **form.model_answers(),
         )
         messages.success(request, f"{section_form.title}: saved.")
         if "save_exit" in request.POST:
@@ -127,11 +143,45 @@ def submission_section(request, pk: int, section: str):
 
 
 def _next_step_url(submission, section: str) -> str:
+    """The step after ``section``: the participant list follows the arrangement step."""
+    if section == "arrangement":
+        return reverse("determinations:submission_participants", args=[submission.pk])
     keys = [s.key for s in SECTIONS]
-    position = keys.index(section)
+    position = keys.index("arrangement" if section == "participants" else section)
     if position + 1 < len(keys):
         return reverse("determinations:submission_section", args=[submission.pk, keys[position + 1]])
     return reverse("determinations:submission_documents", args=[submission.pk])
+
+
+@login_required
+def submission_participants_step(request, pk: int):
+    """The participant list: APM Entities with their TINs and identifiers, and their clinicians' NPIs."""
+    submission, read_only = _editable_step(request, pk)
+    if read_only:
+        return read_only
+    form = ParticipantsForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            entities = form.cleaned_data["entities"]
+            participants.participants_replace(submission_id=submission.pk, actor=request.user, entities=entities)
+            counts = participant_counts(entities)
+            messages.success(
+                request,
+                f"Participant list saved: {counts.apm_entities} APM Entities, {counts.clinicians} clinicians.",
+            )
+            return redirect(_next_step_url(submission, "participants"))
+        status = 400
+    entities = submission_participants(submission)
+    context = {
+        "submission": submission,
+        "form": form,
+        "entities": entities,
+        "counts": participant_counts(entities),
+        "steps": steps_for(submission, current="participants"),
+        "missing": [p for p in missing_by_section(submission) if p.section == "participants"],
+    }
+    return render(request, "determinations/request_participants.html", context, status=status)
 
 
 def _measures_context(request, submission):
@@ -205,10 +255,9 @@ def measure_remove(request, pk: int, measure_pk: int):
 
 @login_required
 def submission_documents(request, pk: int):
-    submission = submission_for(request, pk)
-    if not submission.is_editable:
-        return _read_only_redirect(request, submission)
-    submission_for(request, pk, edit=True)
+    submission, read_only = _editable_step(request, pk)
+    if read_only:
+        return read_only
     form = DocumentUploadForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
@@ -228,13 +277,41 @@ def submission_documents(request, pk: int):
                 messages.success(request, f"Uploaded {document.original_name}.")
                 return redirect("determinations:submission_documents", submission.pk)
         status = 400
+    return _documents_page(request, submission, form=form, status=status)
+
+
+def _documents_page(request, submission, *, form=None, citation_form=None, status=200):
     context = {
         "submission": submission,
-        "form": form,
+        "form": form or DocumentUploadForm(),
+        "citation_form": citation_form or CitationForm(submission=submission),
         "documents": submission.documents.select_related("uploaded_by"),
+        "citations": submission.citations.select_related("document"),
         "steps": steps_for(submission, current="documents"),
+        "missing": [p for p in missing_by_section(submission) if p.section == "documents"],
     }
     return render(request, "determinations/request_documents.html", context, status=status)
+
+
+@login_required
+@require_POST
+def citation_add(request, pk: int):
+    submission = submission_for(request, pk, edit=True)
+    form = CitationForm(request.POST, submission=submission)
+    if not form.is_valid():
+        return _documents_page(request, submission, citation_form=form, status=400)
+    participants.citation_add(submission_id=submission.pk, actor=request.user, **form.cleaned_data)
+    messages.success(request, "Citation added.")
+    return redirect(reverse("determinations:submission_documents", args=[submission.pk]) + "#citations")
+
+
+@login_required
+@require_POST
+def citation_remove(request, pk: int, citation_pk: int):
+    submission = submission_for(request, pk, edit=True)
+    participants.citation_remove(submission_id=submission.pk, actor=request.user, citation_id=citation_pk)
+    messages.success(request, "Citation removed.")
+    return redirect(reverse("determinations:submission_documents", args=[submission.pk]) + "#citations")
 
 
 @login_required
@@ -253,7 +330,9 @@ def document_download(request, pk: int, document_pk: int):
     submission = submission_for(request, pk)
     permissions.require(permissions.can_download_document(request.user, submission))
     document = get_object_or_404(Document, pk=document_pk, submission=submission)
-    return attachment(document.file, document.original_name)
+    # A citation's link opens a PDF at its page (#page=N); other kinds are always downloaded.
+    inline = request.GET.get("inline") == "1" and document.kind == DocumentKind.PDF
+    return attachment(document.file, document.original_name, inline=inline)
 
 
 @login_required
@@ -265,7 +344,8 @@ def submission_review(request, pk: int):
     if not submission.is_editable:
         return _read_only_redirect(request, submission)
     submission_for(request, pk, edit=True)
-    check = precheck.submission_precheck(submission)
+    by_year = precheck.submission_prechecks_by_year(submission)
+    check = by_year[0].precheck or precheck.submission_precheck(submission)
     form = AttestationForm(request.POST or None, needs_acknowledgement=check.has_warnings)
     problems = submission_blocking_problems(submission)
     status = 200
@@ -294,6 +374,9 @@ def submission_review(request, pk: int):
         "summary": _answers_summary(submission),
         "problems": [p for p in problems if p.section != "attestation"],
         "precheck": check,
+        "years": [y.year for y in by_year],
+        **_evidence_context(submission),
+        "year_rows": precheck.year_rows(by_year) if len(by_year) > 1 else [],
         "form": form,
         "attestation_text": ATTESTATION_TEXT,
         "steps": steps_for(submission, current="review"),
@@ -301,17 +384,22 @@ def submission_review(request, pk: int):
     return render(request, "determinations/request_review.html", context, status=status)
 
 
+def _evidence_context(submission) -> dict:
+    """The participant list with its counts, and the citations, as the review and detail pages show them."""
+    entities = submission_participants(submission)
+    return {
+        "entities": entities,
+        "counts": participant_counts(entities),
+        "citations": submission.citations.select_related("document"),
+        "show_cehrt": submission.section("cehrt").get("hospitals_are_apm_entities") is True,
+    }
+
+
 def _answers_summary(submission):
     """Each section's questions and answers, read back as a person reads them."""
     rows = []
     for section in SECTIONS:
-        shown = section(submission=submission).fields
-        answers = submission.section(section.key)
-        items = [
-            (answer_label(field), answer_display(field, answers.get(name)))
-            for name, field in section.base_fields.items()
-            if name in shown
-        ]
+        items = section_items(submission, section.key)
         rows.append({"section": section, "items": items})
     return rows
 
@@ -325,6 +413,7 @@ def submission_detail(request, pk: int):
     context = {
         "submission": detail,
         "summary": _answers_summary(detail),
+        **_evidence_context(detail),
         "status_label": SUBMITTER_LABELS[detail.status],
         "can_withdraw": bool(transitions_available(detail, request.user).get("withdraw")),
     }

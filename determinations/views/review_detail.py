@@ -20,6 +20,8 @@ from accounts.views.decorators import staff_role_required
 from determinations import permissions
 from determinations.forms import review as forms
 from determinations.models import Criterion, Submission
+from determinations.rules.participants import participant_counts
+from determinations.selectors.participants import participants_of
 from determinations.selectors.review import (
     CRITERION_SECTIONS,
     automatic_reasons,
@@ -27,6 +29,7 @@ from determinations.selectors.review import (
     renewal_of,
     section_items,
     submission_for_review,
+    yearly_outcomes,
 )
 from determinations.services import review
 from determinations.states import SUBMITTER_LABELS
@@ -53,6 +56,7 @@ def _url_or_empty(name: str, *args) -> str:
 
 def _criteria(submission, results, finding_forms, renewal) -> list[dict]:
     documents = list(submission.documents.all())
+    citations = list(submission.citations.all())
     blocks = []
     for result in results:
         key = result.criterion
@@ -62,6 +66,8 @@ def _criteria(submission, results, finding_forms, renewal) -> list[dict]:
                 "reasons": automatic_reasons(result),
                 "items": section_items(submission, key) if key in CRITERION_SECTIONS else [],
                 "documents": [d for d in documents if d.section == key],
+                "citations": [c for c in citations if c.criterion == key],
+                "years": yearly_outcomes(result, submission.years),
                 "form": finding_forms.get(key),
                 "last_year": renewal.findings.get(key) if renewal else None,
             }
@@ -101,6 +107,9 @@ def _context(request, submission, **bound) -> dict:
             for key, title in (("contact", "Submitter and payer contact"), ("arrangement", "The arrangement"))
         ],
         "other_documents": [d for d in submission.documents.all() if d.section in ("arrangement", "other")],
+        "entities": (entities := participants_of(submission.apm_entities.all())),
+        "counts": participant_counts(entities),
+        "show_cehrt": submission.section("cehrt").get("hospitals_are_apm_entities") is True,
         "questions": questions,
         "open_question": open_question,
         "open_question_overdue": bool(open_question and open_question.is_overdue(now)),
@@ -291,7 +300,7 @@ DECIDED_MESSAGES = {
 def decide(request, pk: int):
     submission = _load(request, pk)
     results = sorted(submission.criterion_results.all(), key=lambda r: CRITERION_ORDER.get(r.criterion, 99))
-    form = forms.DecisionForm(request.POST or None, results=results)
+    form = forms.DecisionForm(request.POST or None, results=results, years=submission.years)
 
     def make(data) -> str:
         review.decision_make(
@@ -300,6 +309,8 @@ def decide(request, pk: int):
             decision=data["decision"],
             reason=data["reason"],
             unmet=form.unmet() if data["decision"] == "reject" else None,
+            years=data.get("years"),
+            years_reason=data.get("years_reason", ""),
         )
         return DECIDED_MESSAGES[data["decision"]]
 

@@ -26,7 +26,15 @@ def steps_for(submission, *, current: str) -> list[Step]:
         url = reverse("determinations:submission_section", args=[submission.pk, section.key])
         done = section.key in submission.answers and section.key not in incomplete_sections
         steps.append(Step(section.key, section.title, url, _state(section.key, current, done)))
-    documents_done = submission.documents.exists()
+        if section.key == "arrangement":
+            participants_done = "participants" not in incomplete_sections
+            participants_url = reverse("determinations:submission_participants", args=[submission.pk])
+            steps.append(
+                Step(
+                    "participants", "Participants", participants_url, _state("participants", current, participants_done)
+                )
+            )
+    documents_done = "documents" not in incomplete_sections
     steps.append(
         Step(
             "documents",

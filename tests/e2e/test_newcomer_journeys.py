@@ -12,7 +12,15 @@ from accounts.demo import DEMO_PASSWORD
 from determinations.models import Submission
 from determinations.states import SubmissionStatus
 
-from .test_request_journeys import fill_arrangement, fill_cehrt, fill_financial_risk, save, tick, upload_contract
+from .test_request_journeys import (
+    fill_arrangement,
+    fill_cehrt,
+    fill_financial_risk,
+    fill_participants,
+    save,
+    tick,
+    upload_contract,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -63,7 +71,7 @@ def fill_contact(page, payer_type, *, clinician=False):
         page.get_by_label("Payer contact's name").fill("Morgan Payer")
         page.get_by_label("Payer contact's e-mail address").fill("morgan@payer.example")
     if payer_type == "medicaid":
-        page.get_by_role("textbox", name="State (required to submit)").fill("Maryland")
+        page.get_by_label("State (required to submit)").select_option("MD")
     if payer_type == "medicare_health_plan":
         page.get_by_role("textbox", name="Medicare Advantage contract numbers (required to submit)").fill("H1234")
     save(page)
@@ -83,7 +91,9 @@ def fill_quality(page, assert_accessible):
 def file_to_the_receipt(page, assert_accessible, tmp_path, payer_type, *, clinician=False):
     fill_contact(page, payer_type, clinician=clinician)
     assert_accessible(page)
-    fill_arrangement(page, asks_medical_home=payer_type in ("medicaid", "multi_payer_model"))
+    fill_arrangement(page)
+    assert_accessible(page)
+    fill_participants(page, tmp_path)
     assert_accessible(page)
     fill_cehrt(page)
     assert_accessible(page)

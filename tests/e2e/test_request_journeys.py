@@ -84,24 +84,42 @@ def fill_contact(page, *, clinician=False):
     if clinician:
         page.get_by_label("Payer contact's name").fill("Morgan Medicaid")
         page.get_by_label("Payer contact's e-mail address").fill("morgan@medicaid.example")
-    page.get_by_role("textbox", name="State (required to submit)").fill("Maryland")
+    if page.get_by_label("State (required to submit)").count():
+        page.get_by_label("State (required to submit)").select_option("MD")
+    if page.get_by_label("Your NPI (required to submit)").count():
+        page.get_by_label("Your NPI (required to submit)").fill("1234567893")
     save(page)
 
 
-def fill_arrangement(page, medical_home=False, *, asks_medical_home=True):
-    """The arrangement step; only Medicaid and Multi-Payer Model requests ask about medical homes."""
+PARTICIPANTS_CSV = (
+    "entity_name,tin,entity_identifier,npi\n"
+    "Riverside Primary Care,123456789,ENT-001,1234567893\n"
+    "Riverside Primary Care,123456789,ENT-001,1245319599\n"
+    "Hilltop Family Medicine,987654321,ENT-002,1003000126\n"
+)
+
+
+def fill_arrangement(page, medical_home=False, *, end="2030-12-31", years="1 year", line="medicaid_managed_care"):
+    """The arrangement step; the agreement's dates cover any year a test's window is for."""
     page.get_by_label("Description").fill("Primary care groups share savings and losses against a benchmark.")
-    page.get_by_label("Start date").fill("2027-01-01")
-    page.get_by_label("End date").fill("2027-12-31")
-    page.get_by_label("Line of business").select_option("medicaid_managed_care")
-    page.get_by_label("Where it operates").fill("Statewide")
-    page.get_by_label("Participants", exact=False).first.fill("Twelve primary care APM Entities")
-    page.get_by_label("Number of participating APM Entities").fill("12")
-    page.get_by_label("Largest number of eligible clinicians in one APM Entity").fill("35")
-    if asks_medical_home:
-        choose(page, "Is it a medical home model?", "Yes" if medical_home else "No")
-    choose(page, "Is it aligned with a CMS Multi-Payer Model?", "No")
+    page.get_by_label("Start date").fill("2025-01-01")
+    page.get_by_label("End date").fill(end)
+    page.get_by_label("Performance years asked for").select_option(label=years)
+    page.get_by_label("Line of business").select_option(line)
+    page.get_by_label("States where it operates (required to submit)").fill("MD")
+    if page.get_by_label("Counties the Medicaid arrangement serves (required to submit)").count():
+        page.get_by_label("Counties the Medicaid arrangement serves (required to submit)").fill("24031, 24033")
+    if page.get_by_role("group", name="Is it a medical home model? (required to submit)").count():
+        choose(page, "Is it a medical home model? (required to submit)", "Yes" if medical_home else "No")
+    choose(page, "Is it aligned with a CMS Multi-Payer Model? (required to submit)", "No")
     save(page)
+
+
+def fill_participants(page, path, text=PARTICIPANTS_CSV):
+    csv_file = path / "participants.csv"
+    csv_file.write_text(text)
+    page.get_by_label("Drag file here or choose from folder").set_input_files(str(csv_file))
+    page.get_by_role("button", name="Save the participant list").click()
 
 
 def fill_cehrt(page):
@@ -121,14 +139,15 @@ def fill_quality(page, assert_accessible):
 
 
 def fill_financial_risk(page):
-    choose(page, "Type of risk", "Two-sided shared savings and losses")
+    choose(page, "Type of risk (required to submit)", "Two-sided shared savings and losses")
+    choose(page, "The amounts below are", "For each APM Entity")
     tick(page, "Requires the APM Entity to pay the payer")
     page.get_by_label("Expected expenditures (the benchmark or target price) ($)").fill("10000000")
     page.get_by_label("Expected spending without the arrangement ($)").fill("10200000")
     choose(page, "Is the risk expressly defined as a share of revenue?", "No")
     page.get_by_label("Most the APM Entity could owe or forgo in a year ($)").fill("400000")
-    page.get_by_label("Marginal risk rate (%)").fill("40")
-    page.get_by_label("Minimum loss rate (%)").fill("2")
+    page.get_by_label("Band 1: losses from (%)").fill("2")
+    page.get_by_label("Band 1: share of those losses the APM Entity pays (%)").fill("40")
     page.get_by_label("How the amount owed or forgone is calculated").fill("40% of losses above 2%, capped at 4%.")
     save(page)
 
@@ -167,6 +186,8 @@ def test_medicaid_payer_submits_leaving_and_resuming(
     fill_contact(page)
     assert_accessible(page)
     fill_arrangement(page)
+    assert_accessible(page)
+    fill_participants(page, tmp_path)
     assert_accessible(page)
 
     # Leave mid-way, sign out, and come back to the draft from the dashboard.
@@ -215,6 +236,7 @@ def test_apm_entity_files_a_medicaid_request(
     fill_contact(page, clinician=True)
     assert_accessible(page)
     fill_arrangement(page)
+    fill_participants(page, tmp_path)
     fill_cehrt(page)
 
     # Leave without saving the next step; the saved steps are still there.

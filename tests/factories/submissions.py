@@ -19,7 +19,8 @@ from accounts.models import MembershipRole, OrganizationKind, StaffRole
 from determinations.choices import Process
 from determinations.forms.sections import SECTIONS
 from determinations.models import Submission, SubmissionWindow
-from determinations.services import assignment, documents, review, submissions
+from determinations.rules.participants import participants_from_csv
+from determinations.services import assignment, documents, participants, review, submissions
 from determinations.services.submissions import submission_process_for
 from determinations.states import SubmissionStatus
 from determinations.workflow import transition_apply
@@ -37,20 +38,20 @@ COMPLETE_ANSWERS = {
         "submitter_email": "jordan@example.org",
         "submitter_phone": "555-0100",
         "payer_legal_name": "Example Payer",
-        "state": "Maryland",
+        "state": "MD",
         "ma_contract_numbers": "H1234",
+        "requester_npi": "1234567893",
         "payer_contact_name": "Pat Payer",
         "payer_contact_email": "pat@payer.example",
     },
     "arrangement": {
         "name": "Example Shared Risk Program",
         "description": "Two-sided risk for primary care groups.",
-        "start_date": "2027-01-01",
-        "end_date": "2029-12-31",
+        "start_date": "2026-01-01",
+        "end_date": "2030-12-31",
         "line_of_business": "commercial",
-        "participants": "Ten APM Entities",
-        "apm_entity_count": "10",
-        "eligible_clinician_count": "40",
+        "states": "MD",
+        "medicaid_counties": "24031, 24033",
         "is_medical_home": "False",
         "aligned_with_multi_payer_model": "False",
     },
@@ -63,11 +64,20 @@ COMPLETE_ANSWERS = {
         "expected_expenditures": "10000000",
         "expenditures_without_arrangement": "10500000",
         "maximum_loss_amount": "400000",
-        "marginal_risk_rate": "40",
-        "minimum_loss_rate": "2",
+        "risk_basis": "per_apm_entity",
+        "band_1_from": "2",
+        "band_1_rate": "40",
         "risk_calculation": "40% of losses above a 2% minimum loss rate, capped at 4% of the benchmark.",
     },
 }
+
+# Two APM Entities; the NPIs carry valid check digits (Luhn over 80840 + the first nine digits).
+PARTICIPANTS_CSV = (
+    "entity_name,tin,entity_identifier,npi\n"
+    "Riverside Primary Care,123456789,ENT-001,1234567893\n"
+    "Riverside Primary Care,123456789,ENT-001,1245319599\n"
+    "Hilltop Family Medicine,987654321,ENT-002,1003000126\n"
+)
 
 # Each state, as the steps that reach it from the one before (a draft is where every path starts).
 STATE_PATHS = {
@@ -263,6 +273,9 @@ def draft_answered(window, member, organization, *, name, payer_name, years, **o
         submissions.submission_save_section(
             submission_id=submission.pk, actor=member, section=section.key, answers=form.answers()
         )
+    participants.participants_replace(
+        submission_id=submission.pk, actor=member, entities=participants_from_csv(PARTICIPANTS_CSV).entities
+    )
     return submission
 
 
@@ -285,7 +298,12 @@ def submitted(submission, member, *, measure_count, document_count, **options) -
             evidence_rationale="Validated in the payer's own studies.",
         )
     for number in range(document_count):
-        document_add(submission, member, name=f"contract-{number}.pdf")
+        document = document_add(submission, member, name=f"contract-{number}.pdf")
+        if number == 0:  # the first contract is cited for each criterion: CEHRT p. 3, quality p. 4, risk p. 5
+            for page, criterion in enumerate(CRITERIA, start=3):
+                participants.citation_add(
+                    submission_id=submission.pk, actor=member, criterion=criterion, document=document, page=page
+                )
     submissions.submission_attest(
         submission_id=submission.pk, actor=member, name="Jordan Submitter", title="Director", text="I attest."
     )

@@ -44,3 +44,17 @@ def test_missing_facts_are_listed():
 def test_the_2024_threshold_is_provisional():
     assert cehrt(2024, requires_cehrt=False, lowest_entity_cehrt_percent=80).provisional
     assert not cehrt(2023, requires_cehrt=False, lowest_entity_cehrt_percent=80).provisional
+
+
+def test_hospitals_answer_yes_or_no_each():
+    hospitals = [{"name": "General", "uses_cehrt": True}, {"name": "City", "uses_cehrt": False}]
+    result = cehrt(2021, requires_cehrt=False, hospitals_are_apm_entities=True, hospitals=hospitals)
+    assert result.outcome is Outcome.DOES_NOT_MEET
+    assert result.reasons[0].text.startswith("City does not use CEHRT")
+    hospitals[1]["uses_cehrt"] = True
+    assert cehrt(2021, requires_cehrt=False, hospitals_are_apm_entities=True, hospitals=hospitals).outcome is (
+        Outcome.MEETS
+    )
+    hospitals[1]["uses_cehrt"] = None
+    result = cehrt(2021, requires_cehrt=False, hospitals_are_apm_entities=True, hospitals=hospitals)
+    assert result.missing_inputs == ("cehrt.hospitals",)

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from determinations.forms.sections import SECTIONS
 from determinations.models import Submission, SubmissionWindow
-from tests.factories import COMPLETE_ANSWERS, PDF_BYTES
+from tests.factories import COMPLETE_ANSWERS, PARTICIPANTS_CSV, PDF_BYTES
 
 
 def window(year: int, process: str, payer_type: str) -> SubmissionWindow:
@@ -36,6 +36,12 @@ def answer_every_section(client, submission, overrides=None):
         answers = {**COMPLETE_ANSWERS.get(section.key, {}), **overrides.get(section.key, {})}
         response = post_section(client, submission, section.key, answers)
         assert response.status_code == 302, response.content.decode()[:3000]
+    response = post_participants(client, submission)
+    assert response.status_code == 302, response.content.decode()[:3000]
+
+
+def post_participants(client, submission, text=PARTICIPANTS_CSV):
+    return client.post(reverse("determinations:submission_participants", args=[submission.pk]), {"text": text})
 
 
 def add_other_measure(client, submission, *, title="30-day all-cause readmissions", outcome=True):

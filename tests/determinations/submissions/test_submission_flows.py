@@ -139,11 +139,11 @@ def test_bad_figures_are_refused_on_the_step_without_losing_other_answers(
     answer_every_section(client, submission)
     response = client.post(
         reverse("determinations:submission_section", args=[submission.pk, "financial_risk"]),
-        {"risk_type": "two_sided", "marginal_risk_rate": "140", "expected_expenditures": "-5", "save": "1"},
+        {"risk_type": "two_sided", "band_1_rate": "140", "expected_expenditures": "-5", "save": "1"},
     )
     assert response.status_code == 200
     page = response.content.decode()
     assert "Enter a percentage of 100 or less." in page
     assert "Enter an amount of $0 or more." in page
     submission.refresh_from_db()
-    assert submission.answers["financial_risk"]["marginal_risk_rate"] == "40"
+    assert submission.answers["financial_risk"]["marginal_risk_bands"] == [{"from_percent": "2", "rate_percent": "40"}]
