@@ -54,7 +54,6 @@ def make_submission(
     filters by how long ago it arrived, when its review is due and its pre-check outcome, so those
     are then set relative to today (the pre-check only when ``precheck`` asks for another outcome).
     """
-    fields.setdefault("document_count", 0)  # the queue never shows documents; uploads cost time
     submission = SubmissionFactory(organization=organization, state=status, built_at=BUILT_AT, **fields)
     if status == SubmissionStatus.DRAFT:
         return submission
