@@ -31,7 +31,7 @@ def test_reviewer_sees_participants_citations_and_the_check_of_each_year(client,
     assert "Automatic check in each requested year" in page
     for year in (2027, 2028, 2029):
         assert f'<th scope="row">{year}</th>' in page
-    assert "Not checked: CMS has not set the 2028 parameters" in page
+    assert "Not checked: CMS has not set the 2029 parameters" in page
 
 
 def test_lead_approves_two_of_three_years_with_a_reason(client, three_years, reviewer, review_lead):

@@ -284,7 +284,7 @@ def test_loss_bands_are_stored_in_the_shape_the_rules_read_and_checked(client, d
     page = client.get(reverse("determinations:submission_section", args=[draft.pk, "financial_risk"])).content
     assert b'name="band_2_from" value="4"' in page
     summary = client.get(reverse("determinations:submission_review", args=[draft.pk])).content.decode()
-    assert "<dt>Band 2: losses from (%)</dt><dd>4</dd>" in summary
+    assert "<dt>Band 2: losses from</dt><dd>4%</dd>" in summary
     overlapping = {**risk, "band_2_from": "3"}
     response = post_section(client, draft, "financial_risk", overlapping)
     assert response.status_code == 200
