@@ -5,12 +5,21 @@ from .event import EventVisibility, SubmissionEvent
 from .evidence import ArrangementMeasure, Document, DocumentKind, DocumentSection, MeasureBasis
 from .measure import MeasureType, MipsMeasure
 from .performance_year import PerformanceYear, SubmissionWindow, SubmissionWindowChange
+from .qp import (
+    ClinicianNpi,
+    ParticipationRecord,
+    ParticipationUpload,
+    ParticipationUploadError,
+    QPDetermination,
+    QPDeterminationRun,
+)
 from .review import ConflictOfInterest, Criterion, CriterionResult, Finding, InformationRequest, InternalNote
 from .submission import Arrangement, Submission
 
 __all__ = [
     "Arrangement",
     "ArrangementMeasure",
+    "ClinicianNpi",
     "ConflictOfInterest",
     "Criterion",
     "CriterionResult",
@@ -26,7 +35,12 @@ __all__ = [
     "MeasureBasis",
     "MeasureType",
     "MipsMeasure",
+    "ParticipationRecord",
+    "ParticipationUpload",
+    "ParticipationUploadError",
     "PerformanceYear",
+    "QPDetermination",
+    "QPDeterminationRun",
     "Submission",
     "SubmissionEvent",
     "SubmissionWindow",
