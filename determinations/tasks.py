@@ -28,3 +28,11 @@ def determination_letter_render(determination_id: int) -> None:
 @shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=3)
 def information_requests_flag_overdue() -> int:
     return notifications.information_requests_flag_overdue()
+
+
+@shared_task(soft_time_limit=3300, time_limit=3600)
+def qp_batch_run(run_id: int) -> int:
+    """Determine a snapshot's clinicians; not retried, since a failed run is recorded and re-run by hand."""
+    from determinations.services import qp_batch
+
+    return qp_batch.qp_batch_run(run_id=run_id).clinicians

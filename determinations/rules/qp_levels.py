@@ -105,6 +105,8 @@ class ParticipationResult:
     all_payer_scores: ThresholdScores
     weighted: bool
     basis: Basis
+    medicare_denominators: dict[str, Decimal]
+    all_payer_denominators: dict[str, Decimal]
 
     @property
     def status(self) -> QPStatus:
@@ -171,6 +173,7 @@ def determine_participation(
     if level is Level.ENTITY:
         gate = medicare
         all_payer = {m: _add(entity.medicare(m), entity.other(m)) for m in METHODS}
+        natural = all_payer
         has_data = entity.has_all_payer_data
     else:
         group = tin if level is Level.TIN else participation
@@ -181,6 +184,7 @@ def determine_participation(
             gate = {m: larger(group_medicare[m], entity.medicare(m)) for m in METHODS}
             weighted = any(gate[m] is not group_medicare[m] for m in METHODS)
         all_payer = {m: weighted_all_payer(gate[m], group_medicare[m], group.other(m)) for m in METHODS}
+        natural = {m: _add(group_medicare[m], group.other(m)) for m in METHODS}
         has_data = group.has_all_payer_data
     medicare_scores, gate_scores = _scores(medicare), _scores(gate)
     all_payer_scores = ThresholdScores(
@@ -207,6 +211,8 @@ def determine_participation(
         all_payer_scores=all_payer_scores,
         weighted=weighted,
         basis=basis_of(params, result, has_data),
+        medicare_denominators={m: medicare[m].denominator for m in METHODS},
+        all_payer_denominators={m: natural[m].denominator for m in METHODS},
     )
 
 
