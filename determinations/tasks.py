@@ -36,3 +36,11 @@ def qp_batch_run(run_id: int) -> int:
     from determinations.services import qp_batch
 
     return qp_batch.qp_batch_run(run_id=run_id).clinicians
+
+
+@shared_task(soft_time_limit=3300, time_limit=3600)
+def participation_upload_load(upload_id: int) -> str:
+    """Check and load an uploaded participation CSV; the upload row records the outcome."""
+    from determinations.services import qp_participation
+
+    return qp_participation.participation_upload_load(upload_id=upload_id).status

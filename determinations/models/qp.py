@@ -64,6 +64,7 @@ class ParticipationUpload(models.Model):
 
     performance_year = models.ForeignKey("PerformanceYear", on_delete=models.PROTECT, related_name="qp_uploads")
     snapshot = models.PositiveSmallIntegerField(choices=SNAPSHOTS)
+    file = models.FileField(upload_to="qp-participation/%Y/")
     file_name = models.CharField(max_length=255)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.VALIDATING)
     rows_read = models.PositiveIntegerField(default=0)
