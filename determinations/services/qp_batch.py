@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from determinations import tasks
 from determinations.models import ParticipationRecord, PerformanceYear, QPDetermination, QPDeterminationRun
 from determinations.rules.parameters import YearParameters, year_parameters_to_mapping
 from determinations.rules.qp_levels import (
@@ -41,6 +42,28 @@ def qp_run_create(*, performance_year: PerformanceYear, snapshot: int, started_b
     return QPDeterminationRun.objects.create(
         performance_year=performance_year, snapshot=snapshot, started_by=started_by
     )
+
+
+def qp_run_start(
+    *, performance_year: PerformanceYear, snapshot: int, started_by
+) -> tuple[QPDeterminationRun | None, str]:
+    """Queue a run for the Celery worker, or say why not: no data loaded, or a run already under way."""
+    with transaction.atomic():
+        PerformanceYear.objects.select_for_update().get(pk=performance_year.pk)
+        if not ParticipationRecord.objects.filter(performance_year=performance_year, snapshot=snapshot).exists():
+            return None, (
+                f"No participation data is loaded for {performance_year.year} snapshot {snapshot}: upload it first."
+            )
+        busy = QPDeterminationRun.objects.filter(
+            performance_year=performance_year,
+            snapshot=snapshot,
+            status__in=[QPDeterminationRun.Status.QUEUED, QPDeterminationRun.Status.RUNNING],
+        ).first()
+        if busy:
+            return None, f"Run {busy.pk} for {performance_year.year} snapshot {snapshot} is already under way."
+        run = qp_run_create(performance_year=performance_year, snapshot=snapshot, started_by=started_by)
+        transaction.on_commit(lambda: tasks.qp_batch_run.delay(run.pk))
+    return run, ""
 
 
 def qp_batch_run(*, run_id: int, set_based: bool | None = None) -> QPDeterminationRun:

@@ -219,12 +219,17 @@ class _UploadErrors:
         self.pending = []
 
 
-def participation_upload_create(*, performance_year, snapshot: int, file, uploaded_by) -> ParticipationUpload:
-    """Keep the uploaded file and record the upload; ``participation_upload_load`` checks and loads it."""
-    return ParticipationUpload.objects.create(
-        performance_year=performance_year, snapshot=snapshot, file=file, file_name=file.name[:255],
-        uploaded_by=uploaded_by,
-    )  # fmt: skip
+def participation_upload_start(*, performance_year, snapshot: int, file, uploaded_by) -> ParticipationUpload:
+    """Keep the uploaded file, record the upload and have the worker check and load it."""
+    from determinations import tasks
+
+    with transaction.atomic():
+        upload = ParticipationUpload.objects.create(
+            performance_year=performance_year, snapshot=snapshot, file=file, file_name=file.name[:255],
+            uploaded_by=uploaded_by,
+        )  # fmt: skip
+        transaction.on_commit(lambda: tasks.participation_upload_load.delay(upload.pk))
+    return upload
 
 
 def participation_upload_load(*, upload_id: int) -> ParticipationUpload:
