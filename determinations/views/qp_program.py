@@ -32,7 +32,7 @@ def _csv_response(rows, filename: str) -> StreamingHttpResponse:
 def _page(request, *, upload_form=None, run_form=None, status=200):
     context = {
         "upload_form": upload_form or ParticipationUploadForm(),
-        "run_form": run_form or SnapshotForm(),
+        "run_form": run_form or SnapshotForm(prefix="run"),
         "current_runs": qp_selectors.current_runs(),
         "runs": qp_selectors.runs_overview(),
         "uploads": qp_selectors.uploads_recent(),
@@ -76,7 +76,7 @@ def participation_upload_errors_csv(request, pk):
 @program_admin_only
 @require_POST
 def qp_run(request):
-    form = SnapshotForm(request.POST)
+    form = SnapshotForm(request.POST, prefix="run")
     if not form.is_valid():
         return _page(request, run_form=form, status=400)
     run, reason = qp_run_start(

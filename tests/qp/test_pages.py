@@ -39,7 +39,9 @@ def upload(client, worker):
 def run_batch(worker):
     def post(client, year=2026, snapshot=1):
         with worker():
-            return client.post(reverse("determinations:qp_run"), {"performance_year": year, "snapshot": snapshot})
+            return client.post(
+                reverse("determinations:qp_run"), {"run-performance_year": year, "run-snapshot": snapshot}
+            )
 
     return post
 
@@ -79,10 +81,8 @@ def test_bad_upload_lists_each_row(client, signed_in, program_admin, years, demo
     assert ParticipationUpload.objects.get().status == "rejected"
 
 
-def test_run_refused_without_data_says_why(client, signed_in, program_admin, years):
-    response = signed_in(program_admin).post(
-        reverse("determinations:qp_run"), {"performance_year": 2025, "snapshot": 2}
-    )
+def test_run_refused_without_data_says_why(client, signed_in, program_admin, years, run_batch):
+    response = run_batch(signed_in(program_admin), 2025, 2)
     assert response.status_code == 409
     assert b"No participation data is loaded for 2025 snapshot 2" in response.content
 
