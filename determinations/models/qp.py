@@ -170,7 +170,8 @@ class QPDeterminationRun(models.Model):
 class QPDetermination(models.Model):
     """A clinician's QP result for one year and snapshot in one run, with every score the rules compared."""
 
-    run = models.ForeignKey(QPDeterminationRun, on_delete=models.CASCADE, related_name="determinations")
+    # Indexed through (run, npi) and (apm_entity_id, run) only: each index slows the batch's insert.
+    run = models.ForeignKey(QPDeterminationRun, on_delete=models.CASCADE, related_name="determinations", db_index=False)
     year = models.PositiveSmallIntegerField()
     snapshot = models.PositiveSmallIntegerField(choices=SNAPSHOTS)
     npi = models.CharField("NPI", max_length=10)
@@ -202,10 +203,7 @@ class QPDetermination(models.Model):
     class Meta:
         ordering = ["npi"]
         constraints = [models.UniqueConstraint(fields=["run", "npi"], name="qp_determination_unique_per_run")]
-        indexes = [
-            models.Index(fields=["npi", "year", "snapshot"]),
-            models.Index(fields=["apm_entity_id", "year", "snapshot"]),
-        ]
+        indexes = [models.Index(fields=["apm_entity_id", "run"])]
 
     def __str__(self):
         return f"NPI {self.npi}: {self.get_status_display()} ({self.year} snapshot {self.snapshot})"

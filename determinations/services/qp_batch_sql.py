@@ -5,7 +5,8 @@ TIN, the Medicare Option scores at the year's level, the Medicare scores compare
 All-Payer minimums (weighted where the group's is higher), the All-Payer scores at the requested
 level, the statuses, the best record per clinician and the best status over the earlier snapshots.
 Scores stay fractions until compared: ``n * 100 >= threshold * d`` is exact, like the Python's
-comparison of exact decimals. Every threshold is a bound parameter read from the year's
+comparison of exact decimals. The fractions are materialized once, so the status expressions
+that read them do not repeat their arithmetic. Every threshold is a bound parameter read from the year's
 ``YearParameters``; none is written in the SQL.
 """
 
@@ -184,7 +185,7 @@ joined AS (
   LEFT JOIN ent e ON e.apm_entity_id = r.apm_entity_id
   LEFT JOIN tin t ON t.apm_entity_id = r.apm_entity_id AND t.tin = r.tin
 ),
-fractions AS (SELECT npi, tin, apm_entity_id, aff, lvl, has, {_fractions()} FROM joined),
+fractions AS MATERIALIZED (SELECT npi, tin, apm_entity_id, aff, lvl, has, {_fractions()} FROM joined),
 medicare AS (SELECT f.*, {_medicare_status()} AS mo_status FROM fractions f),
 statuses AS (SELECT m.*, {_all_payer_status()} AS ap_status FROM medicare m),
 decided AS (
@@ -227,7 +228,9 @@ def determine_snapshot(*, run, params: YearParameters) -> int:
     with connection.cursor() as cursor:
         # Fresh statistics, and hash joins of the group totals: freshly loaded records have no
         # statistics yet, and a nested loop over the totals grows with the square of the snapshot.
+        # No JIT: compiling this statement's long expressions costs more than it saves.
         cursor.execute(f"ANALYZE {RECORDS}")
         cursor.execute("SET LOCAL enable_nestloop = off")
+        cursor.execute("SET LOCAL jit = off")
         cursor.execute(statement(), values)
         return cursor.rowcount
