@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from determinations.services import letters, notifications
+from determinations.services import letters, notifications, qp_batch, qp_participation
 
 
 @shared_task(autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5)
@@ -33,14 +33,10 @@ def information_requests_flag_overdue() -> int:
 @shared_task(soft_time_limit=3300, time_limit=3600)
 def qp_batch_run(run_id: int) -> int:
     """Determine a snapshot's clinicians; not retried, since a failed run is recorded and re-run by hand."""
-    from determinations.services import qp_batch
-
     return qp_batch.qp_batch_run(run_id=run_id).clinicians
 
 
 @shared_task(soft_time_limit=3300, time_limit=3600)
 def participation_upload_load(upload_id: int) -> str:
     """Check and load an uploaded participation CSV; the upload row records the outcome."""
-    from determinations.services import qp_participation
-
     return qp_participation.participation_upload_load(upload_id=upload_id).status

@@ -18,6 +18,8 @@ from decimal import Decimal, InvalidOperation
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accounts.models import Organization, OrganizationKind
+from determinations import tasks
 from determinations.models import ParticipationRecord, ParticipationUpload, ParticipationUploadError
 from determinations.rules.identifiers import npi_problem, tin_problem
 from determinations.rules.qp_levels import Level
@@ -221,8 +223,6 @@ class _UploadErrors:
 
 def participation_upload_start(*, performance_year, snapshot: int, file, uploaded_by) -> ParticipationUpload:
     """Keep the uploaded file, record the upload and have the worker check and load it."""
-    from determinations import tasks
-
     with transaction.atomic():
         upload = ParticipationUpload.objects.create(
             performance_year=performance_year, snapshot=snapshot, file=file, file_name=file.name[:255],
@@ -236,8 +236,6 @@ def participation_upload_load(*, upload_id: int) -> ParticipationUpload:
     upload = ParticipationUpload.objects.select_related("performance_year").get(pk=upload_id)
     if upload.status != ParticipationUpload.Status.VALIDATING:
         return upload
-    from accounts.models import Organization, OrganizationKind
-
     known = set(
         Organization.objects.filter(kind=OrganizationKind.APM_ENTITY)
         .exclude(apm_entity_identifier="")
