@@ -204,6 +204,7 @@ def main() -> None:
     parser.add_argument("--year", type=int, default=2026)
     parser.add_argument("--step", choices=["load", "batch"])
     parser.add_argument("--file")
+    parser.add_argument("--no-load", action="store_true", help="Keep the records a previous run loaded.")
     options = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     if options.step == "load":
@@ -219,7 +220,8 @@ def main() -> None:
         started = time.perf_counter()
         generate(path, options.rows)
         print(f"generated {path} in {time.perf_counter() - started:.0f} s")
-    print("load:", _child("load", "--file", str(path), "--year", str(options.year)))
+    if not options.no_load:
+        print("load:", _child("load", "--file", str(path), "--year", str(options.year)))
     print("batch:", _child("batch", "--year", str(options.year)))
 
 

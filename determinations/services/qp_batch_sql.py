@@ -6,7 +6,8 @@ All-Payer minimums (weighted where the group's is higher), the All-Payer scores 
 level, the statuses, the best record per clinician and the best status over the earlier snapshots.
 Scores stay fractions until compared: ``n * 100 >= threshold * d`` is exact, like the Python's
 comparison of exact decimals. The fractions are materialized once, so the status expressions
-that read them do not repeat their arithmetic. Every threshold is a bound parameter read from the year's
+that read them do not repeat their arithmetic, and only the narrow result rows are sorted (once)
+to pick each clinician's best record. Every threshold is a bound parameter read from the year's
 ``YearParameters``; none is written in the SQL.
 """
 
@@ -188,12 +189,16 @@ joined AS (
 fractions AS MATERIALIZED (SELECT npi, tin, apm_entity_id, aff, lvl, has, {_fractions()} FROM joined),
 medicare AS (SELECT f.*, {_medicare_status()} AS mo_status FROM fractions f),
 statuses AS (SELECT m.*, {_all_payer_status()} AS ap_status FROM medicare m),
-decided AS (
-  SELECT s.*, {status} AS status, COUNT(*) OVER (PARTITION BY npi) AS participations FROM statuses s
+narrow AS (
+  SELECT npi, tin, apm_entity_id, aff, lvl, has, mo_status, ap_status, {status} AS status, {weighted} AS weighted,
+    {_score("mo_pay")} AS mo_pay, {_score("mo_pat")} AS mo_pat, {_score("g_pay")} AS g_pay, {_score("g_pat")} AS g_pat,
+    CASE WHEN has THEN {_score("ap_pay")} END AS ap_pay, CASE WHEN has THEN {_score("ap_pat")} END AS ap_pat,
+    mo_pay_d, mo_pat_d, CASE WHEN has THEN apn_pay_d END AS ap_pay_d, CASE WHEN has THEN apn_pat_d END AS ap_pat_d
+  FROM statuses
 ),
-best AS (
-  SELECT DISTINCT ON (npi) * FROM decided
-  ORDER BY npi, {RANK.format("status")} DESC, apm_entity_id, tin
+ranked AS (
+  SELECT n.*, ROW_NUMBER() OVER best AS choice, COUNT(*) OVER (PARTITION BY npi) AS participations FROM narrow n
+  WINDOW best AS (PARTITION BY npi ORDER BY {RANK.format("status")} DESC, apm_entity_id, tin)
 ),
 earlier AS (
   SELECT d.npi, MAX({RANK.format("d.status")}) AS rank FROM {RESULTS} d JOIN {RUNS} run ON run.id = d.run_id
@@ -213,12 +218,10 @@ SELECT %(run)s, %(year)s, %(snapshot)s, b.npi, b.tin, b.apm_entity_id, b.aff, b.
   CASE GREATEST({RANK.format("b.status")}, COALESCE(earlier.rank, 0))
        WHEN 2 THEN 'qp' WHEN 1 THEN 'partial_qp' ELSE 'none' END,
   {basis},
-  {_score("mo_pay")}, {_score("mo_pat")}, {_score("g_pay")}, {_score("g_pat")},
-  CASE WHEN has THEN {_score("ap_pay")} END, CASE WHEN has THEN {_score("ap_pat")} END,
-  mo_pay_d, mo_pat_d, CASE WHEN has THEN apn_pay_d END, CASE WHEN has THEN apn_pat_d END,
-  {weighted},
-  %(medicare_provisional)s OR (ap_status IS NOT NULL AND %(ap_provisional)s) OR {weighted}
-FROM best b LEFT JOIN earlier ON earlier.npi = b.npi
+  mo_pay, mo_pat, g_pay, g_pat, ap_pay, ap_pat, mo_pay_d, mo_pat_d, ap_pay_d, ap_pat_d, weighted,
+  %(medicare_provisional)s OR (ap_status IS NOT NULL AND %(ap_provisional)s) OR weighted
+FROM ranked b LEFT JOIN earlier ON earlier.npi = b.npi
+WHERE b.choice = 1
 """
 
 
@@ -232,5 +235,6 @@ def determine_snapshot(*, run, params: YearParameters) -> int:
         cursor.execute(f"ANALYZE {RECORDS}")
         cursor.execute("SET LOCAL enable_nestloop = off")
         cursor.execute("SET LOCAL jit = off")
+        cursor.execute("SET LOCAL work_mem = '64MB'")  # the sort by NPI stays in memory longer
         cursor.execute(statement(), values)
         return cursor.rowcount
