@@ -1,15 +1,13 @@
 """The QP tables: one current run per year and snapshot, one result per clinician and run."""
 
 import pytest
-from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 from determinations.models import PerformanceYear, QPDeterminationRun
 
 
 @pytest.fixture
-def year_2024(db):
-    call_command("load_reference_data", verbosity=0)
+def year_2024(reference_data):
     return PerformanceYear.objects.get(year=2024)
 
 

@@ -10,7 +10,7 @@ from accounts.models import MembershipRole, OrganizationKind
 from determinations.models import ClinicianNpi, ParticipationUpload, QPDeterminationRun
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
-SAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "qp_participation_sample.csv"
+SAMPLE = Path(__file__).resolve().parents[3] / "docs" / "examples" / "qp_participation_sample.csv"
 
 
 @pytest.fixture

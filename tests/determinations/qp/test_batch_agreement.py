@@ -3,13 +3,13 @@
 import pytest
 from django.db import connection
 
+from tests.support import skip_or_fail
+
 from .support import random_records, results, run_batch
 
 
 def _require_postgresql():
     if connection.vendor != "postgresql":
-        from conftest import skip_or_fail
-
         skip_or_fail("the set-based batch needs PostgreSQL (DATABASE_URL)")
 
 

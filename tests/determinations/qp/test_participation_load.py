@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from determinations.models import ParticipationRecord
 from determinations.services.qp_participation import COLUMNS, participation_file_load
 
-SAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "qp_participation_sample.csv"
+SAMPLE = Path(__file__).resolve().parents[3] / "docs" / "examples" / "qp_participation_sample.csv"
 GOOD = {
     "npi": "1234567893", "tin": "123456789", "apm_entity_id": "A-DEMO-0001", "affiliated_practitioner": "N",
     "all_payer_level": "", "medicare_payment_numerator": "300000", "medicare_payment_denominator": "1000000",

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 
 from determinations.models import ParticipationRecord, QPDetermination
+from tests.support import skip_or_fail
 
 from .support import record, run_batch
 
@@ -28,8 +29,6 @@ UNIT = 100_000  # Medicare denominators: one unit is 0.001 %
 @pytest.fixture(params=[True, False], ids=["sql", "python"])
 def set_based(request, db):
     if request.param and connection.vendor != "postgresql":
-        from conftest import skip_or_fail
-
         skip_or_fail("the set-based batch needs PostgreSQL (DATABASE_URL)")
     return request.param
 
