@@ -22,7 +22,7 @@ def individual_level_from_reference(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("determinations", "0006_submission_events_append_only"),
+        ("determinations", "0007_windows_provisional_demonstration_changes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
