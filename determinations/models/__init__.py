@@ -5,6 +5,7 @@ from .event import EventVisibility, SubmissionEvent
 from .evidence import ArrangementMeasure, Document, DocumentKind, DocumentSection, MeasureBasis
 from .measure import MeasureType, MipsMeasure
 from .performance_year import PerformanceYear, SubmissionWindow, SubmissionWindowChange
+from .reminder import ReminderKind, ReminderSchedule
 from .review import ConflictOfInterest, Criterion, CriterionResult, Finding, InformationRequest, InternalNote
 from .submission import Arrangement, Submission
 
@@ -27,6 +28,8 @@ __all__ = [
     "MeasureType",
     "MipsMeasure",
     "PerformanceYear",
+    "ReminderKind",
+    "ReminderSchedule",
     "Submission",
     "SubmissionEvent",
     "SubmissionWindow",
