@@ -26,7 +26,7 @@ DECIDE = textwrap.dedent(
     from tests.factories import UserFactory
     from tests.review import review_support as support
     from tests.factories import organization_member as member_of
-from tests.support import MARCH_2026
+    from tests.support import MARCH_2026
 
     call_command("load_reference_data", verbosity=0)
     with time_machine.travel(MARCH_2026, tick=True):
