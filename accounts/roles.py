@@ -39,6 +39,8 @@ def navigation_for(user: User) -> list[NavItem]:
             NavItem("QP determinations", reverse("determinations:qp_program")),
             NavItem("Invite staff", reverse("accounts:invitation_create_staff")),
             NavItem("Organizations", reverse("accounts:organization_list")),
+            NavItem("Jobs", reverse("jobs:job_list")),
+            NavItem("Messages", reverse("messaging:message_list")),
             NavItem("Administration", reverse("admin:index")),
         ]
     elif user.staff_role == StaffRole.REVIEW_LEAD:

@@ -13,6 +13,7 @@ from .qp import (
     QPDetermination,
     QPDeterminationRun,
 )
+from .reminder import ReminderKind, ReminderSchedule
 from .review import ConflictOfInterest, Criterion, CriterionResult, Finding, InformationRequest, InternalNote
 from .submission import Arrangement, Submission
 
@@ -41,6 +42,8 @@ __all__ = [
     "PerformanceYear",
     "QPDetermination",
     "QPDeterminationRun",
+    "ReminderKind",
+    "ReminderSchedule",
     "Submission",
     "SubmissionEvent",
     "SubmissionWindow",

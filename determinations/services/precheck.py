@@ -73,8 +73,10 @@ def submission_rule_input(submission: Submission) -> dict:
     }
 
 
-def submission_precheck(submission: Submission) -> Precheck:
-    params = submission.performance_year.to_rule_parameters()
+def submission_precheck(submission: Submission, *, parameters=None) -> Precheck:
+    """The rules' answer for a request; ``parameters`` (the year's, as values) saves reading them
+    again when many requests of one year are checked in a row."""
+    params = parameters or submission.performance_year.to_rule_parameters()
     try:
         result = evaluate_arrangement(params, arrangement_from_mapping(submission_rule_input(submission)))
     except RuleInputError as error:
@@ -104,17 +106,28 @@ def submission_precheck(submission: Submission) -> Precheck:
     return Precheck(checks, result.to_dict())
 
 
-def criterion_results_record(submission: Submission) -> str:
-    """Store the automatic result of each criterion on a submission; returns the overall outcome."""
-    check = submission_precheck(submission)
+def criterion_results_record(submission: Submission, *, parameters=None) -> str:
+    """Store the automatic result of each criterion on a submission; returns the overall outcome.
+
+    The reviewer's findings on the same rows are left as they are; only results that changed are
+    written (one query for all of them).
+    """
+    check = submission_precheck(submission, parameters=parameters)
+    existing = {result.criterion: result for result in submission.criterion_results.all()}
+    changed, created = [], []
     for criterion in check.criteria:
-        CriterionResult.objects.update_or_create(
-            submission=submission,
-            criterion=criterion.key,
-            defaults={
-                "automatic_outcome": criterion.outcome,
-                "automatic_result": check.result.get("criteria", {}).get(criterion.key, {"reasons": criterion.reasons}),
-                "provisional": criterion.provisional,
-            },
-        )
+        values = {
+            "automatic_outcome": criterion.outcome,
+            "automatic_result": check.result.get("criteria", {}).get(criterion.key, {"reasons": criterion.reasons}),
+            "provisional": criterion.provisional,
+        }
+        result = existing.get(criterion.key)
+        if result is None:
+            created.append(CriterionResult(submission=submission, criterion=criterion.key, **values))
+        elif any(getattr(result, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(result, name, value)
+            changed.append(result)
+    CriterionResult.objects.bulk_create(created)
+    CriterionResult.objects.bulk_update(changed, ["automatic_outcome", "automatic_result", "provisional"])
     return check.overall_outcome

@@ -22,7 +22,7 @@ def individual_level_from_reference(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("determinations", "0008_queue_search_trigram_indexes"),
+        ("determinations", "0010_batch_job_event_types"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
