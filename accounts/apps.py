@@ -11,3 +11,4 @@ class AccountsConfig(AppConfig):
         from .signed_in import connect_invalidation
 
         connect_invalidation()
+        from . import messages  # noqa: F401  (registers the invitation message kind)

@@ -36,11 +36,16 @@ def navigation_for(user: User) -> list[NavItem]:
     items = [NavItem("Home", home_url(user))]
     if user.staff_role == StaffRole.PROGRAM_ADMIN:
         items += [
+            NavItem("QP determinations", reverse("determinations:qp_program")),
             NavItem("Invite staff", reverse("accounts:invitation_create_staff")),
             NavItem("Organizations", reverse("accounts:organization_list")),
+            NavItem("Jobs", reverse("jobs:job_list")),
+            NavItem("Messages", reverse("messaging:message_list")),
             NavItem("Administration", reverse("admin:index")),
         ]
     elif user.staff_role == StaffRole.REVIEW_LEAD:
         items.append(NavItem("Organizations", reverse("accounts:organization_list")))
+    elif not user.staff_role:
+        items.append(NavItem("QP status", reverse("determinations:qp_status_list")))
     items.append(NavItem("Account", reverse("accounts:account")))
     return items

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from messaging.services import messages_queue
 from qppportal.dates import date_text
 
 from .models import Invitation, Membership, MembershipRole, Organization, StaffRole, User
@@ -45,12 +46,10 @@ def invitation_create(
     membership_role: str = "",
     staff_role: str = "",
 ) -> tuple[Invitation, str]:
-    """Create an invitation and e-mail its link once the transaction commits.
+    """Create an invitation and queue the e-mail with its link in the same transaction.
 
     Returns the invitation and the raw token; only the token's digest is stored.
     """
-    from .tasks import invitation_send_email
-
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     invitation = Invitation(
@@ -65,8 +64,9 @@ def invitation_create(
         expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
     invitation.full_clean()
-    invitation.save()
-    transaction.on_commit(lambda: invitation_send_email.delay(invitation.pk, token))
+    with transaction.atomic():
+        invitation.save()
+        messages_queue(kind="invitation", about=invitation, recipients=[invitation.email], payload={"token": token})
     return invitation, token
 
 

@@ -12,3 +12,5 @@ class DeterminationsConfig(AppConfig):
 
     def ready(self):
         connection_created.connect(register_sqlite_function, dispatch_uid="determinations_append_only")
+        from determinations import jobs  # noqa: F401 - registers the batch job kinds
+        from determinations.services import notifications, reminders  # noqa: F401 - register the message kinds

@@ -46,6 +46,9 @@ class EventType(models.TextChoices):
     CLAIMED = "claimed", "Claimed by a reviewer"
     UNASSIGNED = "unassigned", "Reviewer unassigned"
     CONFLICT_DECLARED = "conflict_declared", "Conflict of interest declared"
+    CRITERIA_RECHECKED = "criteria_rechecked", "Automatic criterion checks run again (batch job)"
+    MULTI_YEAR_RETESTED = "multi_year_retested", "Multi-year determination re-tested (batch job)"
+    LETTER_REGENERATED = "letter_regenerated", "Determination letter regenerated (batch job)"
 
 
 # Internal steps of CMS's review; the submitter's history leaves them out.
@@ -65,6 +68,9 @@ STAFF_ONLY = frozenset(
         EventType.CLAIMED,
         EventType.UNASSIGNED,
         EventType.CONFLICT_DECLARED,
+        EventType.CRITERIA_RECHECKED,
+        EventType.MULTI_YEAR_RETESTED,
+        EventType.LETTER_REGENERATED,
     }
 )
 

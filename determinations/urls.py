@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from .views import information_requests, program, requests, review_detail
+from .views import information_requests, program, qp_program, qp_results, requests, review_detail
 
 app_name = "determinations"
 
@@ -60,6 +60,20 @@ urlpatterns = [
     path("review/requests/<int:pk>/recommend/", review_detail.recommend, name="review_recommend"),
     path("review/requests/<int:pk>/decide/", review_detail.decide, name="review_decide"),
     path("review/requests/<int:pk>/reopen/", review_detail.reopen, name="review_reopen"),
+    # QP determinations: the program admin's uploads and runs, and the results clinicians see
+    path("program/qp/", qp_program.qp_program, name="qp_program"),
+    path("program/qp/uploads/", qp_program.participation_upload, name="participation_upload"),
+    path("program/qp/uploads/<int:pk>/", qp_program.participation_upload_detail, name="participation_upload_detail"),
+    path(
+        "program/qp/uploads/<int:pk>/bad-rows.csv",
+        qp_program.participation_upload_errors_csv,
+        name="participation_upload_errors_csv",
+    ),
+    path("program/qp/runs/", qp_program.qp_run, name="qp_run"),
+    path("program/qp/runs/<int:pk>/", qp_program.qp_run_detail, name="qp_run_detail"),
+    path("program/qp/runs/<int:pk>/results.csv", qp_program.qp_run_results_csv, name="qp_run_results_csv"),
+    path("qp/", qp_results.qp_status_list, name="qp_status_list"),
+    path("qp/<int:year>/<str:npi>/", qp_results.qp_clinician, name="qp_clinician"),
     # The review queue: determinations/urls_review.py
     path("review/", include("determinations.urls_review")),
 ]

@@ -2,7 +2,8 @@
 
 The status of a ``Submission`` changes only through ``transition_apply``: it locks the row,
 re-checks the state, permission and guards, writes the new state and a ``SubmissionEvent`` in one
-transaction, and runs the transition's follow-up (e-mail, tasks) after commit. A repeat of the
+transaction, and queues the e-mail it owes in the outbox in that same transaction; background work
+(a letter to render) is queued after commit. A repeat of the
 same transition by the same person is a no-op; anyone else is told who got there first.
 """
 
@@ -19,10 +20,10 @@ from determinations.models import Submission
 from determinations.permissions import Code, Decision, is_assignee, is_deciding_lead, is_lead, is_member, is_reviewer
 from determinations.services import review_transitions as review
 from determinations.services.events import event_record
+from determinations.services.notifications import submission_receipt_queue
 from determinations.services.precheck import criterion_results_record
 from determinations.services.submission_completeness import submission_blocking_problems
 from determinations.states import BEFORE_DECISION, DECIDED, SUBMITTER_LABELS, SubmissionStatus
-from determinations.tasks import submission_receipt_send
 from qppportal.dates import date_text
 
 
@@ -54,6 +55,9 @@ class Transition:
     permission: Callable[..., Decision]
     guard: Callable[..., list[str]] = no_guard
     effect: Callable[..., list[str]] = no_effect
+    # Outbox rows the transition owes (receipt, question, decision), written in its transaction.
+    messages: tuple[Callable, ...] = field(default=())
+    # Background work queued after commit (never failing the request if the broker is down).
     after_commit: tuple[Callable, ...] = field(default=())
     # How refusals name the action ("you cannot approve it now"); by default, from the label.
     action: str = ""
@@ -80,10 +84,6 @@ def _stamp_submission(submission, *, now, **context) -> list[str]:
     return ["submitted_at", "tracking_number", "precheck_outcome", "review_due_at"]
 
 
-def _send_receipt(submission, event) -> None:
-    submission_receipt_send.delay(submission.pk)
-
-
 TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in [
@@ -94,7 +94,7 @@ TRANSITIONS: dict[str, Transition] = {
             is_member,
             guard=_submit_guard,
             effect=_stamp_submission,
-            after_commit=(_send_receipt,),
+            messages=(submission_receipt_queue,),
         ),
         Transition(EventType.WITHDRAW, BEFORE_DECISION, SubmissionStatus.WITHDRAWN, is_member),
         Transition(
@@ -111,7 +111,7 @@ TRANSITIONS: dict[str, Transition] = {
             is_assignee,
             guard=review.request_information_guard,
             effect=review.request_information_effect,
-            after_commit=(review.request_information_notify,),
+            messages=(review.request_information_notify,),
             action="ask for more information",
         ),
         Transition(
@@ -157,7 +157,8 @@ TRANSITIONS: dict[str, Transition] = {
             is_deciding_lead,
             guard=review.approve_guard,
             effect=review.approve_effect,
-            after_commit=(review.decision_follow_up,),
+            messages=(review.decision_notify,),
+            after_commit=(review.letter_render_enqueue,),
             action="approve it",
         ),
         Transition(
@@ -167,7 +168,8 @@ TRANSITIONS: dict[str, Transition] = {
             is_deciding_lead,
             guard=review.reject_guard,
             effect=review.reject_effect,
-            after_commit=(review.decision_follow_up,),
+            messages=(review.decision_notify,),
+            after_commit=(review.letter_render_enqueue,),
             action="reject it",
         ),
         Transition(
@@ -232,6 +234,8 @@ def transition_apply(*, submission_id: int, name: str, actor, reason: str = "", 
             reason=reason,
             payload=payload,
         )
+        for queue_messages in transition.messages:
+            queue_messages(submission, event)
         for follow_up in transition.after_commit:
             transaction.on_commit(lambda follow_up=follow_up: follow_up(submission, event))
     return submission

@@ -14,6 +14,8 @@ urlpatterns = [
     path("accounts/", include("accounts.auth_urls")),
     path("", include("accounts.urls")),
     path("", include("determinations.urls")),
+    path("program/messages/", include("messaging.urls")),
+    path("program/jobs/", include("jobs.urls")),
     path("advanced-apms/", include("determinations.urls_public")),
     path("admin/", admin.site.urls),
 ]

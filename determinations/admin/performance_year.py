@@ -57,6 +57,7 @@ FIELDSETS = [
                 "medicare_qp_patient_percent",
                 "medicare_partial_qp_payment_percent",
                 "medicare_partial_qp_patient_percent",
+                "qp_individual_determination",
             ]
         },
     ),

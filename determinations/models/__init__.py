@@ -6,6 +6,15 @@ from .evidence import ArrangementMeasure, CriterionCitation, Document, DocumentK
 from .measure import MeasureType, MipsMeasure
 from .participants import ApmEntityParticipant, ClinicianParticipant
 from .performance_year import PerformanceYear, SubmissionWindow, SubmissionWindowChange
+from .qp import (
+    ClinicianNpi,
+    ParticipationRecord,
+    ParticipationUpload,
+    ParticipationUploadError,
+    QPDetermination,
+    QPDeterminationRun,
+)
+from .reminder import ReminderKind, ReminderSchedule
 from .review import ConflictOfInterest, Criterion, CriterionResult, Finding, InformationRequest, InternalNote
 from .submission import Arrangement, Submission
 
@@ -13,6 +22,7 @@ __all__ = [
     "ApmEntityParticipant",
     "Arrangement",
     "ArrangementMeasure",
+    "ClinicianNpi",
     "ClinicianParticipant",
     "ConflictOfInterest",
     "CriterionCitation",
@@ -30,7 +40,14 @@ __all__ = [
     "MeasureBasis",
     "MeasureType",
     "MipsMeasure",
+    "ParticipationRecord",
+    "ParticipationUpload",
+    "ParticipationUploadError",
     "PerformanceYear",
+    "QPDetermination",
+    "QPDeterminationRun",
+    "ReminderKind",
+    "ReminderSchedule",
     "Submission",
     "SubmissionEvent",
     "SubmissionWindow",

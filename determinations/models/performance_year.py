@@ -102,6 +102,12 @@ class PerformanceYear(models.Model):
         "All-Payer Partial QP, Medicare minimum, patient count (%)", optional=True
     )
 
+    qp_individual_determination = models.BooleanField(
+        "Medicare Option also determined per clinician",
+        default=False,
+        help_text="42 CFR 414.1425(b): from 2026 a clinician is a QP individually or as part of the APM Entity group.",
+    )
+
     incentive_percent = _percent("APM Incentive Payment (%)", "Empty when there is no lump sum.", optional=True)
     qp_conversion_factor_update_percent = _percent("QP conversion factor update (%)", optional=True)
     non_qp_conversion_factor_update_percent = _percent("non-QP conversion factor update (%)", optional=True)

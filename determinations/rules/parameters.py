@@ -114,6 +114,9 @@ class YearParameters:
     all_payer_qp_medicare_minimum_patient_percent: Decimal | None
     all_payer_partial_qp_medicare_minimum_payment_percent: Decimal | None
     all_payer_partial_qp_medicare_minimum_patient_percent: Decimal | None
+    # Level of the Medicare Option, 414.1425(b): APM Entity group only through 2025; from 2026 the
+    # clinician individually or as part of the group, whichever scores higher.
+    qp_individual_determination: bool
     # What a QP receives in the payment year (year + 2), 414.1450 and SSA 1848(d)(20)
     incentive_percent: Decimal | None
     qp_conversion_factor_update_percent: Decimal | None
@@ -167,6 +170,7 @@ BOOLEAN_FIELDS = (
     "medicaid_medical_home_available",
     "aligned_medical_home_available",
     "all_payer_option_available",
+    "qp_individual_determination",
 )
 INTEGER_FIELDS = ("medical_home_size_limit", "medical_home_min_elements")
 VARIANT_FIELDS = {

@@ -286,13 +286,16 @@ def _all_payer_figures(params: YearParameters, scores: ThresholdScores) -> list[
     ] or ["no All-Payer scores"]
 
 
-def qp_status(params: YearParameters, scores: ThresholdScores) -> QPResult:
+def qp_status(
+    params: YearParameters, scores: ThresholdScores, all_payer_scores: ThresholdScores | None = None
+) -> QPResult:
+    """The status from ``scores``; ``all_payer_scores`` (when the All-Payer level differs) feed that option."""
     medicare, reasons = medicare_option_status(params, scores)
     all_payer = None
     if medicare is QPStatus.QP:
         reasons.append(Reason(f"a QP under the Medicare Option needs no All-Payer score ({GATING})", GATING))
     else:
-        all_payer, more = all_payer_status(params, scores)
+        all_payer, more = all_payer_status(params, all_payer_scores or scores)
         reasons += more
     status = max(medicare, all_payer or QPStatus.NONE, key=lambda s: s.rank)
     names = [f"medicare_{'qp' if s is QPStatus.QP else 'partial_qp'}_{m}_percent" for s in RANKED for m in METHODS]

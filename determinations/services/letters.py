@@ -63,19 +63,41 @@ def _determination(determination_id: int, *, lock: bool) -> Determination:
 
 
 def determination_letter_render(*, determination_id: int) -> Determination:
-    """Render and store the letter once; a determination that already has one is left as it is."""
+    """Render and store the letter once; a determination that already has one is left as it is.
+
+    The PDF is laid out before the row is locked, so the write transaction is short (on the
+    embedded SQLite set-up it holds the only write lock); if two renderers race, the first stored
+    letter is kept and the other's PDF is dropped.
+    """
+    determination = _determination(determination_id, lock=False)
+    if determination.letter:
+        return determination
+    pdf = letter_document(determination).write_pdf()
     with transaction.atomic():
         determination = _determination(determination_id, lock=True)
         if determination.letter:
             return determination
-        pdf = letter_document(determination).write_pdf()
-        determination.letter.save(letter_filename(determination), ContentFile(pdf), save=False)
-        determination.save(update_fields=["letter"])
-        event_record(
-            determination.submission,
-            EventType.LETTER_RENDERED,
-            payload={"determination": determination.pk, "file": determination.letter.name},
-        )
+        _letter_store(determination, pdf, event_type=EventType.LETTER_RENDERED)
+    return determination
+
+
+def _letter_store(determination: Determination, pdf: bytes, *, event_type: EventType, **payload) -> None:
+    determination.letter.save(letter_filename(determination), ContentFile(pdf), save=False)
+    determination.save(update_fields=["letter"])
+    event_record(
+        determination.submission,
+        event_type,
+        payload={"determination": determination.pk, "file": determination.letter.name, **payload},
+    )
+
+
+def determination_letter_regenerate(*, determination_id: int, **payload) -> Determination:
+    """Render the letter again from the current template (inside the caller's transaction); the
+    earlier file is kept on disk and named in the event."""
+    determination = _determination(determination_id, lock=True)
+    pdf = letter_document(determination).write_pdf()
+    previous = determination.letter.name
+    _letter_store(determination, pdf, event_type=EventType.LETTER_REGENERATED, previous=previous, **payload)
     return determination
 
 

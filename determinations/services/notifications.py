@@ -1,134 +1,156 @@
-"""E-mail about requests: receipts, CMS questions and decisions to submitters; overdue answers to reviewers."""
+"""Messages about requests: receipts, CMS questions and decisions to submitters; overdue answers to reviewers.
+
+Each ``*_queue`` function is called inside the transaction of the change that owes the message and
+writes outbox rows (``messaging``), one per recipient, keyed so that queuing again is a no-op. The
+``*_compose`` functions write the e-mail when the dispatcher sends it, from the request as it is
+then: a question already answered or a decision since reopened is not sent.
+"""
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from determinations.events import EventType
-from determinations.models import (
-    Determination,
-    InformationRequest,
-    Submission,
-)
+from determinations.models import Determination, InformationRequest, Submission
 from determinations.services.events import event_record
+from determinations.services.letters import determination_letter_render
 from determinations.states import SubmissionStatus
+from messaging.kinds import Email, NotDue, message_kind
+from messaging.services import messages_queue
 
 
-def submission_receipt_send(*, submission_id: int) -> int:
-    """E-mail the receipt to every member of the submitting organization; returns how many were sent.
-
-    The submission row is locked and the sending is logged as an event, so a retried or duplicated
-    task sends nothing the second time.
-    """
-    with transaction.atomic():
-        submission = _locked_submission(submission_id)
-        events = submission.events.select_related("actor")
-        submitted = events.filter(event_type="submit").order_by("-at").first()
-        if submitted is None or events.filter(event_type="receipt_sent").exists():
-            return 0
-        recipients = _members_emails(submission)
-        context = {
-            "submission": submission,
-            "event": submitted,
-            "url": settings.SITE_URL + reverse("determinations:submission_detail", args=[submission.pk]),
-        }
-        send_mail(
-            subject=f"Received: {submission.arrangement.name} ({submission.tracking_number})",
-            message=render_to_string("emails/submission_receipt.txt", context),
-            from_email=None,
-            recipient_list=recipients,
-        )
-        _sent_event(submission, EventType.RECEIPT_SENT, recipients=recipients)
-    return len(recipients)
-
-
-# --- Information requests and decisions (determinations/services/review.py) -------------------
-
-
-def _members_emails(submission) -> list[str]:
+def members_emails(submission) -> list[str]:
+    """Everyone active in the submitting organization: the people who owe and are owed messages."""
     return sorted(
         submission.organization.memberships.filter(user__is_active=True).values_list("user__email", flat=True)
     )
 
 
-def _locked_submission(submission_id: int) -> Submission:
-    return (
-        Submission.objects.select_for_update(of=("self",))
-        .select_related("organization", "arrangement", "performance_year")
-        .get(pk=submission_id)
+def _link(name: str, *args) -> str:
+    return settings.SITE_URL + reverse(name, args=args)
+
+
+# Receipts ---------------------------------------------------------------------------------------
+
+
+def submission_receipt_queue(submission, event=None) -> int:
+    return messages_queue(kind="submission_receipt", about=submission, recipients=members_emails(submission))
+
+
+@message_kind("submission_receipt", label="Receipt of a request")
+def submission_receipt_compose(message) -> Email:
+    submission = Submission.objects.select_related("arrangement").get(pk=message.object_id)
+    submitted = submission.events.filter(event_type="submit").select_related("actor").order_by("-at").first()
+    if submitted is None:
+        raise NotDue("The request has not been submitted.")
+    context = {
+        "submission": submission,
+        "event": submitted,
+        "url": _link("determinations:submission_detail", submission.pk),
+    }
+    return Email(
+        subject=f"Received: {submission.arrangement.name} ({submission.tracking_number})",
+        body=render_to_string("emails/submission_receipt.txt", context),
     )
 
 
-def _sent_event(submission, event_type: EventType, **payload) -> None:
-    event_record(submission, event_type, payload=payload)
+# CMS questions ----------------------------------------------------------------------------------
 
 
-def information_request_send(*, information_request_id: int) -> int:
-    """E-mail CMS's question (or its new due date) to the submitting organization's members, once."""
-    submission_id = InformationRequest.objects.values_list("submission_id", flat=True).get(pk=information_request_id)
-    with transaction.atomic():
-        submission = _locked_submission(submission_id)
-        request = InformationRequest.objects.get(pk=information_request_id)
-        due = request.due_at.isoformat()
-        already = submission.events.filter(
-            event_type="information_request_sent", payload__information_request=request.pk, payload__due_at=due
-        ).exists()
-        if not request.is_open or already:
-            return 0
-        recipients = _members_emails(submission)
-        context = {
-            "submission": submission,
-            "request": request,
-            "url": settings.SITE_URL + reverse("determinations:information_request_answer", args=[submission.pk]),
-        }
-        send_mail(
-            subject=f"CMS needs more information: {submission.arrangement.name} ({submission.tracking_number})",
-            message=render_to_string("emails/information_request.txt", context),
-            from_email=None,
-            recipient_list=recipients,
-        )
-        _sent_event(
-            submission,
-            EventType.INFORMATION_REQUEST_SENT,
-            information_request=request.pk,
-            due_at=due,
-            recipients=recipients,
-        )
-    return len(recipients)
+def information_request_queue(request: InformationRequest) -> int:
+    """The question (or its new due date) to every member; once per question and due date."""
+    return messages_queue(
+        kind="information_request",
+        about=request,
+        recipients=members_emails(request.submission),
+        occasion=request.due_at.isoformat(),
+    )
 
 
-def determination_decision_send(*, determination_id: int) -> int:
-    """E-mail CMS's decision to the submitting organization's members, once per determination."""
-    submission_id = Determination.objects.values_list("submission_id", flat=True).get(pk=determination_id)
-    with transaction.atomic():
-        submission = _locked_submission(submission_id)
-        determination = Determination.objects.select_related("decided_by").get(pk=determination_id)
-        already = submission.events.filter(event_type="decision_sent", payload__determination=determination.pk)
-        if determination.superseded_at is not None or already.exists():
-            return 0
-        recipients = _members_emails(submission)
-        context = {
-            "submission": submission,
-            "determination": determination,
-            "url": settings.SITE_URL + reverse("determinations:submission_detail", args=[submission.pk]),
-            "letter_url": settings.SITE_URL
-            + reverse("determinations:determination_letter", args=[submission.pk, determination.pk]),
-        }
-        send_mail(
-            subject=f"Decision: {submission.arrangement.name} ({submission.tracking_number})",
-            message=render_to_string("emails/determination_decision.txt", context),
-            from_email=None,
-            recipient_list=recipients,
-        )
-        _sent_event(submission, EventType.DECISION_SENT, determination=determination.pk, recipients=recipients)
-    return len(recipients)
+@message_kind("information_request", label="Question from CMS")
+def information_request_compose(message) -> Email:
+    request = InformationRequest.objects.select_related("submission__arrangement").get(pk=message.object_id)
+    if not request.is_open:
+        raise NotDue("The question was answered or closed before this was sent.")
+    if request.due_at.isoformat() != message.occasion:
+        raise NotDue("The due date changed; the new date is sent in its own message.")
+    submission = request.submission
+    context = {
+        "submission": submission,
+        "request": request,
+        "url": _link("determinations:information_request_answer", submission.pk),
+    }
+    return Email(
+        subject=f"CMS needs more information: {submission.arrangement.name} ({submission.tracking_number})",
+        body=render_to_string("emails/information_request.txt", context),
+    )
+
+
+# Decisions --------------------------------------------------------------------------------------
+
+
+def determination_decision_queue(determination: Determination) -> int:
+    return messages_queue(
+        kind="determination_decision", about=determination, recipients=members_emails(determination.submission)
+    )
+
+
+@message_kind("determination_decision", label="Decision")
+def determination_decision_compose(message) -> Email:
+    determination = Determination.objects.select_related("submission__arrangement", "decided_by").get(
+        pk=message.object_id
+    )
+    if determination.superseded_at is not None:
+        raise NotDue("The decision was reopened before this was sent.")
+    # The e-mail links to the letter: make sure it exists first (a failure here retries the message).
+    determination_letter_render(determination_id=determination.pk)
+    submission = determination.submission
+    context = {
+        "submission": submission,
+        "determination": determination,
+        "url": _link("determinations:submission_detail", submission.pk),
+        "letter_url": _link("determinations:determination_letter", submission.pk, determination.pk),
+    }
+    return Email(
+        subject=f"Decision: {submission.arrangement.name} ({submission.tracking_number})",
+        body=render_to_string("emails/determination_decision.txt", context),
+    )
+
+
+def determination_letter_reissued_queue(determination: Determination, *, job_id: int) -> int:
+    """The regenerated letter to every member, once per batch job that regenerated it."""
+    return messages_queue(
+        kind="determination_letter_reissued",
+        about=determination,
+        recipients=members_emails(determination.submission),
+        occasion=f"job-{job_id}",
+    )
+
+
+@message_kind("determination_letter_reissued", label="Determination letter reissued")
+def determination_letter_reissued_compose(message) -> Email:
+    determination = Determination.objects.select_related("submission__arrangement").get(pk=message.object_id)
+    if determination.superseded_at is not None:
+        raise NotDue("The decision was reopened before the reissued letter was sent.")
+    submission = determination.submission
+    context = {
+        "submission": submission,
+        "determination": determination,
+        "letter_url": _link("determinations:determination_letter", submission.pk, determination.pk),
+    }
+    return Email(
+        subject=f"Determination letter reissued: {submission.arrangement.name} ({submission.tracking_number})",
+        body=render_to_string("emails/determination_letter_reissued.txt", context),
+    )
+
+
+# Overdue answers --------------------------------------------------------------------------------
 
 
 def information_requests_flag_overdue(*, now=None, limit: int = 500) -> int:
-    """Flag each unanswered question past its due date once, and e-mail the assigned reviewer.
+    """Flag each unanswered question past its due date once, and tell the assigned reviewer.
 
     One row per transaction, taken with ``SKIP LOCKED`` where the database has it: two sweepers at
     once never take the same row, and a sweeper that dies mid-row leaves it for the next run.
@@ -147,7 +169,7 @@ def information_requests_flag_overdue(*, now=None, limit: int = 500) -> int:
         with transaction.atomic():
             request = (
                 due.select_for_update(skip_locked=skip_locked, of=("self",))
-                .select_related("submission__arrangement", "submission__assignee", "asked_by")
+                .select_related("submission__assignee", "asked_by")
                 .first()
             )
             if request is None:
@@ -158,24 +180,35 @@ def information_requests_flag_overdue(*, now=None, limit: int = 500) -> int:
 
 
 def _overdue_flag(request, *, now) -> None:
-    submission = request.submission
-    reviewer = submission.assignee or request.asked_by
-    context = {
-        "submission": submission,
-        "request": request,
-        "url": settings.SITE_URL + reverse("determinations:review_detail", args=[submission.pk]),
-    }
-    send_mail(
-        subject=f"Unanswered past its due date: {submission.arrangement.name} ({submission.tracking_number})",
-        message=render_to_string("emails/information_request_overdue.txt", context),
-        from_email=None,
-        recipient_list=[reviewer.email],
-    )
+    reviewer = request.submission.assignee or request.asked_by
     request.overdue_flagged_at = now
     request.save(update_fields=["overdue_flagged_at"])
     event_record(
-        submission,
+        request.submission,
         EventType.INFORMATION_REQUEST_OVERDUE,
         at=now,
         payload={"information_request": request.pk, "notified": reviewer.email},
+    )
+    messages_queue(
+        kind="information_request_overdue",
+        about=request,
+        recipients=[reviewer.email],
+        occasion=request.due_at.isoformat(),
+    )
+
+
+@message_kind("information_request_overdue", label="Question overdue (to the reviewer)")
+def information_request_overdue_compose(message) -> Email:
+    request = InformationRequest.objects.select_related("submission__arrangement").get(pk=message.object_id)
+    if not request.is_open:
+        raise NotDue("The question was answered or closed before this was sent.")
+    submission = request.submission
+    context = {
+        "submission": submission,
+        "request": request,
+        "url": _link("determinations:review_detail", submission.pk),
+    }
+    return Email(
+        subject=f"Unanswered past its due date: {submission.arrangement.name} ({submission.tracking_number})",
+        body=render_to_string("emails/information_request_overdue.txt", context),
     )

@@ -20,8 +20,8 @@ from determinations.models import (
     Submission,
 )
 from determinations.services.events import event_record
+from determinations.services.notifications import information_request_queue
 from determinations.services.review_transitions import open_information_request
-from determinations.tasks import information_request_send
 from determinations.workflow import TransitionRefused, transition_apply
 
 
@@ -118,12 +118,8 @@ def information_request_extend(*, submission_id: int, actor, due_at: datetime, r
             reason=reason.strip(),
             payload={"information_request": request.pk, "from": before.isoformat(), "due_at": due_at.isoformat()},
         )
-        transaction.on_commit(lambda: _send_question(request.pk))
+        information_request_queue(request)
     return request
-
-
-def _send_question(information_request_id: int) -> None:
-    information_request_send.delay(information_request_id)
 
 
 def information_request_close(*, submission_id: int, actor, reason: str, now=None) -> Submission:

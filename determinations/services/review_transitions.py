@@ -20,8 +20,10 @@ from determinations.models import (
     InformationRequest,
 )
 from determinations.selectors.public_list import published_list_changed
+from determinations.services.notifications import determination_decision_queue, information_request_queue
 from determinations.services.precheck import criterion_results_record
-from determinations.tasks import determination_decision_send, determination_letter_render, information_request_send
+from determinations.tasks import determination_letter_render
+from qppportal.background import enqueue
 from qppportal.dates import date_text
 
 RECOMMENDATIONS = {"approve": "approval", "reject": "rejection"}
@@ -90,7 +92,7 @@ def measures_snapshot(submission) -> list[dict]:
 
 
 def request_information_notify(submission, event) -> None:
-    information_request_send.delay(event.payload["information_request"])
+    information_request_queue(InformationRequest.objects.get(pk=event.payload["information_request"]))
 
 
 # Answering, or going on without an answer -----------------------------------------------------
@@ -280,9 +282,13 @@ def reject_effect(submission, *, now, actor, payload, **context) -> list[str]:
     return []
 
 
-def decision_follow_up(submission, event) -> None:
-    determination_letter_render.delay(event.payload["determination"])
-    determination_decision_send.delay(event.payload["determination"])
+def decision_notify(submission, event) -> None:
+    determination_decision_queue(Determination.objects.get(pk=event.payload["determination"]))
+
+
+def letter_render_enqueue(submission, event) -> None:
+    """Render the letter in the background; the decision e-mail and the download also render it if missing."""
+    enqueue(determination_letter_render, event.payload["determination"])
 
 
 def reopen_effect(submission, *, now, payload, **context) -> list[str]:

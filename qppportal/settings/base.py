@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "django_filters",
     "accounts",
     "determinations",
+    "messaging",
+    "jobs",
     "ui",
 ]
 
@@ -79,6 +81,16 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded set-up has a web server, a worker and beat writing one file: WAL lets readers
+    # work while one writes, IMMEDIATE takes the write lock when a transaction starts (so two
+    # writers queue instead of failing with "database is locked"), and the busy timeout is how
+    # long a writer waits for its turn.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env.int("SQLITE_BUSY_TIMEOUT_SECONDS", default=30),
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -86,7 +98,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Fails open (qppportal/cache.py): with Redis down, pages compute from the database instead.
+    CACHES = {
+        "default": {
+            "BACKEND": "qppportal.cache.FailOpenRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -172,7 +191,9 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = ["uswds"]
 CRISPY_TEMPLATE_PACK = "uswds"
 CRISPY_FAIL_SILENTLY = not DEBUG
 
-EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
+# With no EMAIL_URL (development), every e-mail is written as a file under var/mail/.
+EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+EMAIL_CONFIG = env.email("EMAIL_URL", default=f"filemail:///{EMAIL_FILE_PATH}")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="QPP Portal <no-reply@qpp-portal.example.gov>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -180,6 +201,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Celery: Redis when REDIS_URL is set, otherwise a filesystem broker that needs no server.
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
+    # Fail fast when Redis is down: the outbox keeps what was to be sent and its sweep sends it later.
+    # A task a dead worker had taken is delivered again after the visibility timeout; it is longer
+    # than any task's hard time limit, and a second delivery is harmless (tasks are idempotent).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600),
+    }
 else:
     CELERY_BROKER_URL = "filesystem://"
     # Every folder under var/ (Kombu's default control_folder is ./control); qppportal/celery.py
@@ -198,6 +227,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # What a task prints (the console e-mail backend's messages) is logged at INFO, not Celery's default WARNING.
 CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"
@@ -206,6 +237,18 @@ CELERY_BEAT_SCHEDULE = {
     "purge-expired-invitations": {
         "task": "accounts.tasks.invitations_purge_expired",
         "schedule": crontab(hour=3, minute=15),
+    },
+    "send-pending-messages": {
+        "task": "messaging.tasks.messages_dispatch",
+        "schedule": env.float("MESSAGES_SWEEP_SECONDS", default=60.0),
+    },
+    "send-due-reminders": {
+        "task": "determinations.tasks.reminders_sweep",
+        "schedule": crontab(minute=10),
+    },
+    "sweep-stalled-jobs": {
+        "task": "jobs.tasks.jobs_sweep_stalled",
+        "schedule": crontab(minute="*/5"),
     },
     "flag-overdue-information-requests": {
         "task": "determinations.tasks.information_requests_flag_overdue",
@@ -220,6 +263,17 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}, "weasyprint.progress": {"level": "WARNING"}},
 }
+
+# The outbox (messaging/services.py): attempts before a message is marked failed, the first retry
+# delay (doubling after each failure) and how many messages one dispatcher run sends at most.
+MESSAGE_MAX_ATTEMPTS = env.int("MESSAGE_MAX_ATTEMPTS", default=8)
+MESSAGE_RETRY_BASE_SECONDS = env.int("MESSAGE_RETRY_BASE_SECONDS", default=60)
+MESSAGES_DISPATCH_LIMIT = env.int("MESSAGES_DISPATCH_LIMIT", default=5000)
+
+# Batch jobs (jobs/services.py): items per chunk (one Celery task each), and how long a running job
+# may go without finishing an item before the sweeper resumes it and tells program admins.
+JOB_CHUNK_SIZE = env.int("JOB_CHUNK_SIZE", default=100)
+JOB_STALL_MINUTES = env.int("JOB_STALL_MINUTES", default=15)
 
 DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 # Demo accounts have published passwords: production settings switch this off.

@@ -23,3 +23,12 @@ document.addEventListener("change", function (event) {
     box.checked = all.checked;
   });
 });
+
+// Pages following a background job (an upload being checked, a QP run) mark their status with
+// data-portal-refresh="seconds" and reload until the job is done.
+(function () {
+  var status = document.querySelector("[data-portal-refresh]");
+  if (!status) return;
+  var seconds = parseInt(status.getAttribute("data-portal-refresh"), 10) || 5;
+  window.setTimeout(function () { window.location.reload(); }, seconds * 1000);
+})();

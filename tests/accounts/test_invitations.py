@@ -12,7 +12,9 @@ from pytest_django.asserts import assertContains, assertRedirects
 from accounts import services
 from accounts.models import Invitation, Membership, MembershipRole, StaffRole, User
 from accounts.models.invitation import token_digest
-from accounts.tasks import invitation_send_email, invitations_purge_expired
+from accounts.tasks import invitations_purge_expired
+from messaging.models import Message
+from messaging.services import messages_dispatch
 from tests.factories import TEST_PASSWORD, MembershipFactory, UserFactory
 
 from .helpers import BANNER, is_signed_in, last_mail_link, post_login, signed_in_user_id
@@ -436,6 +438,7 @@ def test_an_invitation_e_mail_is_not_sent_once_accepted(payer_admin, payer_organ
     )
     Invitation.objects.filter(pk=invitation.pk).update(accepted_at=timezone.now())
 
-    invitation_send_email(invitation.pk, token)
+    assert messages_dispatch().not_due == 1
 
     assert mail.outbox == []
+    assert Message.objects.get(kind="invitation").last_error == "The invitation was accepted before it was sent."

@@ -86,7 +86,11 @@ def test_organization_pages(page, assert_accessible, demo, email, home_heading, 
     [
         ("reviewer@demo.example", "/review/", []),
         ("lead@demo.example", "/review/lead/", ["/organizations/"]),
-        ("admin@demo.example", "/program/", ["/organizations/", "/accounts/invitations/staff/new/"]),
+        (
+            "admin@demo.example",
+            "/program/",
+            ["/organizations/", "/accounts/invitations/staff/new/", "/program/messages/"],
+        ),
     ],
 )
 def test_staff_pages(page, assert_accessible, demo, email, home_path, paths):

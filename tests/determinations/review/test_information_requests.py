@@ -18,6 +18,7 @@ from determinations.rules.business_days import add_business_days, federal_holida
 from determinations.services import notifications, review
 from determinations.states import SubmissionStatus
 from determinations.workflow import TransitionRefused
+from messaging.services import messages_dispatch
 from tests.determinations.submissions.flow import post_section, upload
 from tests.factories import SubmissionFactory, UserFactory, organization_member
 from tests.factories import submissions as steps
@@ -87,8 +88,9 @@ def test_reviewer_asks_through_the_page_and_the_submitter_is_emailed(
     question = InformationRequest.objects.get(submission=in_review)
     assert question.answers_before == in_review.answers and question.asked_by == reviewer
     assert timezone.localtime(question.due_at).isoformat().startswith("2026-04-06T23:59:59")
-    assert len(mail.outbox) == 1 and payer.email in mail.outbox[0].to
-    assert "Which page caps the losses?" in mail.outbox[0].body and "April 6, 2026" in mail.outbox[0].body
+    questions = [m for m in mail.outbox if m.subject.startswith("CMS needs more information")]
+    assert len(questions) == 1 and questions[0].to == [payer.email]
+    assert "Which page caps the losses?" in questions[0].body and "April 6, 2026" in questions[0].body
 
     sign_in(client, payer)
     dashboard = client.get(reverse("accounts:organization_home")).content.decode()
@@ -97,11 +99,12 @@ def test_reviewer_asks_through_the_page_and_the_submitter_is_emailed(
     assert "Which page caps the losses?" in detail and "CMS needs more information from you" in detail
 
 
-def test_the_email_goes_once_even_if_the_task_runs_again(in_review, reviewer):
+def test_the_email_goes_once_even_if_queued_and_dispatched_again(in_review, reviewer):
     question = ask(in_review, reviewer)
-    assert notifications.information_request_send(information_request_id=question.pk) == 1
-    assert notifications.information_request_send(information_request_id=question.pk) == 0
-    assert len(mail.outbox) == 1
+    assert notifications.information_request_queue(question) == 0  # the transition queued it already
+    assert messages_dispatch().sent == 2  # the receipt of the submission and the question
+    assert messages_dispatch().sent == 0
+    assert len([m for m in mail.outbox if m.subject.startswith("CMS needs more information")]) == 1
 
 
 def test_a_past_due_date_or_empty_question_is_refused(client, in_review, reviewer):
@@ -220,6 +223,7 @@ def test_overdue_questions_are_flagged_once_and_the_reviewer_is_emailed(in_revie
     assert notifications.information_requests_flag_overdue(now=later) == 0
     question.refresh_from_db()
     assert question.overdue_flagged_at == later
+    messages_dispatch()
     overdue_mail = [m for m in mail.outbox if "Unanswered past its due date" in m.subject]
     assert len(overdue_mail) == 1 and overdue_mail[0].to == [reviewer.email]
     event = SubmissionEvent.objects.get(event_type="information_request_overdue")

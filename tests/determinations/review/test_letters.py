@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from determinations.models import Determination, SubmissionEvent
 from determinations.services import letters, notifications, review
+from messaging.services import messages_dispatch
 from tests.factories import organization_member
 from tests.factories import submissions as steps
 from tests.support import sign_in
@@ -121,10 +122,13 @@ def test_a_missing_letter_is_rendered_on_download(client, in_review, reviewer, r
     assert determination.letter
 
 
-def test_the_decision_email_goes_once(approved, payer):
-    assert notifications.determination_decision_send(determination_id=approved.pk) == 1
-    assert notifications.determination_decision_send(determination_id=approved.pk) == 0
-    assert [m.to for m in mail.outbox] == [[payer.email]]
+def test_the_decision_email_goes_once_with_its_letter_ready(approved, payer):
+    assert notifications.determination_decision_queue(approved) == 0  # the approval queued it already
+    messages_dispatch()
+    assert messages_dispatch().sent == 0
+    assert [m.to for m in mail.outbox if m.subject.startswith("Decision:")] == [[payer.email]]
+    approved.refresh_from_db()
+    assert approved.letter  # rendered before the e-mail that links to it went out
 
 
 @pytest.mark.parametrize("which", ["approved", "rejected"])

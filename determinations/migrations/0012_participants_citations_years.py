@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("determinations", "0008_queue_search_trigram_indexes"),
+        ("determinations", "0011_qp_determinations"),
     ]
 
     operations = [

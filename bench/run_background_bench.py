@@ -1,0 +1,218 @@
+"""Benchmark of the background work on PostgreSQL and Redis with two Celery workers.
+
+    .venv/bin/python bench/run_background_bench.py             # 10,000 reminders, 10,000 re-checks
+    .venv/bin/python bench/run_background_bench.py --count 1000
+
+1. Creates (or empties) the database ``qpp_bench_background`` on the local PostgreSQL
+   (``BENCH_BACKGROUND_DATABASE_URL`` for another) and migrates it; starts its own redis-server
+   on a spare port in a temporary folder, so the machine's shared Redis is never used.
+2. Seeds ``--count`` drafts whose window closes in five days, and ``--count`` submitted requests
+   of 2027: one made through the services, the rest copied in bulk (tests/jobs/support.py).
+3. Starts two workers (``celery worker --pool=solo``), e-mail written to files in a temporary folder.
+4. Reminders: queues the sweep twice at the same moment, times until every reminder is sent, then
+   checks each draft got exactly one (outbox rows and e-mail files).
+5. Re-check: starts the ``recheck_year`` job and times until it has finished, then checks that
+   every request was re-checked exactly once and the progress equals the work done.
+"""
+
+import argparse
+import os
+import platform
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATABASE_URL = os.environ.get(
+    "BENCH_BACKGROUND_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/qpp_bench_background"
+)
+
+
+def spare_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def recreate_database() -> None:
+    import psycopg
+
+    name = DATABASE_URL.rsplit("/", 1)[1]
+    if not name.startswith("qpp_bench"):
+        sys.exit(f"Refusing to recreate {name!r}: the bench only drops databases named qpp_bench*.")
+    with psycopg.connect(DATABASE_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+
+
+def wait(condition, what: str, timeout: float) -> float:
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        if condition():
+            return time.monotonic() - started
+        time.sleep(0.25)
+    sys.exit(f"Timed out after {timeout:.0f} s waiting for {what}.")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--count", type=int, default=10_000)
+    args = parser.parse_args()
+    if shutil.which("redis-server") is None:
+        sys.exit("redis-server is needed (apt-get install redis-server).")
+    folder = Path(tempfile.mkdtemp(prefix="qpp-bench-"))
+    port = spare_port()
+    redis = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
+    )
+    mail_dir = folder / "mail"
+    mail_dir.mkdir()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "qppportal.settings.base",
+        "DATABASE_URL": DATABASE_URL,
+        "REDIS_URL": f"redis://127.0.0.1:{port}/0",
+        "EMAIL_URL": f"filemail:///{mail_dir}",
+        "LOG_LEVEL": "WARNING",
+        "MEDIA_ROOT": str(folder / "media"),
+    }
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    workers = []
+    try:
+        recreate_database()
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        drafts, requests = seed(args.count)
+        for name in ("w1", "w2"):
+            command = [sys.executable, "-m", "celery", "-A", "qppportal", "worker", "--pool=solo", f"-n{name}@%h"]
+            command += ["--without-gossip", "--without-mingle", "--loglevel=WARNING"]
+            log = open(folder / f"{name}.log", "w")  # noqa: SIM115 - open for the worker's lifetime
+            workers.append(subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
+        time.sleep(5)  # the workers connect
+        report_machine()
+        report_reminders(args.count, reminders(drafts, mail_dir))
+        report_recheck(args.count, recheck(requests))
+    finally:
+        for worker in workers:
+            worker.terminate()
+            worker.wait(timeout=60)
+        redis.terminate()
+        redis.wait(timeout=20)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def seed(count: int) -> tuple[list[int], list[int]]:
+    import datetime
+
+    import time_machine
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from accounts.models import OrganizationKind, StaffRole
+    from determinations.models import SubmissionWindow
+    from tests.factories import UserFactory
+    from tests.factories import organization_member as member_of
+    from tests.jobs.support import request_copies
+    from tests.review import review_support as support
+    from tests.support import MARCH_2026
+
+    call_command("load_reference_data", verbosity=0)
+    started = time.monotonic()
+    with time_machine.travel(MARCH_2026, tick=True):
+        payer = member_of(OrganizationKind.PAYER, "other_payer", "Bench Health Plan")
+        reviewer = UserFactory(staff_role=StaffRole.REVIEWER)
+        draft = support.complete_draft(payer, name="Bench draft")
+        submitted = support.review_started(support.submitted_request(payer, name="Bench request"), reviewer)
+    now = timezone.now()
+    SubmissionWindow.objects.filter(pk=draft.window_id).update(
+        opens_at=now - datetime.timedelta(days=60), closes_at=now + datetime.timedelta(days=5)
+    )
+    drafts = [draft.pk, *request_copies(draft, count - 1)]
+    requests = [submitted.pk, *request_copies(submitted, count - 1)]
+    from messaging.models import Message
+
+    Message.objects.all().delete()  # the receipt of the seed request is not part of the figures
+    print(
+        f"seeded {len(drafts)} drafts and {len(requests)} submitted requests in {time.monotonic() - started:.0f} s",
+        flush=True,
+    )
+    return drafts, requests
+
+
+def reminders(drafts: list[int], mail_dir: Path) -> dict:
+    from django.db.models import Count
+
+    from determinations.tasks import reminders_sweep
+    from messaging.models import Message, MessageStatus
+
+    started = time.monotonic()
+    reminders_sweep.delay()
+    reminders_sweep.delay()
+    queued = wait(lambda: Message.objects.count() >= len(drafts), "the reminders to be queued", 600)
+    elapsed = queued + wait(
+        lambda: Message.objects.filter(status=MessageStatus.SENT).count() >= len(drafts), "the reminders", 1800
+    )
+    per_draft = Message.objects.values("object_id").annotate(n=Count("pk"))
+    once = per_draft.filter(n=1).count() == len(drafts) == per_draft.count()
+    mails = sum(path.read_text().count("Subject: Due ") for path in mail_dir.glob("*.log"))
+    assert time.monotonic() - started >= elapsed
+    return {"seconds": elapsed, "queued_seconds": queued, "exactly_once": once and mails == len(drafts), "mails": mails}
+
+
+def recheck(requests: list[int]) -> dict:
+    from determinations.models import SubmissionEvent
+    from jobs import selectors, services
+    from jobs.models import Job
+
+    started = time.monotonic()
+    job = services.job_start(kind="recheck_year", parameters={"year": 2027})
+    created = time.monotonic() - started
+    elapsed = created + wait(lambda: not Job.objects.get(pk=job.pk).is_running, "the re-check job", 1800)
+    job.refresh_from_db()
+    progress = selectors.job_progress(job)
+    events = SubmissionEvent.objects.filter(event_type="criteria_rechecked", payload__job=job.pk)
+    once = events.count() == len(requests) == events.values("submission_id").distinct().count()
+    return {
+        "seconds": elapsed,
+        "items_created_seconds": created,
+        "exactly_once": once and progress["done"] == len(requests),
+        "status": job.status,
+    }
+
+
+def report_machine() -> None:
+    load = os.getloadavg()
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, load {load[0]:.1f} before the runs", flush=True)
+
+
+def report_reminders(count: int, reminder: dict) -> None:
+    print(
+        f"reminders: {count} sent in {reminder['seconds']:.1f} s ({count / reminder['seconds']:.0f}/s; "
+        f"queued in {reminder['queued_seconds']:.1f} s), exactly once: {reminder['exactly_once']}, "
+        f"e-mails {reminder['mails']}, load {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
+
+
+def report_recheck(count: int, check: dict) -> None:
+    print(
+        f"re-check: {count} requests in {check['seconds']:.1f} s ({count / check['seconds']:.0f}/s; "
+        f"items created in {check['items_created_seconds']:.1f} s), exactly once: {check['exactly_once']}, "
+        f"job {check['status']}, load {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,240 @@
+"""QP determinations for one snapshot of participation data, at the level each year's rules require.
+
+The reference for the batch (``determinations/services/qp_batch.py``), which does the same
+arithmetic in SQL. One ``Participation`` is a clinician (NPI) billing through a TIN in an APM
+Entity, with Medicare Part B figures (attributed over attribution-eligible beneficiaries) and,
+when the All-Payer Combination Option was requested, the other payers' figures after the
+exclusions of 42 CFR 414.1440(a).
+
+Levels (domain.md 4.5):
+* Medicare Option: the APM Entity group's scores (the sum over its participants who are not
+  Affiliated Practitioners); where the year allows individual determinations (from 2026), the better
+  of the group's and the clinician's own score, method by method; Affiliated Practitioners on their own.
+* All-Payer Combination Option at the level requested: the APM Entity (group Medicare plus the
+  group's other-payer figures), the TIN or the clinician. At TIN or clinician level the Medicare
+  score compared with the minimums is the higher of the group's and the TIN's or clinician's own,
+  and when the group's is higher it is weighted into the All-Payer score (42 CFR 414.1440(d)(3)):
+  (MTS* x own Medicare denominator + other-payer numerator) / (own Medicare denominator +
+  other-payer denominator). That formula is [U] in the rule book, so results using it are provisional.
+
+Scores are kept as exact fractions (``Portion``) until they are compared, so the SQL, which
+compares by cross-multiplying, and this module agree exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from .parameters import YearParameters
+from .qp_thresholds import METHODS, Portion, QPResult, QPStatus, ThresholdScores, qp_status
+from .results import Reason
+
+WEIGHTED = "42 CFR 414.1440(d)(3)"
+ZERO = Portion(Decimal(0), Decimal(0))
+
+
+class Level(StrEnum):
+    ENTITY = "entity"
+    TIN = "tin"
+    CLINICIAN = "clinician"
+
+    @property
+    def label(self) -> str:
+        return {"entity": "APM Entity", "tin": "TIN", "clinician": "eligible clinician"}[self.value]
+
+
+class Basis(StrEnum):
+    """Why the status is what it is, in a word the batch stores and the results page explains."""
+
+    MEDICARE_OPTION = "medicare_option"
+    ALL_PAYER = "all_payer"
+    ALL_PAYER_NOT_AVAILABLE = "all_payer_not_available"
+    NO_ALL_PAYER_DATA = "no_all_payer_data"
+    BELOW_MEDICARE_MINIMUM = "below_medicare_minimum"
+    BELOW_ALL_PAYER_THRESHOLDS = "below_all_payer_thresholds"
+
+
+@dataclass(frozen=True)
+class Participation:
+    npi: str
+    tin: str
+    apm_entity_id: str
+    affiliated_practitioner: bool
+    all_payer_level: Level
+    medicare_payment: Portion
+    medicare_patient: Portion
+    other_payment: Portion | None = None
+    other_patient: Portion | None = None
+
+    @property
+    def has_all_payer_data(self) -> bool:
+        return self.other_payment is not None or self.other_patient is not None
+
+    def medicare(self, method: str) -> Portion:
+        return getattr(self, f"medicare_{method}")
+
+    def other(self, method: str) -> Portion:
+        return getattr(self, f"other_{method}") or ZERO
+
+
+@dataclass(frozen=True)
+class GroupTotals:
+    """The sums over the group's participants who are not Affiliated Practitioners."""
+
+    medicare_payment: Portion = ZERO
+    medicare_patient: Portion = ZERO
+    other_payment: Portion = ZERO
+    other_patient: Portion = ZERO
+    has_all_payer_data: bool = False
+
+    def medicare(self, method: str) -> Portion:
+        return getattr(self, f"medicare_{method}")
+
+    def other(self, method: str) -> Portion:
+        return getattr(self, f"other_{method}")
+
+
+@dataclass(frozen=True)
+class ParticipationResult:
+    participation: Participation
+    level: Level
+    result: QPResult
+    all_payer_scores: ThresholdScores
+    weighted: bool
+    basis: Basis
+    medicare_denominators: dict[str, Decimal]
+    all_payer_denominators: dict[str, Decimal]
+
+    @property
+    def status(self) -> QPStatus:
+        return self.result.status
+
+    @property
+    def provisional(self) -> bool:
+        return self.result.provisional or self.weighted
+
+
+def _add(a: Portion, b: Portion) -> Portion:
+    return Portion(a.numerator + b.numerator, a.denominator + b.denominator)
+
+
+def _exact(portion: Portion) -> tuple[Decimal, Decimal]:
+    """The fraction with a zero denominator read as 0/1 (a score of zero, as ``Portion.score`` has it)."""
+    return (portion.numerator, portion.denominator) if portion.denominator else (Decimal(0), Decimal(1))
+
+
+def larger(first: Portion, second: Portion) -> Portion:
+    """The portion with the higher score; ``first`` on a tie."""
+    (fn, fd), (sn, sd) = _exact(first), _exact(second)
+    return first if fn * sd >= sn * fd else second
+
+
+def weighted_all_payer(medicare_star: Portion, own_medicare: Portion, other: Portion) -> Portion:
+    """(MTS* x own Medicare denominator + other numerator) / (own Medicare denominator + other denominator)."""
+    star_numerator, star_denominator = _exact(medicare_star)
+    return Portion(
+        star_numerator * own_medicare.denominator + other.numerator * star_denominator,
+        star_denominator * (own_medicare.denominator + other.denominator),
+    )
+
+
+def group_totals(participations: Iterable[Participation]) -> GroupTotals:
+    members = [p for p in participations if not p.affiliated_practitioner]
+    sums = {}
+    for method in METHODS:
+        for part in ("medicare", "other"):
+            total = ZERO
+            for member in members:
+                total = _add(total, getattr(member, part)(method))
+            sums[f"{part}_{method}"] = total
+    return GroupTotals(**sums, has_all_payer_data=any(m.has_all_payer_data for m in members))
+
+
+def _scores(portions: dict[str, Portion]) -> dict[str, Decimal]:
+    return {method: portions[method].score for method in METHODS}
+
+
+def determine_participation(
+    params: YearParameters, participation: Participation, entity: GroupTotals, tin: GroupTotals
+) -> ParticipationResult:
+    """The status of one participation record given its APM Entity's and its TIN's totals."""
+    own = {m: participation.medicare(m) for m in METHODS}
+    if participation.affiliated_practitioner:
+        medicare = own
+    elif params.qp_individual_determination:
+        medicare = {m: larger(entity.medicare(m), own[m]) for m in METHODS}
+    else:
+        medicare = {m: entity.medicare(m) for m in METHODS}
+    level = Level.CLINICIAN if participation.affiliated_practitioner else participation.all_payer_level
+    weighted = False
+    if level is Level.ENTITY:
+        gate = medicare
+        all_payer = {m: _add(entity.medicare(m), entity.other(m)) for m in METHODS}
+        natural = all_payer
+        has_data = entity.has_all_payer_data
+    else:
+        group = tin if level is Level.TIN else participation
+        group_medicare = {m: group.medicare(m) for m in METHODS}
+        if participation.affiliated_practitioner:
+            gate = group_medicare
+        else:
+            gate = {m: larger(group_medicare[m], entity.medicare(m)) for m in METHODS}
+            weighted = any(gate[m] is not group_medicare[m] for m in METHODS)
+        all_payer = {m: weighted_all_payer(gate[m], group_medicare[m], group.other(m)) for m in METHODS}
+        natural = {m: _add(group_medicare[m], group.other(m)) for m in METHODS}
+        has_data = group.has_all_payer_data
+    medicare_scores, gate_scores = _scores(medicare), _scores(gate)
+    all_payer_scores = ThresholdScores(
+        medicare_payment=gate_scores["payment"],
+        medicare_patient=gate_scores["patient"],
+        all_payer_payment=all_payer["payment"].score if has_data else None,
+        all_payer_patient=all_payer["patient"].score if has_data else None,
+    )
+    scores = ThresholdScores(medicare_payment=medicare_scores["payment"], medicare_patient=medicare_scores["patient"])
+    result = qp_status(params, scores, all_payer_scores)
+    if weighted and result.all_payer_status is not None:
+        note = Reason(
+            f"the APM Entity group's higher Medicare Threshold Score is weighted into the All-Payer score at "
+            f"{level.label} level ({WEIGHTED}); the formula is provisional until CMS's method is confirmed",
+            WEIGHTED,
+        )
+        result = QPResult(**{**result.__dict__, "reasons": (*result.reasons, note)})
+    else:
+        weighted = False
+    return ParticipationResult(
+        participation=participation,
+        level=level,
+        result=result,
+        all_payer_scores=all_payer_scores,
+        weighted=weighted,
+        basis=basis_of(params, result, has_data),
+        medicare_denominators={m: medicare[m].denominator for m in METHODS},
+        all_payer_denominators={m: natural[m].denominator for m in METHODS},
+    )
+
+
+def basis_of(params: YearParameters, result: QPResult, has_all_payer_data: bool) -> Basis:
+    if result.status is not QPStatus.NONE:
+        return Basis.MEDICARE_OPTION if result.status is result.medicare_option_status else Basis.ALL_PAYER
+    if not params.all_payer_option_available:
+        return Basis.ALL_PAYER_NOT_AVAILABLE
+    if result.all_payer_status is None:
+        return Basis.BELOW_MEDICARE_MINIMUM
+    if not has_all_payer_data:
+        return Basis.NO_ALL_PAYER_DATA
+    return Basis.BELOW_ALL_PAYER_THRESHOLDS
+
+
+def best_of(results: Iterable[ParticipationResult]) -> ParticipationResult:
+    """A clinician's result when they take part through several TINs or APM Entities: the best status;
+    on a tie, the first APM Entity and TIN in order."""
+    ordered = sorted(results, key=lambda r: (r.participation.apm_entity_id, r.participation.tin))
+    return max(ordered, key=lambda r: r.status.rank)
+
+
+def best_status(statuses: Iterable[QPStatus]) -> QPStatus:
+    """The best status over the year's snapshots: a QP at an earlier snapshot stays one (domain.md 4.4 [U])."""
+    return max(statuses, key=lambda s: s.rank, default=QPStatus.NONE)

@@ -1,0 +1,246 @@
+"""The QP batch: every clinician of a year's snapshot determined at once, as a run kept in history.
+
+``qp_run_create`` records a queued run; ``qp_batch_run`` does the work (the Celery task
+``qp_batch_run`` and ``manage.py determine_qp`` both call it). On PostgreSQL the arithmetic is one
+``INSERT ... SELECT`` over the whole snapshot (``qp_batch_sql.py``); elsewhere (the SQLite default)
+the same rules run record by record from ``rules/qp_levels.py``, streamed, with the same results.
+The new rows, the counts and the switch of the current run happen in one transaction, so readers
+see either the previous run or the new one; the previous run and its rows stay as history.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import connection, transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from determinations import tasks
+from determinations.models import ParticipationRecord, PerformanceYear, QPDetermination, QPDeterminationRun
+from determinations.rules.parameters import YearParameters, year_parameters_to_mapping
+from determinations.rules.qp_levels import (
+    GroupTotals,
+    Level,
+    Participation,
+    ParticipationResult,
+    best_of,
+    best_status,
+    determine_participation,
+)
+from determinations.rules.qp_thresholds import Portion, QPStatus
+
+from . import qp_batch_sql
+
+SCORE_PLACES = Decimal("0.000000001")
+CHUNK = 5000
+
+
+def qp_run_create(*, performance_year: PerformanceYear, snapshot: int, started_by=None) -> QPDeterminationRun:
+    return QPDeterminationRun.objects.create(
+        performance_year=performance_year, snapshot=snapshot, started_by=started_by
+    )
+
+
+def qp_run_start(
+    *, performance_year: PerformanceYear, snapshot: int, started_by
+) -> tuple[QPDeterminationRun | None, str]:
+    """Queue a run for the Celery worker, or say why not: no data loaded, or a run already under way."""
+    with transaction.atomic():
+        PerformanceYear.objects.select_for_update().get(pk=performance_year.pk)
+        if not ParticipationRecord.objects.filter(performance_year=performance_year, snapshot=snapshot).exists():
+            return None, (
+                f"No participation data is loaded for {performance_year.year} snapshot {snapshot}: upload it first."
+            )
+        busy = QPDeterminationRun.objects.filter(
+            performance_year=performance_year,
+            snapshot=snapshot,
+            status__in=[QPDeterminationRun.Status.QUEUED, QPDeterminationRun.Status.RUNNING],
+        ).first()
+        if busy:
+            return None, f"Run {busy.pk} for {performance_year.year} snapshot {snapshot} is already under way."
+        run = qp_run_create(performance_year=performance_year, snapshot=snapshot, started_by=started_by)
+        transaction.on_commit(lambda: tasks.qp_batch_run.delay(run.pk))
+    return run, ""
+
+
+def qp_batch_run(*, run_id: int, set_based: bool | None = None) -> QPDeterminationRun:
+    """Determine every clinician of the run's snapshot; ``set_based`` defaults to "on PostgreSQL"."""
+    run = QPDeterminationRun.objects.select_related("performance_year").get(pk=run_id)
+    if run.status != QPDeterminationRun.Status.QUEUED:
+        return run
+    if set_based is None:
+        set_based = connection.vendor == "postgresql"
+    params = run.performance_year.to_rule_parameters()
+    run.status, run.started_at = QPDeterminationRun.Status.RUNNING, timezone.now()
+    run.method = "set-based SQL" if set_based else "streamed Python"
+    run.parameters = year_parameters_to_mapping(params)
+    run.save(update_fields=["status", "started_at", "method", "parameters"])
+    try:
+        with transaction.atomic():
+            PerformanceYear.objects.select_for_update().get(pk=run.performance_year_id)
+            if set_based:
+                qp_batch_sql.determine_snapshot(run=run, params=params)
+            else:
+                _determine_streamed(run=run, params=params)
+            _finish(run)
+    except Exception as error:
+        QPDeterminationRun.objects.filter(pk=run.pk).update(
+            status=QPDeterminationRun.Status.FAILED, failure=str(error)[:2000], finished_at=timezone.now()
+        )
+        raise
+    return run
+
+
+def _finish(run: QPDeterminationRun) -> None:
+    counts = dict(
+        QPDetermination.objects.filter(run=run).values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    run.records = ParticipationRecord.objects.filter(
+        performance_year_id=run.performance_year_id, snapshot=run.snapshot
+    ).count()
+    run.qp_count = counts.get(QPStatus.QP.value, 0)
+    run.partial_qp_count = counts.get(QPStatus.PARTIAL_QP.value, 0)
+    run.none_count = counts.get(QPStatus.NONE.value, 0)
+    run.clinicians = run.qp_count + run.partial_qp_count + run.none_count
+    QPDeterminationRun.objects.filter(
+        performance_year_id=run.performance_year_id, snapshot=run.snapshot, is_current=True
+    ).update(is_current=False)
+    run.status, run.is_current, run.finished_at = QPDeterminationRun.Status.FINISHED, True, timezone.now()
+    run.save()
+
+
+# --- The streamed Python path: the reference rules, one participation record at a time ----------------
+
+
+def _portion(numerator, denominator) -> Portion | None:
+    if denominator is None:
+        return None
+    return Portion(Decimal(numerator), Decimal(denominator))
+
+
+def participation_of(row: dict) -> Participation:
+    return Participation(
+        npi=row["npi"],
+        tin=row["tin"],
+        apm_entity_id=row["apm_entity_id"],
+        affiliated_practitioner=row["affiliated_practitioner"],
+        all_payer_level=Level(row["all_payer_level"]),
+        medicare_payment=_portion(row["medicare_payment_numerator"], row["medicare_payment_denominator"]),
+        medicare_patient=_portion(row["medicare_patient_numerator"], row["medicare_patient_denominator"]),
+        other_payment=_portion(row["other_payment_numerator"], row["other_payment_denominator"]),
+        other_patient=_portion(row["other_patient_numerator"], row["other_patient_denominator"]),
+    )
+
+
+FIGURES = (
+    "medicare_payment_numerator",
+    "medicare_payment_denominator",
+    "medicare_patient_numerator",
+    "medicare_patient_denominator",
+    "other_payment_numerator",
+    "other_payment_denominator",
+    "other_patient_numerator",
+    "other_patient_denominator",
+)
+
+
+def _group_totals(records, *keys: str) -> dict[tuple, GroupTotals]:
+    """Each group's sums over its participants who are not Affiliated Practitioners (one query)."""
+    has_data = Q(other_payment_denominator__isnull=False) | Q(other_patient_denominator__isnull=False)
+    rows = (
+        records.filter(affiliated_practitioner=False)
+        .values(*keys)
+        .annotate(**{f"sum_{name}": Sum(name) for name in FIGURES}, with_data=Count("id", filter=has_data))
+    )
+    totals = {}
+    for row in rows:
+        portions = {
+            f"{part}_{method}": _portion(
+                row[f"sum_{part}_{method}_numerator"] or 0, row[f"sum_{part}_{method}_denominator"] or 0
+            )
+            for part in ("medicare", "other")
+            for method in ("payment", "patient")
+        }
+        totals[tuple(row[k] for k in keys)] = GroupTotals(**portions, has_all_payer_data=row["with_data"] > 0)
+    return totals
+
+
+def snapshot_results(records, params: YearParameters) -> Iterator[ParticipationResult]:
+    """Each clinician's best participation result, streamed in NPI order (the reference for the SQL)."""
+    entities = _group_totals(records, "apm_entity_id")
+    tins = _group_totals(records, "apm_entity_id", "tin")
+    rows = records.order_by("npi", "apm_entity_id", "tin").values("npi", "tin", "apm_entity_id",
+        "affiliated_practitioner", "all_payer_level", *FIGURES).iterator(chunk_size=CHUNK)  # fmt: skip
+    empty = GroupTotals()
+    for _npi, group in itertools.groupby(rows, key=lambda row: row["npi"]):
+        results = []
+        for row in group:
+            participation = participation_of(row)
+            entity = entities.get((participation.apm_entity_id,), empty)
+            tin = tins.get((participation.apm_entity_id, participation.tin), empty)
+            results.append(determine_participation(params, participation, entity, tin))
+        yield best_of(results), len(results)
+
+
+def _score(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(SCORE_PLACES, rounding=ROUND_HALF_UP)
+
+
+def determination_values(result: ParticipationResult, participations: int, earlier: QPStatus | None) -> dict:
+    p, outcome, all_payer = result.participation, result.result, result.all_payer_scores
+    return {
+        "npi": p.npi,
+        "tin": p.tin,
+        "apm_entity_id": p.apm_entity_id,
+        "affiliated_practitioner": p.affiliated_practitioner,
+        "participations": participations,
+        "level": result.level.value,
+        "status": outcome.status.value,
+        "medicare_option_status": outcome.medicare_option_status.value,
+        "all_payer_status": outcome.all_payer_status.value if outcome.all_payer_status else None,
+        "best_status": best_status([outcome.status, *([earlier] if earlier else [])]).value,
+        "basis": result.basis.value,
+        "medicare_payment_score": _score(outcome.scores.medicare_payment),
+        "medicare_patient_score": _score(outcome.scores.medicare_patient),
+        "all_payer_medicare_payment_score": _score(all_payer.medicare_payment),
+        "all_payer_medicare_patient_score": _score(all_payer.medicare_patient),
+        "all_payer_payment_score": _score(all_payer.all_payer_payment),
+        "all_payer_patient_score": _score(all_payer.all_payer_patient),
+        "weighted": result.weighted,
+        "provisional": result.provisional,
+        "medicare_payment_denominator": result.medicare_denominators["payment"],
+        "medicare_patient_denominator": result.medicare_denominators["patient"],
+        "all_payer_payment_denominator": result.all_payer_denominators["payment"]
+        if all_payer.all_payer_payment is not None
+        else None,
+        "all_payer_patient_denominator": result.all_payer_denominators["patient"]
+        if all_payer.all_payer_patient is not None
+        else None,
+    }
+
+
+def earlier_best_statuses(run: QPDeterminationRun) -> dict[str, QPStatus]:
+    """Each clinician's best status in the current runs of the year's earlier snapshots."""
+    rows = QPDetermination.objects.filter(
+        run__performance_year_id=run.performance_year_id, run__snapshot__lt=run.snapshot, run__is_current=True
+    ).values_list("npi", "status")
+    best: dict[str, QPStatus] = {}
+    for npi, status in rows.iterator(chunk_size=CHUNK):
+        best[npi] = best_status([QPStatus(status), best.get(npi, QPStatus.NONE)])
+    return best
+
+
+def _determine_streamed(*, run: QPDeterminationRun, params: YearParameters) -> None:
+    records = ParticipationRecord.objects.filter(performance_year_id=run.performance_year_id, snapshot=run.snapshot)
+    earlier = earlier_best_statuses(run)
+    batch = []
+    for result, participations in snapshot_results(records, params):
+        values = determination_values(result, participations, earlier.get(result.participation.npi))
+        batch.append(QPDetermination(run=run, year=params.year, snapshot=run.snapshot, **values))
+        if len(batch) >= CHUNK:
+            QPDetermination.objects.bulk_create(batch)
+            batch = []
+    QPDetermination.objects.bulk_create(batch)

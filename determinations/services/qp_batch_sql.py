@@ -1,0 +1,240 @@
+"""The QP batch as one PostgreSQL statement over a whole snapshot (the set-based path of ``qp_batch``).
+
+It does what ``rules/qp_levels.py`` does, in the same order: group totals per APM Entity and per
+TIN, the Medicare Option scores at the year's level, the Medicare scores compared with the
+All-Payer minimums (weighted where the group's is higher), the All-Payer scores at the requested
+level, the statuses, the best record per clinician and the best status over the earlier snapshots.
+Scores stay fractions until compared: ``n * 100 >= threshold * d`` is exact, like the Python's
+comparison of exact decimals. The fractions are materialized once, so the status expressions
+that read them do not repeat their arithmetic, and only the narrow result rows are sorted (once)
+to pick each clinician's best record. Every threshold is a bound parameter read from the year's
+``YearParameters``; none is written in the SQL.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from determinations.rules.parameters import YearParameters
+from determinations.rules.qp_thresholds import METHODS, RANKED, QPStatus
+
+RECORDS = "determinations_participationrecord"
+RESULTS = "determinations_qpdetermination"
+RUNS = "determinations_qpdeterminationrun"
+MIDDLE = {QPStatus.QP: "qp", QPStatus.PARTIAL_QP: "partial_qp"}
+
+
+def threshold_parameters(params: YearParameters, snapshot: int, performance_year_id: int, run_id: int) -> dict:
+    """The bound values of the statement: the year's thresholds and flags, by name."""
+    values = {"run": run_id, "year": params.year, "year_id": performance_year_id, "snapshot": snapshot}
+    values["individual"] = params.qp_individual_determination
+    values["ap_available"] = params.all_payer_option_available
+    for middle in MIDDLE.values():
+        for method in METHODS:
+            values[f"m_{middle}_{method}"] = getattr(params, f"medicare_{middle}_{method}_percent")
+            values[f"ap_{middle}_{method}"] = getattr(params, f"all_payer_{middle}_{method}_percent")
+            values[f"min_{middle}_{method}"] = getattr(params, f"all_payer_{middle}_medicare_minimum_{method}_percent")
+    for method in METHODS:
+        minimums = [values[f"min_{MIDDLE[s]}_{method}"] for s in RANKED]
+        values[f"min_low_{method}"] = None if None in minimums else min(minimums)
+    medicare_names = [f"medicare_{MIDDLE[s]}_{m}_percent" for s in RANKED for m in METHODS]
+    all_payer_names = [f for f in params.provisional_fields if f.startswith("all_payer_")]
+    values["medicare_provisional"] = params.is_provisional(*medicare_names)
+    values["ap_provisional"] = params.is_provisional("all_payer_option_available", *all_payer_names)
+    return values
+
+
+def _sums(alias: str) -> str:
+    columns = []
+    for method in METHODS:
+        for part, short in (("medicare", "m"), ("other", "o")):
+            for end, letter in (("numerator", "n"), ("denominator", "d")):
+                columns.append(f"COALESCE(SUM({part}_{method}_{end}), 0) AS {alias}_{short}{method[:3]}_{letter}")
+    has = "(other_payment_denominator IS NOT NULL OR other_patient_denominator IS NOT NULL)"
+    columns.append(f"BOOL_OR({has}) AS {alias}_has")
+    return ", ".join(columns)
+
+
+def _n(prefix: str) -> str:
+    """The numerator of a fraction, 0 when the denominator is 0 (a score of zero)."""
+    return f"(CASE WHEN {prefix}_d = 0 THEN 0 ELSE {prefix}_n END)"
+
+
+def _d(prefix: str) -> str:
+    return f"(CASE WHEN {prefix}_d = 0 THEN 1 ELSE {prefix}_d END)"
+
+
+def _greater(first: str, second: str) -> str:
+    """Whether fraction ``first`` scores strictly higher than ``second``."""
+    return f"({_n(first)} * {_d(second)} > {_n(second)} * {_d(first)})"
+
+
+def _meets(fraction: str, threshold: str) -> str:
+    return f"({_n(fraction)} * 100 >= %({threshold})s * {_d(fraction)})"
+
+
+def _score(fraction: str) -> str:
+    return f"(CASE WHEN {fraction}_d = 0 THEN 0 ELSE ROUND({fraction}_n * 100 / {fraction}_d, 9) END)"
+
+
+def _choose(condition: str, when_true: str, when_false: str, into: str) -> str:
+    return (
+        f"CASE WHEN {condition} THEN {when_true}_n ELSE {when_false}_n END AS {into}_n, "
+        f"CASE WHEN {condition} THEN {when_true}_d ELSE {when_false}_d END AS {into}_d"
+    )
+
+
+def _fractions() -> str:
+    """Per record: the Medicare Option fraction (mo), the gate (g) and the All-Payer fraction (ap), per method."""
+    parts = []
+    for m in METHODS:
+        p = m[:3]
+        own, entity, level, level_other, entity_other = f"own_{p}", f"e_m{p}", f"l_{p}", f"lo_{p}", f"e_o{p}"
+        use_own = f"(aff OR (%(individual)s AND {_greater(own, entity)}))"
+        parts.append(_choose(use_own, own, entity, f"mo_{p}"))
+        weighted = f"(NOT aff AND lvl <> 'entity' AND {_greater(entity, level)})"
+        parts.append(f"{weighted} AS w_{p}")
+        gate_level = f"CASE WHEN {weighted} THEN {entity}_{{end}} ELSE {level}_{{end}} END"
+        parts.append(
+            f"CASE WHEN lvl = 'entity' THEN (CASE WHEN {use_own} THEN {own}_n ELSE {entity}_n END) "
+            f"ELSE {gate_level.format(end='n')} END AS g_{p}_n, "
+            f"CASE WHEN lvl = 'entity' THEN (CASE WHEN {use_own} THEN {own}_d ELSE {entity}_d END) "
+            f"ELSE {gate_level.format(end='d')} END AS g_{p}_d"
+        )
+        star_n = f"(CASE WHEN {weighted} THEN {_n(entity)} ELSE {_n(level)} END)"
+        star_d = f"(CASE WHEN {weighted} THEN {_d(entity)} ELSE {_d(level)} END)"
+        parts.append(
+            f"CASE WHEN lvl = 'entity' THEN {entity}_n + {entity_other}_n "
+            f"ELSE {star_n} * {level}_d + {level_other}_n * {star_d} END AS ap_{p}_n, "
+            f"CASE WHEN lvl = 'entity' THEN {entity}_d + {entity_other}_d "
+            f"ELSE {star_d} * ({level}_d + {level_other}_d) END AS ap_{p}_d, "
+            f"CASE WHEN lvl = 'entity' THEN {entity}_d + {entity_other}_d "
+            f"ELSE {level}_d + {level_other}_d END AS apn_{p}_d"
+        )
+    return ", ".join(parts)
+
+
+def _any_method(fraction: str, threshold: str) -> str:
+    return "(" + " OR ".join(_meets(f"{fraction}_{m[:3]}", f"{threshold}_{m}") for m in METHODS) + ")"
+
+
+def _medicare_status() -> str:
+    return (
+        f"CASE WHEN {_any_method('mo', 'm_qp')} THEN 'qp' "
+        f"WHEN {_any_method('mo', 'm_partial_qp')} THEN 'partial_qp' ELSE 'none' END"
+    )
+
+
+def _all_payer_status() -> str:
+    """NULL where no All-Payer determination is made (414.1425(f)), as ``all_payer_status`` returns None."""
+    return (
+        "CASE WHEN NOT %(ap_available)s OR mo_status = 'qp' THEN NULL "
+        f"WHEN NOT {_any_method('g', 'min_low')} THEN NULL "
+        f"WHEN has AND {_any_method('g', 'min_qp')} AND {_any_method('ap', 'ap_qp')} THEN 'qp' "
+        f"WHEN has AND {_any_method('g', 'min_partial_qp')} AND {_any_method('ap', 'ap_partial_qp')} "
+        "THEN 'partial_qp' ELSE 'none' END"
+    )
+
+
+def _level_columns() -> str:
+    """The level's Medicare figures (l) and other-payer figures (lo): the TIN group's or the record's own."""
+    parts = []
+    for m in METHODS:
+        p = m[:3]
+        for end, letter in (("numerator", "n"), ("denominator", "d")):
+            own_other = f"COALESCE(r.other_{m}_{end}, 0)"
+            parts.append(f"CASE WHEN lvl = 'tin' THEN t_m{p}_{letter} ELSE r.medicare_{m}_{end} END AS l_{p}_{letter}")
+            parts.append(f"CASE WHEN lvl = 'tin' THEN t_o{p}_{letter} ELSE {own_other} END AS lo_{p}_{letter}")
+            parts.append(f"r.medicare_{m}_{end} AS own_{p}_{letter}")
+            for part in ("m", "o"):
+                parts.append(f"COALESCE(e_{part}{p}_{letter}, 0) AS e_{part}{p}_{letter}")
+    own_has = "(r.other_payment_denominator IS NOT NULL OR r.other_patient_denominator IS NOT NULL)"
+    parts.append(
+        f"CASE lvl WHEN 'entity' THEN COALESCE(e_has, FALSE) WHEN 'tin' THEN COALESCE(t_has, FALSE) "
+        f"ELSE {own_has} END AS has"
+    )
+    return ", ".join(parts)
+
+
+RANK = "CASE {0} WHEN 'qp' THEN 2 WHEN 'partial_qp' THEN 1 ELSE 0 END"
+
+
+def statement() -> str:
+    """The INSERT of one run's results: every clinician of the snapshot in one pass."""
+    scope = f"SELECT * FROM {RECORDS} WHERE performance_year_id = %(year_id)s AND snapshot = %(snapshot)s"
+    status = (
+        "CASE WHEN (" + RANK.format("mo_status") + ") >= (" + RANK.format("COALESCE(ap_status, 'none')") + ") "
+        "THEN mo_status ELSE ap_status END"
+    )
+    weighted = "((w_pay OR w_pat) AND ap_status IS NOT NULL)"
+    basis = (
+        "CASE WHEN status <> 'none' THEN (CASE WHEN status = mo_status THEN 'medicare_option' ELSE 'all_payer' END) "
+        "WHEN NOT %(ap_available)s THEN 'all_payer_not_available' "
+        "WHEN ap_status IS NULL THEN 'below_medicare_minimum' "
+        "WHEN NOT has THEN 'no_all_payer_data' ELSE 'below_all_payer_thresholds' END"
+    )
+    return f"""
+WITH rec AS ({scope}),
+ent AS (SELECT apm_entity_id, {_sums("e")} FROM rec WHERE NOT affiliated_practitioner GROUP BY apm_entity_id),
+tin AS (SELECT apm_entity_id, tin, {_sums("t")} FROM rec WHERE NOT affiliated_practitioner
+        GROUP BY apm_entity_id, tin),
+joined AS (
+  SELECT r.npi, r.tin, r.apm_entity_id, r.affiliated_practitioner AS aff, lv.lvl, {_level_columns()}
+  FROM rec r
+  CROSS JOIN LATERAL (SELECT CASE WHEN r.affiliated_practitioner THEN 'clinician'
+                                  ELSE r.all_payer_level END AS lvl) lv
+  LEFT JOIN ent e ON e.apm_entity_id = r.apm_entity_id
+  LEFT JOIN tin t ON t.apm_entity_id = r.apm_entity_id AND t.tin = r.tin
+),
+fractions AS MATERIALIZED (SELECT npi, tin, apm_entity_id, aff, lvl, has, {_fractions()} FROM joined),
+medicare AS (SELECT f.*, {_medicare_status()} AS mo_status FROM fractions f),
+statuses AS (SELECT m.*, {_all_payer_status()} AS ap_status FROM medicare m),
+narrow AS (
+  SELECT npi, tin, apm_entity_id, aff, lvl, has, mo_status, ap_status, {status} AS status, {weighted} AS weighted,
+    {_score("mo_pay")} AS mo_pay, {_score("mo_pat")} AS mo_pat, {_score("g_pay")} AS g_pay, {_score("g_pat")} AS g_pat,
+    CASE WHEN has THEN {_score("ap_pay")} END AS ap_pay, CASE WHEN has THEN {_score("ap_pat")} END AS ap_pat,
+    mo_pay_d, mo_pat_d, CASE WHEN has THEN apn_pay_d END AS ap_pay_d, CASE WHEN has THEN apn_pat_d END AS ap_pat_d
+  FROM statuses
+),
+ranked AS (
+  SELECT n.*, ROW_NUMBER() OVER best AS choice, COUNT(*) OVER (PARTITION BY npi) AS participations FROM narrow n
+  WINDOW best AS (PARTITION BY npi ORDER BY {RANK.format("status")} DESC, apm_entity_id, tin)
+),
+earlier AS (
+  SELECT d.npi, MAX({RANK.format("d.status")}) AS rank FROM {RESULTS} d JOIN {RUNS} run ON run.id = d.run_id
+  WHERE run.performance_year_id = %(year_id)s AND run.snapshot < %(snapshot)s AND run.is_current
+  GROUP BY d.npi
+)
+INSERT INTO {RESULTS} (
+  run_id, year, snapshot, npi, tin, apm_entity_id, affiliated_practitioner, participations, level, status,
+  medicare_option_status, all_payer_status, best_status, basis,
+  medicare_payment_score, medicare_patient_score, all_payer_medicare_payment_score, all_payer_medicare_patient_score,
+  all_payer_payment_score, all_payer_patient_score,
+  medicare_payment_denominator, medicare_patient_denominator, all_payer_payment_denominator,
+  all_payer_patient_denominator, weighted, provisional
+)
+SELECT %(run)s, %(year)s, %(snapshot)s, b.npi, b.tin, b.apm_entity_id, b.aff, b.participations, b.lvl, b.status,
+  b.mo_status, b.ap_status,
+  CASE GREATEST({RANK.format("b.status")}, COALESCE(earlier.rank, 0))
+       WHEN 2 THEN 'qp' WHEN 1 THEN 'partial_qp' ELSE 'none' END,
+  {basis},
+  mo_pay, mo_pat, g_pay, g_pat, ap_pay, ap_pat, mo_pay_d, mo_pat_d, ap_pay_d, ap_pat_d, weighted,
+  %(medicare_provisional)s OR (ap_status IS NOT NULL AND %(ap_provisional)s) OR weighted
+FROM ranked b LEFT JOIN earlier ON earlier.npi = b.npi
+WHERE b.choice = 1
+"""
+
+
+def determine_snapshot(*, run, params: YearParameters) -> int:
+    """Insert the run's results; returns the number of clinicians determined."""
+    values = threshold_parameters(params, run.snapshot, run.performance_year_id, run.pk)
+    with connection.cursor() as cursor:
+        # Fresh statistics, and hash joins of the group totals: freshly loaded records have no
+        # statistics yet, and a nested loop over the totals grows with the square of the snapshot.
+        # No JIT: compiling this statement's long expressions costs more than it saves.
+        cursor.execute(f"ANALYZE {RECORDS}")
+        cursor.execute("SET LOCAL enable_nestloop = off")
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute("SET LOCAL work_mem = '64MB'")  # the sort by NPI stays in memory longer
+        cursor.execute(statement(), values)
+        return cursor.rowcount

@@ -1,0 +1,195 @@
+"""Reminders: who still owes something before a deadline, swept every hour, each sent exactly once.
+
+``reminders_sweep`` reads the schedules (``ReminderSchedule`` rows a program admin edits) and
+queues one outbox message per object, recipient and occasion (e.g. "7 days before the window of
+2026-08-01 closes"). The outbox's unique key makes the sweep safe to run twice at once or again
+later: a reminder already queued is not queued again. The composer looks again when it sends: a
+draft submitted since, or a question answered since, gets no reminder.
+"""
+
+import datetime
+from collections import defaultdict
+
+from django.conf import settings
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Membership, StaffRole, User
+from determinations.models import InformationRequest, ReminderKind, ReminderSchedule, Submission
+from determinations.rules.business_days import add_business_days
+from determinations.services.submission_completeness import submission_blocking_problems
+from determinations.states import SubmissionStatus
+from messaging.kinds import Email, NotDue, message_kind
+from messaging.services import messages_queue_many
+
+
+def reminders_sweep(*, now=None) -> dict[str, int]:
+    """Queue every reminder that is due now; returns how many were offered per kind."""
+    now = now or timezone.now()
+    schedules = {s.kind: s for s in ReminderSchedule.objects.filter(enabled=True)}
+    sweeps = {
+        ReminderKind.DRAFT_WINDOW_CLOSING: _drafts_in_closing_windows,
+        ReminderKind.QUESTION_DUE: _questions_due,
+        ReminderKind.REVIEW_UNASSIGNED: _requests_unassigned,
+    }
+    return {kind: sweep(schedules[kind], now) for kind, sweep in sweeps.items() if kind in schedules}
+
+
+def _members_by_organization(organization_ids) -> dict[int, list[str]]:
+    members = defaultdict(list)
+    rows = Membership.objects.filter(organization_id__in=set(organization_ids), user__is_active=True).values_list(
+        "organization_id", "user__email"
+    )
+    for organization_id, email in rows:
+        members[organization_id].append(email)
+    return members
+
+
+def _soonest_offset(offsets: list[int], *, until: datetime.timedelta) -> int | None:
+    """The smallest number of days before the deadline whose moment has come (None if none has)."""
+    due = [offset for offset in offsets if until <= datetime.timedelta(days=offset)]
+    return min(due) if due else None
+
+
+# Drafts ------------------------------------------------------------------------------------------
+
+
+def _drafts_in_closing_windows(schedule: ReminderSchedule, now) -> int:
+    offsets = schedule.offsets
+    if not offsets:
+        return 0
+    drafts = list(
+        Submission.objects.filter(
+            status=SubmissionStatus.DRAFT,
+            window__closes_at__gt=now,
+            window__closes_at__lte=now + datetime.timedelta(days=max(offsets)),
+            window__opens_at__lte=now,
+        ).values_list("pk", "organization_id", "window__closes_at")
+    )
+    members = _members_by_organization(organization for _, organization, _ in drafts)
+    entries = []
+    for pk, organization_id, closes_at in drafts:
+        offset = _soonest_offset(offsets, until=closes_at - now)
+        occasion = f"{offset}d before {timezone.localtime(closes_at):%Y-%m-%d}"
+        entries += [(pk, email, occasion) for email in members[organization_id]]
+    return messages_queue_many(
+        kind=ReminderKind.DRAFT_WINDOW_CLOSING, object_type="determinations.submission", entries=entries
+    )
+
+
+@message_kind(ReminderKind.DRAFT_WINDOW_CLOSING, label="Reminder: draft in a closing window")
+def draft_window_closing_compose(message) -> Email:
+    submission = Submission.objects.select_related("window", "arrangement", "performance_year").get(
+        pk=message.object_id
+    )
+    now = timezone.now()
+    if submission.status != SubmissionStatus.DRAFT:
+        raise NotDue(f"The request is {submission.get_status_display().lower()}: nothing is owed.")
+    if submission.window.closes_at <= now:
+        raise NotDue("The window closed before the reminder was sent.")
+    closes = timezone.localtime(submission.window.closes_at)
+    context = {
+        "submission": submission,
+        "closes": closes,
+        "problems": submission_blocking_problems(submission, now=now),
+        "site": settings.SITE_URL,
+        "url": settings.SITE_URL + reverse("determinations:submission_review", args=[submission.pk]),
+    }
+    return Email(
+        subject=f"Due {closes:%B %-d, %Y}: submit your request for {submission.arrangement.name}",
+        body=render_to_string("emails/reminder_draft_window_closing.txt", context),
+    )
+
+
+# CMS questions -----------------------------------------------------------------------------------
+
+
+def _questions_due(schedule: ReminderSchedule, now) -> int:
+    today = timezone.localdate(now)
+    offsets = schedule.offsets
+    horizon = add_business_days(today, max(offsets)) if offsets else today
+    questions = list(
+        InformationRequest.objects.filter(
+            responded_at__isnull=True,
+            closed_at__isnull=True,
+            submission__status=SubmissionStatus.INFORMATION_REQUESTED,
+            due_at__date__lte=horizon + datetime.timedelta(days=1),
+        ).values_list("pk", "submission__organization_id", "due_at")
+    )
+    members = _members_by_organization(organization for _, organization, _ in questions)
+    entries = []
+    for pk, organization_id, due_at in questions:
+        due_day = timezone.localtime(due_at).date()
+        if due_at < now:
+            occasion = f"overdue {due_day:%Y-%m-%d}"
+        else:
+            reached = [offset for offset in offsets if add_business_days(today, offset) >= due_day]
+            if not reached:
+                continue
+            occasion = f"{min(reached)} business days before {due_day:%Y-%m-%d}"
+        entries += [(pk, email, occasion) for email in members[organization_id]]
+    return messages_queue_many(
+        kind=ReminderKind.QUESTION_DUE, object_type="determinations.informationrequest", entries=entries
+    )
+
+
+@message_kind(ReminderKind.QUESTION_DUE, label="Reminder: CMS question due")
+def question_due_compose(message) -> Email:
+    request = InformationRequest.objects.select_related("submission__arrangement").get(pk=message.object_id)
+    if not request.is_open:
+        raise NotDue("The question was answered or closed before the reminder was sent.")
+    if f"{timezone.localtime(request.due_at):%Y-%m-%d}" not in message.occasion:
+        raise NotDue("The due date changed; reminders follow the new date.")
+    submission = request.submission
+    overdue = request.due_at < timezone.now()
+    if overdue and not message.occasion.startswith("overdue"):
+        raise NotDue("The due date passed before this reminder was sent; the overdue reminder says so.")
+    context = {
+        "submission": submission,
+        "request": request,
+        "overdue": overdue,
+        "url": settings.SITE_URL + reverse("determinations:information_request_answer", args=[submission.pk]),
+    }
+    due = timezone.localtime(request.due_at)
+    subject = "Overdue" if overdue else f"Due {due:%B %-d, %Y}"
+    return Email(
+        subject=f"{subject}: answer CMS's question about {submission.arrangement.name} ({submission.tracking_number})",
+        body=render_to_string("emails/reminder_question_due.txt", context),
+    )
+
+
+# Review leads ------------------------------------------------------------------------------------
+
+
+def _requests_unassigned(schedule: ReminderSchedule, now) -> int:
+    waited = now - datetime.timedelta(days=schedule.after_days)
+    unassigned = list(
+        Submission.objects.filter(
+            Q(status=SubmissionStatus.SUBMITTED), assignee__isnull=True, submitted_at__lte=waited
+        ).values_list("pk", flat=True)
+    )
+    leads = list(User.objects.filter(staff_role=StaffRole.REVIEW_LEAD, is_active=True).values_list("email", flat=True))
+    occasion = f"unassigned {schedule.after_days} days"
+    entries = [(pk, email, occasion) for pk in unassigned for email in leads]
+    return messages_queue_many(
+        kind=ReminderKind.REVIEW_UNASSIGNED, object_type="determinations.submission", entries=entries
+    )
+
+
+@message_kind(ReminderKind.REVIEW_UNASSIGNED, label="Reminder: request unassigned (to leads)")
+def review_unassigned_compose(message) -> Email:
+    submission = Submission.objects.select_related("arrangement").get(pk=message.object_id)
+    if submission.status != SubmissionStatus.SUBMITTED or submission.assignee_id is not None:
+        raise NotDue("The request was assigned before the reminder was sent.")
+    context = {
+        "submission": submission,
+        "waiting_days": (timezone.now() - submission.submitted_at).days,
+        "url": settings.SITE_URL + reverse("determinations:review_detail", args=[submission.pk]),
+    }
+    return Email(
+        subject=f"Unassigned for {context['waiting_days']} days: {submission.arrangement.name} "
+        f"({submission.tracking_number})",
+        body=render_to_string("emails/reminder_review_unassigned.txt", context),
+    )

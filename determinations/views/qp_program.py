@@ -1,0 +1,103 @@
+"""The program admin's QP page: participation uploads, batch runs with their progress, results as CSV."""
+
+import csv
+
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.models import StaffRole
+from accounts.views.decorators import staff_role_required
+from determinations.forms.qp import ParticipationUploadForm, SnapshotForm
+from determinations.models import ParticipationUpload, QPDeterminationRun
+from determinations.selectors import qp as qp_selectors
+from determinations.services.qp_batch import qp_run_start
+from determinations.services.qp_participation import participation_upload_start
+
+program_admin_only = staff_role_required(StaffRole.PROGRAM_ADMIN)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_response(rows, filename: str) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse((writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _page(request, *, upload_form=None, run_form=None, status=200):
+    context = {
+        "upload_form": upload_form or ParticipationUploadForm(),
+        "run_form": run_form or SnapshotForm(prefix="run"),
+        "current_runs": qp_selectors.current_runs(),
+        "runs": qp_selectors.runs_overview(),
+        "uploads": qp_selectors.uploads_recent(),
+    }
+    return render(request, "determinations/qp/program.html", context, status=status)
+
+
+@program_admin_only
+def qp_program(request):
+    return _page(request)
+
+
+@program_admin_only
+@require_POST
+def participation_upload(request):
+    form = ParticipationUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _page(request, upload_form=form, status=400)
+    upload = participation_upload_start(
+        performance_year=form.cleaned_data["performance_year"],
+        snapshot=form.cleaned_data["snapshot"],
+        file=form.cleaned_data["file"],
+        uploaded_by=request.user,
+    )
+    return redirect("determinations:participation_upload_detail", pk=upload.pk)
+
+
+@program_admin_only
+def participation_upload_detail(request, pk):
+    upload = get_object_or_404(ParticipationUpload.objects.select_related("performance_year", "uploaded_by"), pk=pk)
+    context = {"upload": upload, "errors": qp_selectors.upload_errors(upload)}
+    return render(request, "determinations/qp/upload_detail.html", context)
+
+
+@program_admin_only
+def participation_upload_errors_csv(request, pk):
+    upload = get_object_or_404(ParticipationUpload, pk=pk)
+    return _csv_response(qp_selectors.upload_error_rows(upload), f"upload-{upload.pk}-bad-rows.csv")
+
+
+@program_admin_only
+@require_POST
+def qp_run(request):
+    form = SnapshotForm(request.POST, prefix="run")
+    if not form.is_valid():
+        return _page(request, run_form=form, status=400)
+    run, reason = qp_run_start(
+        performance_year=form.cleaned_data["performance_year"],
+        snapshot=form.cleaned_data["snapshot"],
+        started_by=request.user,
+    )
+    if run is None:
+        form.add_error(None, reason)
+        return _page(request, run_form=form, status=409)
+    return redirect("determinations:qp_run_detail", pk=run.pk)
+
+
+@program_admin_only
+def qp_run_detail(request, pk):
+    run = get_object_or_404(QPDeterminationRun.objects.select_related("performance_year", "started_by"), pk=pk)
+    return render(request, "determinations/qp/run_detail.html", {"run": run})
+
+
+@program_admin_only
+def qp_run_results_csv(request, pk):
+    run = get_object_or_404(QPDeterminationRun.objects.select_related("performance_year"), pk=pk)
+    filename = f"qp-results-{run.performance_year.year}-snapshot-{run.snapshot}-run-{run.pk}.csv"
+    return _csv_response(qp_selectors.result_rows(run), filename)

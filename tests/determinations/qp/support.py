@@ -1,0 +1,82 @@
+"""Helpers for the QP tests: the reference years in the database and participation records made in bulk."""
+
+import random
+from decimal import Decimal
+
+from determinations.models import ParticipationRecord, QPDetermination
+from determinations.services.qp_batch import qp_batch_run, qp_run_create
+
+COMPARED = [
+    "npi", "tin", "apm_entity_id", "affiliated_practitioner", "participations", "level", "status",
+    "medicare_option_status", "all_payer_status", "best_status", "basis", "medicare_payment_score",
+    "medicare_patient_score", "all_payer_medicare_payment_score", "all_payer_medicare_patient_score",
+    "all_payer_payment_score", "all_payer_patient_score", "medicare_payment_denominator",
+    "medicare_patient_denominator", "all_payer_payment_denominator", "all_payer_patient_denominator",
+    "weighted", "provisional",
+]  # fmt: skip
+
+
+def record(performance_year, snapshot=1, *, npi="1234567893", tin="123456789", entity="A1", **figures):
+    """A participation record; figures default to a clinician with no other-payer data."""
+    values = {
+        "medicare_payment_numerator": Decimal(0),
+        "medicare_payment_denominator": Decimal(0),
+        "medicare_patient_numerator": 0,
+        "medicare_patient_denominator": 0,
+    } | figures
+    return ParticipationRecord(performance_year=performance_year, snapshot=snapshot, npi=npi, tin=tin,
+                               apm_entity_id=entity, **values)  # fmt: skip
+
+
+def _fraction(rng: random.Random, thresholds: list[int]) -> tuple[int, int]:
+    shape = rng.random()
+    if shape < 0.08:
+        return 0, 0
+    denominator = rng.choice([100, 200, 1000, rng.randint(1, 5_000_000)])
+    if shape < 0.4:  # on a threshold, or one unit either side of it
+        numerator = denominator * rng.choice(thresholds) // 100 + rng.choice([-1, 0, 0, 1])
+        return max(0, min(numerator, denominator)), denominator
+    return rng.randint(0, denominator), denominator
+
+
+def random_records(performance_year, count: int, seed: int, snapshot: int = 1) -> list[ParticipationRecord]:
+    rng = random.Random(seed)
+    thresholds = [10, 20, 25, 35, 40, 50, 75]
+    entities = [f"E{n}" for n in range(max(1, count // 40))]
+    records, seen = [], set()
+    while len(records) < count:
+        npi = f"{rng.randint(0, count // 2 + 10):010d}"
+        entity, tin = rng.choice(entities), f"{rng.randint(0, 30):09d}"
+        if (npi, tin, entity) in seen:
+            continue
+        seen.add((npi, tin, entity))
+        pay, pat = _fraction(rng, thresholds), _fraction(rng, thresholds)
+        figures = {
+            "medicare_payment_numerator": Decimal(pay[0]),
+            "medicare_payment_denominator": Decimal(pay[1]),
+            "medicare_patient_numerator": pat[0],
+            "medicare_patient_denominator": pat[1],
+        }
+        if rng.random() < 0.6:
+            other_pay, other_pat = _fraction(rng, thresholds), _fraction(rng, thresholds)
+            figures |= {
+                "other_payment_numerator": Decimal(other_pay[0]),
+                "other_payment_denominator": Decimal(other_pay[1]),
+                "other_patient_numerator": other_pat[0],
+                "other_patient_denominator": other_pat[1],
+            }
+        level = rng.choice(["entity", "entity", "tin", "clinician"])
+        affiliated = rng.random() < 0.05
+        records.append(record(performance_year, snapshot, npi=npi, tin=tin, entity=entity, all_payer_level=level,
+                              affiliated_practitioner=affiliated, **figures))  # fmt: skip
+    ParticipationRecord.objects.bulk_create(records, batch_size=2000)
+    return records
+
+
+def run_batch(performance_year, snapshot=1, *, set_based=None):
+    run = qp_run_create(performance_year=performance_year, snapshot=snapshot)
+    return qp_batch_run(run_id=run.pk, set_based=set_based)
+
+
+def results(run) -> dict[str, dict]:
+    return {row["npi"]: row for row in QPDetermination.objects.filter(run=run).values(*COMPARED)}
