@@ -12,5 +12,8 @@ class DeterminationsConfig(AppConfig):
 
     def ready(self):
         connection_created.connect(register_sqlite_function, dispatch_uid="determinations_append_only")
-        from determinations import jobs  # noqa: F401 - registers the batch job kinds
-        from determinations.services import notifications, reminders  # noqa: F401 - register the message kinds
+        # Imported here: the job and message kinds register themselves, and need the models loaded.
+        from determinations import jobs  # noqa: F401
+
+        # Imported here: as above, for the message kinds.
+        from determinations.services import notifications, reminders  # noqa: F401

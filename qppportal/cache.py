@@ -36,3 +36,13 @@ class FailOpenRedisCache(RedisCache):
 
     def delete(self, *args, **kwargs):
         return self._fail_open("delete", False, super().delete, *args, **kwargs)
+
+    def delete_many(self, *args, **kwargs):
+        return self._fail_open("delete_many", None, super().delete_many, *args, **kwargs)
+
+    def has_key(self, key, version=None):
+        # Sessions ask this when they make a new key: a miss sends them to the database's own check.
+        return self._fail_open("has_key", False, super().has_key, key, version)
+
+    def touch(self, *args, **kwargs):
+        return self._fail_open("touch", False, super().touch, *args, **kwargs)

@@ -279,8 +279,8 @@ def draft_answered(window, member, organization, *, name, payer_name, years, **o
     return submission
 
 
-def submitted(submission, member, *, measure_count, document_count, **options) -> Submission:
-    """Add the measures and documents, attest and submit ``submission`` as ``member``."""
+def attested(submission, member, *, measure_count, document_count, **options) -> Submission:
+    """Add the measures and the cited documents to ``submission`` and attest it as ``member``: ready to submit."""
     submissions.arrangement_measure_add(
         submission_id=submission.pk,
         actor=member,
@@ -307,4 +307,10 @@ def submitted(submission, member, *, measure_count, document_count, **options) -
     submissions.submission_attest(
         submission_id=submission.pk, actor=member, name="Jordan Submitter", title="Director", text="I attest."
     )
+    return submission
+
+
+def submitted(submission, member, **options) -> Submission:
+    """Add the measures and documents, attest and submit ``submission`` as ``member``."""
+    attested(submission, member, **options)
     return transition_apply(submission_id=submission.pk, name="submit", actor=member)

@@ -12,12 +12,12 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import OrganizationKind, StaffRole
-from determinations.forms.sections import SECTIONS
 from determinations.models import Submission, SubmissionWindow
-from determinations.services import documents, review, submissions
+from determinations.services import documents, review
 from determinations.workflow import transition_apply
-from tests.factories import COMPLETE_ANSWERS, UserFactory
+from tests.factories import UserFactory
 from tests.factories import organization_member as member_of
+from tests.factories.submissions import attested, draft_answered
 from tests.support import MARCH_2026
 
 PDF_BYTES = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
@@ -90,47 +90,16 @@ def complete_draft(
     measure_count=1,
     now=None,
 ) -> Submission:
-    """A draft with every answer, a measure, documents and the attestation: ready to submit."""
+    """A draft with every answer, participants, measures, cited documents and the attestation: ready to submit.
+
+    Built by the factory's own steps (tests/factories/submissions.py), short of the submit."""
     organization = member.memberships.get().organization
-    submission = submissions.submission_start(
-        actor=member,
-        organization=organization,
-        window=window(payer_type),
-        arrangement_name=name,
-        years_requested=years,
-        now=now,
-    )
-    for section in SECTIONS:
-        answers = {**COMPLETE_ANSWERS.get(section.key, {})}
-        if section.key == "arrangement":
-            answers["name"] = name
-        form = section(data=answers, submission=submission)
-        assert form.is_valid(), form.errors
-        submissions.submission_save_section(
-            submission_id=submission.pk, actor=member, section=section.key, answers=form.answers()
+    with time_machine.travel(now or timezone.now(), tick=True):
+        submission = draft_answered(
+            window(payer_type), member, organization, name=name, payer_name=organization.name, years=years
         )
-    submissions.arrangement_measure_add(
-        submission_id=submission.pk,
-        actor=member,
-        title="30-day all-cause readmissions",
-        basis="cbe_endorsed",
-        cbe_id="1789",
-        is_outcome=True,
-    )
-    for number in range(1, measure_count):
-        submissions.arrangement_measure_add(
-            submission_id=submission.pk,
-            actor=member,
-            title=f"Measure {number}",
-            basis="evidence_based",
-            evidence_rationale="Validated in the payer's own studies.",
-        )
-    for number in range(document_count):
-        document_add(submission, member, name=f"contract-{number}.pdf")
-    submissions.submission_attest(
-        submission_id=submission.pk, actor=member, name="Jordan Submitter", title="Director", text="I attest."
-    )
-    return Submission.objects.get(pk=submission.pk)
+        ready = attested(submission, member, measure_count=measure_count, document_count=document_count)
+    return Submission.objects.get(pk=ready.pk)
 
 
 def document_add(submission, member, *, name="contract.pdf", section="financial_risk", information_request=None):
