@@ -11,11 +11,18 @@ from pathlib import Path
 
 from django.db import DatabaseError, transaction
 
-from determinations.models import PerformanceYear, SubmissionWindow
+from determinations.models import PerformanceYear, ReminderKind, ReminderSchedule, SubmissionWindow
 from determinations.rules.inputs import RuleInputError
 from determinations.rules.parameters import YearParameters, year_parameters_from_mapping
 
 REFERENCE_FILE = Path(__file__).resolve().parent.parent / "reference_data" / "performance_years.json"
+
+# The reminder schedules every database starts with (days before, days after); program admins edit them.
+DEFAULT_REMINDER_SCHEDULES = {
+    ReminderKind.DRAFT_WINDOW_CLOSING: ("30,7,1", 0),
+    ReminderKind.QUESTION_DUE: ("5,1", 0),
+    ReminderKind.REVIEW_UNASSIGNED: ("", 5),
+}
 
 
 def reference_records(path: Path = REFERENCE_FILE) -> list[dict]:
@@ -67,7 +74,19 @@ def reference_data_load(*, path: Path = REFERENCE_FILE, overwrite: bool = False)
                 },
             )
             counts["windows_created" if created else "windows_updated" if overwrite else "windows_kept"] += 1
+    counts["reminder_schedules_created"] = reminder_schedules_ensure()
     return counts
+
+
+def reminder_schedules_ensure() -> int:
+    """Create the reminder schedules the database lacks; a schedule a program admin edited is kept as it is."""
+    created = 0
+    for kind, (days_before, after_days) in DEFAULT_REMINDER_SCHEDULES.items():
+        _, made = ReminderSchedule.objects.get_or_create(
+            kind=kind, defaults={"days_before": days_before, "after_days": after_days}
+        )
+        created += made
+    return created
 
 
 def year_parameters_for(year: int) -> tuple[YearParameters, str]:

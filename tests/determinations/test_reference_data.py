@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from determinations.admin.performance_year import PerformanceYearAdmin
-from determinations.models import PerformanceYear, SubmissionWindow
+from determinations.models import PerformanceYear, ReminderKind, ReminderSchedule, SubmissionWindow
 from determinations.rules.calendar import EASTERN, default_windows
 from determinations.services.reference_data import reference_data_load, reference_year_parameters
 
@@ -120,3 +120,14 @@ def test_reloading_keeps_admin_edits_unless_overwriting():
     restored = reference_data_load(overwrite=True)
     assert restored["years_updated"] == 12
     assert PerformanceYear.objects.get(year=2026).cehrt_participant_percent == Decimal("75")
+
+
+def test_loading_restores_missing_reminder_schedules_and_keeps_edited_ones():
+    """A database whose schedules were emptied (a flush, a restore) would send no reminder at all."""
+    ReminderSchedule.objects.all().delete()
+    reference_data_load()
+    assert set(ReminderSchedule.objects.values_list("kind", flat=True)) == set(ReminderKind.values)
+    ReminderSchedule.objects.filter(kind=ReminderKind.DRAFT_WINDOW_CLOSING).update(days_before="14")
+    ReminderSchedule.objects.filter(kind=ReminderKind.QUESTION_DUE).delete()
+    assert reference_data_load(overwrite=True)["reminder_schedules_created"] == 1
+    assert ReminderSchedule.objects.get(kind=ReminderKind.DRAFT_WINDOW_CLOSING).days_before == "14"

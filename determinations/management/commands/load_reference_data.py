@@ -24,6 +24,6 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 "Performance years: {years_created} created, {years_updated} updated, {years_kept} kept; "
                 "submission windows: {windows_created} created, {windows_updated} updated, "
-                "{windows_kept} kept.".format(**counts)
+                "{windows_kept} kept; reminder schedules: {reminder_schedules_created} created.".format(**counts)
             )
         )
