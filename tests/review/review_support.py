@@ -70,7 +70,9 @@ def in_review(submitted, reviewer):
 
 
 def window(payer_type: str = "other_payer", year: int = 2027) -> SubmissionWindow:
-    return SubmissionWindow.objects.get(performance_year__year=year, process="payer_initiated", payer_type=payer_type)
+    return SubmissionWindow.objects.get(
+        performance_year__year=year, process="payer_initiated", payer_type=payer_type, is_demonstration=False
+    )
 
 
 def submitted_request(member, *, now=None, **draft) -> Submission:
