@@ -103,6 +103,9 @@ def three_years_with_evidence(page, assert_accessible, tmp_path, *, line):
     if page.get_by_text("I have read the pre-check results").count():
         tick(page, "I have read the pre-check results")
     page.get_by_role("button", name="Submit to CMS").click()
+    # Waiting on the navigation at once misses it for the clinician's request (seen 2026-11-30, not yet
+    # understood: see the session note); the receipt is there a few seconds later.
+    page.wait_for_timeout(4000)
     page.wait_for_url("**/receipt/")
     assert_accessible(page)
 
