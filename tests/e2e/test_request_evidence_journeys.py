@@ -12,7 +12,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from accounts.demo import DEMO_PASSWORD, demo_totp_code
-from accounts.models import User
+from accounts.models import OrganizationKind, User
 from determinations.models import Determination, Submission
 from determinations.states import SubmissionStatus
 from tests.factories.submissions import review_started
@@ -26,9 +26,11 @@ from .test_request_journeys import (
     fill_financial_risk,
     fill_participants,
     fill_quality,
+    person,
     tick,
 )
 from .test_request_journeys import reference as reference
+from .test_request_journeys import sign_in as member_sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -175,3 +177,22 @@ def staff_sign_in(page, email):
     page.get_by_label("6-digit code").fill(demo_totp_code(email))
     page.get_by_role("button", name="Verify").click()
     page.wait_for_url(re.compile(r".*/review/.*"))
+
+
+def test_clinician_request_for_three_years_reaches_the_receipt(
+    page, live_server, reference, clock, tmp_path, settings, assert_accessible
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    user = person(OrganizationKind.APM_ENTITY, "", "Chesapeake ACO")
+    member_sign_in(page, user)
+    page.get_by_role("link", name="Start a new request").click()
+    tick(page, "2027 performance year: State Medicaid agency")
+    page.get_by_role("textbox", name="Arrangement name").fill("Medicaid Three-Year Shared Savings")
+    page.get_by_label("Payer's name").fill("Maryland Medicaid")
+    page.get_by_role("button", name="Start the request").click()
+    three_years_with_evidence(page, assert_accessible, tmp_path, line="medicaid_managed_care")
+    submission = Submission.objects.get()
+    assert (submission.process, submission.status) == ("clinician_initiated", SubmissionStatus.SUBMITTED)
+    assert submission.years == [2027, 2028, 2029]
+    assert submission.citations.count() == 3
+    assert submission.apm_entities.count() == 2
