@@ -18,6 +18,7 @@ from determinations.models import (
 from determinations.selectors.participants import submission_participants
 from determinations.services.events import event_record
 from determinations.states import SubmissionStatus
+from determinations.workflow import transition_apply
 
 
 class SubmissionError(Exception):
@@ -210,3 +211,20 @@ def submission_attest(*, submission_id: int, actor, name: str, title: str, text:
     }
     submission.save(update_fields=["attestation", "updated_at"])
     return submission
+
+
+@transaction.atomic
+def submission_submit(
+    *, submission_id: int, actor, name: str, title: str, text: str, payload: dict | None = None, now=None
+) -> Submission:
+    """Attest and submit in one transaction, with the row locked throughout.
+
+    Two clicks or tabs at once queue on the lock: the first submits; the second finds the request
+    no longer a draft and gets the workflow's answer (``TransitionRepeated`` for the same person,
+    saying when and under which tracking number; ``TransitionRefused`` for anyone else), never an
+    error. A refused submit leaves the attestation as it was.
+    """
+    submission = Submission.objects.select_for_update(of=("self",)).get(pk=submission_id)
+    if submission.status == SubmissionStatus.DRAFT:
+        submission_attest(submission_id=submission_id, actor=actor, name=name, title=title, text=text, now=now)
+    return transition_apply(submission_id=submission_id, name="submit", actor=actor, payload=payload, now=now)
