@@ -369,9 +369,8 @@ def submission_review(request, pk: int):
             except TransitionRepeated as repeated:
                 messages.info(request, str(repeated))
                 return redirect("determinations:submission_receipt", submission.pk)
-            except (TransitionRefused, submissions.SubmissionError) as error:
+            except TransitionRefused as error:
                 form.add_error(None, str(error))
-                status = 409
             else:
                 messages.success(request, "Your request was submitted to CMS. A receipt is on its way by e-mail.")
                 return redirect("determinations:submission_receipt", submission.pk)

@@ -1,8 +1,8 @@
 """No CSV the portal writes lets a spreadsheet run a value someone typed or uploaded (issue 9, finding 2).
 
 Each download (and the ``determine_qp`` command's file) is made with a value that starts with a
-formula character where people outside CMS control it; the cell must come out with the apostrophe
-that makes a spreadsheet show it as text.
+formula character where people outside CMS control it; the cell must come out as text (an
+apostrophe first), and no cell of that column may start a formula.
 """
 
 import csv
@@ -37,13 +37,13 @@ def public_list(client, people):
     SubmissionFactory(
         member=people["payer"], name=HYPERLINK, state=SubmissionStatus.APPROVED, reviewer=people["reviewer"]
     )
-    return rows_of(client.get(reverse("apms:list_csv"), {"year": 2027})), "arrangement", HYPERLINK
+    return rows_of(client.get(reverse("apms:list_csv"), {"year": 2027})), "arrangement", f"'{HYPERLINK}"
 
 
 def review_queue(client, people):
     SubmissionFactory(member=people["payer"], name="+SUM(1,2)")
     sign_in(client, people["reviewer"])
-    return rows_of(client.get(reverse("determinations:review_queue_export"))), "Arrangement", "+SUM(1,2)"
+    return rows_of(client.get(reverse("determinations:review_queue_export"))), "Arrangement", "'+SUM(1,2)"
 
 
 def job_results(client, people):
@@ -53,7 +53,7 @@ def job_results(client, people):
     sign_in(client, people["program_admin"])
     rows = rows_of(client.get(reverse("jobs:job_results", args=[job.pk])))
     assert [row["tracking_number"] for row in rows] == [submission.tracking_number]
-    return rows, "arrangement", "@SUM(1,2)"
+    return rows, "arrangement", "'@SUM(1,2)"
 
 
 def qp_upload(client, people, text: str) -> ParticipationUpload:
@@ -67,10 +67,10 @@ def qp_upload(client, people, text: str) -> ParticipationUpload:
 
 
 def qp_bad_rows(client, people):
-    # The reason for a bad row starts with the value as uploaded ("=1+2 is not an NPI: ...").
+    # The reason names the value as uploaded, quoted, so it never starts a formula of its own.
     upload = qp_upload(client, people, SAMPLE.read_text().replace("1000000020", "=1+2", 1))
     rows = rows_of(client.get(reverse("determinations:participation_upload_errors_csv", args=[upload.pk])))
-    return rows, "reason", next(row["reason"][1:] for row in rows if row["reason"].startswith("'"))
+    return rows, "reason", "'=1+2' is not an NPI: an NPI is ten digits"
 
 
 def qp_results(client, people):
@@ -82,7 +82,7 @@ def qp_results(client, people):
     return (
         rows_of(client.get(reverse("determinations:qp_run_results_csv", args=[run.pk]))),
         "apm_entity_id",
-        ("-A-DEMO-0001"),
+        "'-A-DEMO-0001",
     )
 
 
@@ -99,10 +99,10 @@ def people(reference_data, clock, media, payer, reviewer, program_admin, django_
 
 @pytest.mark.parametrize("download", [public_list, review_queue, job_results, qp_bad_rows, qp_results])
 def test_every_csv_download_writes_a_formula_as_text(client, people, download):
-    rows, column, typed = download(client, people)
+    rows, column, expected = download(client, people)
 
     cells = [row[column] for row in rows]
-    assert f"'{typed}" in cells
+    assert expected in cells
     assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@", "\t", "\r"))]
 
 
