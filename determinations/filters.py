@@ -21,7 +21,7 @@ from django.utils import timezone
 from accounts.models import Organization
 from determinations import states
 from determinations.choices import PayerType, Process
-from determinations.models import Arrangement
+from determinations.models import Arrangement, Submission
 from determinations.rules.results import Outcome
 from determinations.states import STAFF_VISIBLE, SubmissionStatus
 
@@ -160,13 +160,14 @@ class ReviewQueueFilter(django_filters.FilterSet):
         PostgreSQL can read its trigram indexes (migrations 0008 and 0014); an OR across a join cannot.
         The arrangement's name is the request's own (``Submission.arrangement_name``)."""
         for word in value.split()[:SEARCH_WORDS]:
+            names = Q(arrangement_name__icontains=word) | Q(tracking_number__icontains=word)
+            requests = Submission.objects.filter(names)
             payers = Arrangement.objects.filter(payer_name__icontains=word)
             organizations = Organization.objects.filter(name__icontains=word)
             queryset = queryset.filter(
-                Q(arrangement_name__icontains=word)
+                Q(pk__in=requests.values("pk"))
                 | Q(arrangement_id__in=payers.values("pk"))
                 | Q(organization_id__in=organizations.values("pk"))
-                | Q(tracking_number__icontains=word)
             )
         return queryset
 

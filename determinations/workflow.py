@@ -38,13 +38,8 @@ class TransitionRefused(Exception):
 
 
 class TransitionRepeated(TransitionRefused):
-    """The same person already made this transition with the same content: nothing changed.
-
-    ``event`` is the earlier event; the message says when it happened, for pages to show."""
-
-    def __init__(self, message: str, event):
-        super().__init__(message)
-        self.event = event
+    """The same person already made this transition with the same content: nothing changed. The
+    message says when it was done, for pages to show (a double click is not an error)."""
 
 
 def _reason_required(submission, *, reason="", **context) -> list[str]:
@@ -228,7 +223,7 @@ def transition_apply(*, submission_id: int, name: str, actor, reason: str = "", 
             if differs:
                 raise TransitionRefused(" ".join(differs))
             if last.actor_id == actor.pk:
-                raise TransitionRepeated(_repeated_message(submission, last), last)
+                raise TransitionRepeated(_repeated_message(submission, last))
             raise TransitionRefused(f"This request was already {transition.label.lower()}{_by_whom(last)}.")
         if submission.status not in transition.sources:
             state = SUBMITTER_LABELS[submission.status] if not actor.staff_role else submission.get_status_display()

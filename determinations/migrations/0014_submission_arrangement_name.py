@@ -3,11 +3,12 @@
 # request renamed the approved one on the public list. A request's answers were always its own, so
 # its name is taken from them ("arrangement" -> "name", as it was when it was sent); a request whose
 # answers have no name takes the arrangement's. The queue's search reads the new column through a
-# trigram index (PostgreSQL only, like migration 0008).
+# trigram index instead of the arrangement's name, whose index goes (PostgreSQL only, like 0008).
 
 from django.db import migrations, models
 
 TRIGRAM_INDEX = "submission_arrangement_name_trgm_idx"
+UNUSED_INDEX = "arrangement_name_trgm_idx"
 
 
 def names_from_answers(apps, schema_editor):
@@ -33,12 +34,17 @@ def create_index(apps, schema_editor):
         f'CREATE INDEX IF NOT EXISTS "{TRIGRAM_INDEX}" ON "determinations_submission" '
         'USING gin (UPPER("arrangement_name"::text) gin_trgm_ops)'
     )
+    schema_editor.execute(f'DROP INDEX IF EXISTS "{UNUSED_INDEX}"')
 
 
 def drop_index(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     schema_editor.execute(f'DROP INDEX IF EXISTS "{TRIGRAM_INDEX}"')
+    schema_editor.execute(
+        f'CREATE INDEX IF NOT EXISTS "{UNUSED_INDEX}" ON "determinations_arrangement" '
+        'USING gin (UPPER("name"::text) gin_trgm_ops)'
+    )
 
 
 class Migration(migrations.Migration):
