@@ -145,6 +145,7 @@ def seed(count: int = 50_000, *, seed_value: int = 2026, stdout=sys.stdout) -> i
                     payer_type=payer_type,
                     organization=organization,
                     arrangement=arrangement,
+                    arrangement_name=arrangement.name,
                     performance_year=year,
                     window=window,
                     status=status,

@@ -26,7 +26,7 @@ def seed_workbench(*, reviewer_email: str, stdout=sys.stdout) -> dict[str, int]:
     from accounts.models import User
     from determinations.models import Submission
 
-    busy = Submission.objects.filter(arrangement__name=BUSY_REQUEST_NAME).first()
+    busy = Submission.objects.filter(arrangement_name=BUSY_REQUEST_NAME).first()
     if busy is None:
         reviewer = User.objects.get(email=reviewer_email)
         busy = _busy_request(reviewer)
@@ -77,7 +77,7 @@ def _dashboard_requests() -> None:
     """The dashboard payer's other requests: copies of the busy one, in every status."""
     from determinations.models import Arrangement, Submission
 
-    busy = Submission.objects.select_related("arrangement").get(arrangement__name=BUSY_REQUEST_NAME)
+    busy = Submission.objects.select_related("arrangement").get(arrangement_name=BUSY_REQUEST_NAME)
     statuses = ["draft", "submitted", "in_review", "information_requested", "recommended", "approved", "rejected"]
     arrangements = Arrangement.objects.bulk_create(
         [
@@ -98,6 +98,7 @@ def _dashboard_requests() -> None:
                 payer_type=busy.payer_type,
                 organization_id=busy.organization_id,
                 arrangement=arrangement,
+                arrangement_name=arrangement.name,
                 performance_year_id=busy.performance_year_id,
                 window_id=busy.window_id,
                 status=statuses[n % len(statuses)],

@@ -1,12 +1,10 @@
-"""Streamed CSV and JSON downloads: one place that writes them, and defuses spreadsheet formulas.
+"""Streamed CSV and JSON downloads: one place that writes them.
 
-Names in every download come from submitters, so a cell that a spreadsheet would run as a formula
-(``=``, ``+``, ``-``, ``@``, a tab or a carriage return first) is written with a leading
-apostrophe. Rows are read lazily and sent as they are written, so a download of any size keeps
+Every CSV line goes through ``qppportal.spreadsheets.SafeWriter``, so no cell is a spreadsheet
+formula. Rows are read lazily and sent as they are written, so a download of any size keeps
 memory flat and starts at once.
 """
 
-import csv
 import datetime
 from collections.abc import Iterable, Iterator
 
@@ -14,28 +12,18 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from qppportal.spreadsheets import Echo, SafeWriter
 
 
-class _Echo:
-    """A write-only file for ``csv.writer``: each ``write`` returns the line for streaming."""
-
-    def write(self, value):
-        return value
-
-
-def csv_cell(value) -> str:
-    """A cell's text: local date and time for a datetime, and never a formula."""
-    if value is None:
-        return ""
+def csv_cell(value):
+    """A datetime as its local date and time; anything else as it is (the writer guards it)."""
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    return value
 
 
 def csv_lines(header: Iterable[str], rows: Iterable[Iterable]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
+    writer = SafeWriter(Echo())
     yield writer.writerow(header)
     for row in rows:
         yield writer.writerow([csv_cell(value) for value in row])

@@ -21,7 +21,7 @@ from django.utils import timezone
 from accounts.models import Organization
 from determinations import states
 from determinations.choices import PayerType, Process
-from determinations.models import Arrangement
+from determinations.models import Arrangement, Submission
 from determinations.rules.results import Outcome
 from determinations.states import STAFF_VISIBLE, SubmissionStatus
 
@@ -38,7 +38,7 @@ SORT_FIELDS = (
     ("review_due_at", "due"),
     ("submitted_at", "submitted"),
     ("status", "status"),
-    ("arrangement__name", "arrangement"),
+    ("arrangement_name", "arrangement"),
     ("organization__name", "organization"),
 )
 SORT_LABELS = {
@@ -157,14 +157,17 @@ class ReviewQueueFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         """Every word must match one of the four names. Each table is searched on its own, so that
-        PostgreSQL can read its trigram indexes (migration 0008); an OR across a join cannot."""
+        PostgreSQL can read its trigram indexes (migrations 0008 and 0014); an OR across a join cannot.
+        The arrangement's name is the request's own (``Submission.arrangement_name``)."""
         for word in value.split()[:SEARCH_WORDS]:
-            arrangements = Arrangement.objects.filter(Q(name__icontains=word) | Q(payer_name__icontains=word))
+            names = Q(arrangement_name__icontains=word) | Q(tracking_number__icontains=word)
+            requests = Submission.objects.filter(names)
+            payers = Arrangement.objects.filter(payer_name__icontains=word)
             organizations = Organization.objects.filter(name__icontains=word)
             queryset = queryset.filter(
-                Q(arrangement_id__in=arrangements.values("pk"))
+                Q(pk__in=requests.values("pk"))
+                | Q(arrangement_id__in=payers.values("pk"))
                 | Q(organization_id__in=organizations.values("pk"))
-                | Q(tracking_number__icontains=word)
             )
         return queryset
 

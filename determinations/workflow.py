@@ -3,8 +3,10 @@
 The status of a ``Submission`` changes only through ``transition_apply``: it locks the row,
 re-checks the state, permission and guards, writes the new state and a ``SubmissionEvent`` in one
 transaction, and queues the e-mail it owes in the outbox in that same transaction; background work
-(a letter to render) is queued after commit. A repeat of the
-same transition by the same person is a no-op; anyone else is told who got there first.
+(a letter to render) is queued after commit. A repeat of the same transition by the same person
+(a double click, a second tab) changes nothing and raises ``TransitionRepeated``, which says when it
+was done; anyone else is told who got there first. A repeat that carries different content (another
+question, another answer) is refused with what happened, so nothing a person sent is dropped unseen.
 """
 
 from collections.abc import Callable
@@ -35,6 +37,11 @@ class TransitionRefused(Exception):
         self.code = code
 
 
+class TransitionRepeated(TransitionRefused):
+    """The same person already made this transition with the same content: nothing changed. The
+    message says when it was done, for pages to show (a double click is not an error)."""
+
+
 def _reason_required(submission, *, reason="", **context) -> list[str]:
     return [] if reason.strip() else ["Give the reason in writing."]
 
@@ -44,6 +51,10 @@ def no_guard(submission, **context) -> list[str]:
 
 
 def no_effect(submission, *, now, **context) -> list[str]:
+    return []
+
+
+def same_content(submission, event, **context) -> list[str]:
     return []
 
 
@@ -61,6 +72,9 @@ class Transition:
     after_commit: tuple[Callable, ...] = field(default=())
     # How refusals name the action ("you cannot approve it now"); by default, from the label.
     action: str = ""
+    # Whether a second try repeats ``event`` (the last one of this transition): the problems when
+    # its content differs (another question is not a repeat of the first), else none.
+    repeats: Callable[..., list[str]] = same_content
 
     @property
     def label(self) -> str:
@@ -111,6 +125,7 @@ TRANSITIONS: dict[str, Transition] = {
             is_assignee,
             guard=review.request_information_guard,
             effect=review.request_information_effect,
+            repeats=review.request_information_repeats,
             messages=(review.request_information_notify,),
             action="ask for more information",
         ),
@@ -121,6 +136,7 @@ TRANSITIONS: dict[str, Transition] = {
             is_member,
             guard=review.respond_guard,
             effect=review.respond_effect,
+            repeats=review.respond_repeats,
             action="send an answer",
         ),
         Transition(
@@ -203,8 +219,11 @@ def transition_apply(*, submission_id: int, name: str, actor, reason: str = "", 
             .first()
         )
         if last is not None and last.event_type == name and submission.status == transition.target:
+            differs = transition.repeats(submission, last, now=now, actor=actor, reason=reason, payload=payload)
+            if differs:
+                raise TransitionRefused(" ".join(differs))
             if last.actor_id == actor.pk:
-                return submission
+                raise TransitionRepeated(_repeated_message(submission, last))
             raise TransitionRefused(f"This request was already {transition.label.lower()}{_by_whom(last)}.")
         if submission.status not in transition.sources:
             state = SUBMITTER_LABELS[submission.status] if not actor.staff_role else submission.get_status_display()
@@ -244,6 +263,14 @@ def transition_apply(*, submission_id: int, name: str, actor, reason: str = "", 
 def _by_whom(event) -> str:
     who = f" by {event.actor}" if event.actor else ""
     return f"{who} on {date_text(event.at, time=True)}"
+
+
+def _repeated_message(submission, event) -> str:
+    tracking = f" (tracking number {submission.tracking_number})" if submission.tracking_number else ""
+    return (
+        f"Already done by you on {date_text(event.at, time=True)}: {event.label}{tracking}. "
+        "Nothing was changed or sent again."
+    )
 
 
 def tracking_number_for(submission) -> str:

@@ -50,7 +50,7 @@ def main(argv=None) -> int:
     parser.add_argument("--chromium", default=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
     args = parser.parse_args(argv)
 
-    draft = Submission.objects.filter(arrangement__name="Medicaid Behavioral Health Home", status="draft").first()
+    draft = Submission.objects.filter(arrangement_name="Medicaid Behavioral Health Home", status="draft").first()
     if draft is None:
         raise SystemExit("No demo draft found: run manage.py load_demo_data against this database first.")
     OUTPUT.mkdir(parents=True, exist_ok=True)

@@ -33,9 +33,17 @@ class EventInline(ReadOnlyInline):
 
 @admin.register(Submission)
 class SubmissionAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "arrangement", "organization", "process", "payer_type", "performance_year", "status"]
+    list_display = [
+        "__str__",
+        "arrangement_name",
+        "organization",
+        "process",
+        "payer_type",
+        "performance_year",
+        "status",
+    ]
     list_filter = ["status", "process", "payer_type", "performance_year"]
-    search_fields = ["tracking_number", "arrangement__name", "arrangement__payer_name", "organization__name"]
+    search_fields = ["tracking_number", "arrangement_name", "arrangement__payer_name", "organization__name"]
     list_select_related = ["arrangement", "organization", "performance_year"]
     inlines = [MeasureInline, DocumentInline, EventInline]
 
@@ -51,9 +59,10 @@ class SubmissionAdmin(admin.ModelAdmin):
 
 @admin.register(Determination)
 class DeterminationAdmin(admin.ModelAdmin):
-    list_display = ["arrangement", "outcome", "first_year", "last_year", "decided_by", "decided_at"]
+    list_display = ["__str__", "outcome", "first_year", "last_year", "decided_by", "decided_at"]
+    list_select_related = ["submission", "decided_by"]
     list_filter = ["outcome", "first_year"]
-    search_fields = ["arrangement__name", "arrangement__payer_name"]
+    search_fields = ["submission__arrangement_name", "arrangement__payer_name"]
 
     def has_add_permission(self, request):
         return False

@@ -47,7 +47,7 @@ class Determination(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.arrangement}: {self.get_outcome_display()} ({self.first_year}–{self.last_year})"
+        return f"{self.submission.arrangement_name}: {self.get_outcome_display()} ({self.first_year}–{self.last_year})"
 
     @property
     def effective_years(self) -> list[int]:

@@ -14,7 +14,11 @@ from determinations.states import EDITABLE, OPEN, SubmissionStatus
 
 
 class Arrangement(models.Model):
-    name = models.CharField(max_length=200)
+    """The arrangement's identity across years. Its ``name`` is the one its first request gave; no later
+    request changes it. What a request asks about, and what CMS decides and publishes, is that request's
+    own ``Submission.arrangement_name`` (docs/decisions/0027)."""
+
+    name = models.CharField(max_length=200, help_text="The name its first request gave (never changed by later ones).")
     payer_name = models.CharField(max_length=200)
     payer_type = models.CharField(max_length=30, choices=PayerType.choices)
     payer_organization = models.ForeignKey(
@@ -42,6 +46,10 @@ class Submission(models.Model):
     payer_type = models.CharField(max_length=30, choices=PayerType.choices)
     organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="submissions")
     arrangement = models.ForeignKey(Arrangement, on_delete=models.PROTECT, related_name="submissions")
+    arrangement_name = models.CharField(
+        max_length=200,
+        help_text="The arrangement's name as this request gives it: what CMS decides on, lists and writes in letters.",
+    )
     performance_year = models.ForeignKey(
         "determinations.PerformanceYear",
         on_delete=models.PROTECT,

@@ -32,14 +32,17 @@ def published_determinations(*, year: int | None = None, payer_type: str = "") -
     if payer_type:
         determinations = determinations.filter(arrangement__payer_type=payer_type)
     return determinations.select_related("arrangement").order_by(
-        "arrangement__payer_type", "arrangement__payer_name", "arrangement__name", "pk"
+        "arrangement__payer_type", "arrangement__payer_name", "submission__arrangement_name", "pk"
     )
 
 
 def published_values(determinations: QuerySet[Determination]) -> QuerySet:
-    """The columns the page, the CSV and the JSON show, as tuples for ``published_rows``."""
+    """The columns the page, the CSV and the JSON show, as tuples for ``published_rows``.
+
+    The name is the one the decided request gave (a later request for the same arrangement has its own).
+    """
     return determinations.values_list(
-        "arrangement__name",
+        "submission__arrangement_name",
         "arrangement__payer_name",
         "arrangement__payer_type",
         "first_year",

@@ -55,7 +55,7 @@ ROW_FIELDS = (
     "submitted_at",
     "review_due_at",
     "assignee_id",
-    "arrangement__name",
+    "arrangement_name",
     "arrangement__payer_name",
     "organization__name",
     "performance_year__year",
@@ -270,7 +270,7 @@ def queue_csv_rows(filterset: ReviewQueueFilter, *, chunk_size: int = 2000) -> I
     }
     rows = filterset.qs.values_list(
         "tracking_number",
-        "arrangement__name",
+        "arrangement_name",
         "arrangement__payer_name",
         "organization__name",
         "process",

@@ -81,10 +81,10 @@ def submissions_open_for_same_payer(*, submission: Submission) -> QuerySet[Submi
 def published_arrangements_search(*, query: str, limit: int = 20) -> QuerySet:
     """Approved Other Payer Advanced APMs whose arrangement or payer name has every word of ``query``."""
     determinations = Determination.objects.filter(outcome="approved", superseded_at__isnull=True).select_related(
-        "arrangement"
+        "arrangement", "submission"
     )
     for word in query.split()[:8]:
         determinations = determinations.filter(
-            Q(arrangement__name__icontains=word) | Q(arrangement__payer_name__icontains=word)
+            Q(submission__arrangement_name__icontains=word) | Q(arrangement__payer_name__icontains=word)
         )
-    return determinations.order_by("arrangement__payer_name", "arrangement__name", "-first_year")[:limit]
+    return determinations.order_by("arrangement__payer_name", "submission__arrangement_name", "-first_year")[:limit]

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from determinations.forms.sections import SECTIONS
-from determinations.models import Arrangement, MipsMeasure, Submission, SubmissionWindow
+from determinations.models import MipsMeasure, Submission, SubmissionWindow
 from determinations.rules.business_days import add_business_days
 from determinations.rules.calendar import EASTERN
 from determinations.rules.participants import participants_from_csv
@@ -115,7 +115,7 @@ def _answers(submission, user) -> dict[str, dict]:
             "payer_contact_phone": "410-555-0199",
         },
         "arrangement": {
-            "name": submission.arrangement.name,
+            "name": submission.arrangement_name,
             "description": "Participating practices share savings and losses against a risk-adjusted benchmark.",
             "start_date": f"{submission.performance_year.year}-01-01",
             "end_date": f"{submission.performance_year.year + 2}-12-31",
@@ -272,7 +272,7 @@ def demo_requests_load(*, users: dict, organizations: dict, now=None) -> list[Su
     for demo in DEMO_REQUESTS:
         submitter = users[demo.account]
         organization = organizations[demo.account]
-        if Arrangement.objects.filter(name=demo.name, submissions__organization=organization).exists():
+        if Submission.objects.filter(arrangement_name=demo.name, organization=organization).exists():
             continue
         process, _ = submissions.submission_process_for(organization)
         window, moment = _window_and_moment(demo, process, now)

@@ -51,7 +51,7 @@ def submission_receipt_compose(message) -> Email:
         "url": _link("determinations:submission_detail", submission.pk),
     }
     return Email(
-        subject=f"Received: {submission.arrangement.name} ({submission.tracking_number})",
+        subject=f"Received: {submission.arrangement_name} ({submission.tracking_number})",
         body=render_to_string("emails/submission_receipt.txt", context),
     )
 
@@ -83,7 +83,7 @@ def information_request_compose(message) -> Email:
         "url": _link("determinations:information_request_answer", submission.pk),
     }
     return Email(
-        subject=f"CMS needs more information: {submission.arrangement.name} ({submission.tracking_number})",
+        subject=f"CMS needs more information: {submission.arrangement_name} ({submission.tracking_number})",
         body=render_to_string("emails/information_request.txt", context),
     )
 
@@ -114,7 +114,7 @@ def determination_decision_compose(message) -> Email:
         "letter_url": _link("determinations:determination_letter", submission.pk, determination.pk),
     }
     return Email(
-        subject=f"Decision: {submission.arrangement.name} ({submission.tracking_number})",
+        subject=f"Decision: {submission.arrangement_name} ({submission.tracking_number})",
         body=render_to_string("emails/determination_decision.txt", context),
     )
 
@@ -141,7 +141,7 @@ def determination_letter_reissued_compose(message) -> Email:
         "letter_url": _link("determinations:determination_letter", submission.pk, determination.pk),
     }
     return Email(
-        subject=f"Determination letter reissued: {submission.arrangement.name} ({submission.tracking_number})",
+        subject=f"Determination letter reissued: {submission.arrangement_name} ({submission.tracking_number})",
         body=render_to_string("emails/determination_letter_reissued.txt", context),
     )
 
@@ -209,6 +209,6 @@ def information_request_overdue_compose(message) -> Email:
         "url": _link("determinations:review_detail", submission.pk),
     }
     return Email(
-        subject=f"Unanswered past its due date: {submission.arrangement.name} ({submission.tracking_number})",
+        subject=f"Unanswered past its due date: {submission.arrangement_name} ({submission.tracking_number})",
         body=render_to_string("emails/information_request_overdue.txt", context),
     )

@@ -42,7 +42,7 @@ def submission_criteria_recheck(*, submission_id: int, job_id: int | None = None
     )
     return {
         "tracking_number": submission.tracking_number or "",
-        "arrangement": submission.arrangement.name,
+        "arrangement": submission.arrangement_name,
         "changed": ", ".join(changed),
         "before": _as_text(before),
         "after": _as_text(after),
@@ -77,7 +77,7 @@ def determination_retest(*, determination_id: int, year: int, job_id: int | None
     )
     return {
         "tracking_number": submission.tracking_number or "",
-        "arrangement": determination.arrangement.name,
+        "arrangement": determination.submission.arrangement_name,
         "years": f"{determination.first_year}-{determination.last_year}",
         "retested_for": year,
         "outcomes": _as_text(outcomes),
@@ -91,7 +91,7 @@ def determination_letter_reissue(*, determination_id: int, job_id: int) -> dict:
     queued = determination_letter_reissued_queue(determination, job_id=job_id)
     return {
         "tracking_number": determination.submission.tracking_number or "",
-        "arrangement": determination.arrangement.name,
+        "arrangement": determination.submission.arrangement_name,
         "letter": determination.letter.name,
         "recipients": queued,
     }

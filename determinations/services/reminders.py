@@ -98,7 +98,7 @@ def draft_window_closing_compose(message) -> Email:
         "url": settings.SITE_URL + reverse("determinations:submission_review", args=[submission.pk]),
     }
     return Email(
-        subject=f"Due {closes:%B %-d, %Y}: submit your request for {submission.arrangement.name}",
+        subject=f"Due {closes:%B %-d, %Y}: submit your request for {submission.arrangement_name}",
         body=render_to_string("emails/reminder_draft_window_closing.txt", context),
     )
 
@@ -155,7 +155,7 @@ def question_due_compose(message) -> Email:
     due = timezone.localtime(request.due_at)
     subject = "Overdue" if overdue else f"Due {due:%B %-d, %Y}"
     return Email(
-        subject=f"{subject}: answer CMS's question about {submission.arrangement.name} ({submission.tracking_number})",
+        subject=f"{subject}: answer CMS's question about {submission.arrangement_name} ({submission.tracking_number})",
         body=render_to_string("emails/reminder_question_due.txt", context),
     )
 
@@ -189,7 +189,7 @@ def review_unassigned_compose(message) -> Email:
         "url": settings.SITE_URL + reverse("determinations:review_detail", args=[submission.pk]),
     }
     return Email(
-        subject=f"Unassigned for {context['waiting_days']} days: {submission.arrangement.name} "
+        subject=f"Unassigned for {context['waiting_days']} days: {submission.arrangement_name} "
         f"({submission.tracking_number})",
         body=render_to_string("emails/reminder_review_unassigned.txt", context),
     )

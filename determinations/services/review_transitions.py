@@ -69,6 +69,17 @@ def request_information_guard(submission, *, now, payload, **context) -> list[st
     return problems
 
 
+def request_information_repeats(submission, event, *, payload, **context) -> list[str]:
+    """A second question while the first is open is not a repeat: it is refused, never dropped."""
+    asked = event.payload.get("question", "")
+    if str(payload.get("question", "")).strip() == asked:
+        return []
+    return [
+        f"A question asked on {_when(event.at)} is still open: “{asked}”. Your new question was not sent. "
+        "Ask it once the open one is answered or closed."
+    ]
+
+
 def request_information_effect(submission, *, now, actor, payload, **context) -> list[str]:
     due_at = _due_at(payload)
     request = InformationRequest.objects.create(
@@ -110,6 +121,18 @@ def respond_guard(submission, *, now, payload, **context) -> list[str]:
     if not str(payload.get("response", "")).strip():
         return ["Write your answer to CMS's question."]
     return []
+
+
+def respond_repeats(submission, event, *, payload, **context) -> list[str]:
+    """A second, different answer to an answered question is refused with when it was answered."""
+    request = InformationRequest.objects.select_related("responded_by").get(pk=event.payload["information_request"])
+    if str(payload.get("response", "")).strip() == request.response:
+        return []
+    by = f" by {request.responded_by}" if request.responded_by else ""
+    return [
+        f"This question was already answered on {_when(request.responded_at)}{by}; your text was not sent. "
+        "It is kept below: copy it, and send it to your CMS reviewer if it adds to that answer."
+    ]
 
 
 def respond_effect(submission, *, now, actor, payload, **context) -> list[str]:

@@ -18,6 +18,7 @@ from determinations.models import (
 from determinations.selectors.participants import submission_participants
 from determinations.services.events import event_record
 from determinations.states import SubmissionStatus
+from determinations.workflow import transition_apply
 
 
 class SubmissionError(Exception):
@@ -73,7 +74,7 @@ def submission_start(
             "payer_legal_name": payer_name,
             **(payer_contact or {}),
         },
-        "arrangement": {"name": arrangement.name},
+        "arrangement": {"name": arrangement_name},
     }
     submission = Submission.objects.create(
         process=process,
@@ -81,6 +82,7 @@ def submission_start(
         payer_type=window.payer_type,
         organization=organization,
         arrangement=arrangement,
+        arrangement_name=arrangement_name,
         performance_year=window.performance_year,
         years_requested=years_requested,
         window=window,
@@ -107,7 +109,9 @@ def submission_save_section(
     """Store one section's answers in the draft (the other sections stay as they were).
 
     ``years_requested`` (the arrangement step's question) is kept on the row: the determination's
-    years come from it.
+    years come from it. The arrangement's name is this request's own (``arrangement_name``): the
+    shared ``Arrangement`` is never renamed, so a draft cannot change what CMS decided on another
+    request for the same arrangement.
     """
     submission = locked_draft(submission_id)
     submission.answers = {**submission.answers, section: answers}
@@ -115,9 +119,10 @@ def submission_save_section(
     if years_requested is not None:
         submission.years_requested = years_requested
         fields.append("years_requested")
-    submission.save(update_fields=fields)
     if section == "arrangement" and answers.get("name"):
-        Arrangement.objects.filter(pk=submission.arrangement_id).update(name=answers["name"])
+        submission.arrangement_name = answers["name"]
+        fields.append("arrangement_name")
+    submission.save(update_fields=fields)
     return submission
 
 
@@ -147,7 +152,7 @@ def submission_copy_to_new_draft(*, source: Submission, actor, window: Submissio
         actor=actor,
         organization=source.organization,
         window=window,
-        arrangement_name=source.arrangement.name,
+        arrangement_name=source.arrangement_name,
         payer_name=source.arrangement.payer_name,
         arrangement=source.arrangement,
         now=now,
@@ -206,3 +211,20 @@ def submission_attest(*, submission_id: int, actor, name: str, title: str, text:
     }
     submission.save(update_fields=["attestation", "updated_at"])
     return submission
+
+
+@transaction.atomic
+def submission_submit(
+    *, submission_id: int, actor, name: str, title: str, text: str, payload: dict | None = None, now=None
+) -> Submission:
+    """Attest and submit in one transaction, with the row locked throughout.
+
+    Two clicks or tabs at once queue on the lock: the first submits; the second finds the request
+    no longer a draft and gets the workflow's answer (``TransitionRepeated`` for the same person,
+    saying when and under which tracking number; ``TransitionRefused`` for anyone else), never an
+    error. A refused submit leaves the attestation as it was.
+    """
+    submission = Submission.objects.select_for_update(of=("self",)).get(pk=submission_id)
+    if submission.status == SubmissionStatus.DRAFT:
+        submission_attest(submission_id=submission_id, actor=actor, name=name, title=title, text=text, now=now)
+    return transition_apply(submission_id=submission_id, name="submit", actor=actor, payload=payload, now=now)

@@ -155,7 +155,7 @@ def queue_rows(context):
         cells += [
             f'<th scope="row" data-label="Request">'
             f'<a class="usa-link text-no-wrap" href="{detail.format(row.id)}">{tracking}</a><br>'
-            f"{_escape(row.arrangement__name)}<br>"
+            f"{_escape(row.arrangement_name)}<br>"
             f'<span class="text-base">{row.performance_year__year} · {PROCESS_LABELS.get(row.process, "")} · '
             f"{PAYER_TYPE_LABELS.get(row.payer_type, '')}</span></th>",
             f'<td data-label="Organization">{organization}</td>',

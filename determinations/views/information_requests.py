@@ -11,7 +11,7 @@ from determinations.forms.review import AnswerForm
 from determinations.models import Determination
 from determinations.services import letters, review
 from determinations.services.review_transitions import open_information_request
-from determinations.workflow import TransitionRefused
+from determinations.workflow import TransitionRefused, TransitionRepeated
 
 from .access import attachment, submission_for
 from .steps import steps_for
@@ -22,6 +22,10 @@ def information_request_answer(request, pk: int):
     """The open question, what was added for it so far, and the answer; members only."""
     submission = submission_for(request, pk)
     question = open_information_request(submission)
+    if question is None and request.method == "POST":
+        # An answer from a page opened before the question was answered or closed (another tab, a
+        # colleague): the workflow says what happened, and the text is shown back, never dropped.
+        question = submission.information_requests.order_by("-asked_at", "-pk").first()
     if question is None:
         messages.info(request, "There is no open question from CMS on this request.")
         return redirect("determinations:submission_detail", submission.pk)
@@ -30,16 +34,22 @@ def information_request_answer(request, pk: int):
         permissions.require(answering)
     form = AnswerForm(request.POST or None)
     status = 200 if answering else 409
-    if request.method == "POST" and answering:
-        status = 400
+    refusal, unsent = answering.message, ""
+    if request.method == "POST" and answering.code in (permissions.Code.ALLOWED, permissions.Code.NOT_NOW):
+        status = 400 if answering else 409
         if form.is_valid():
             try:
                 review.information_request_answer(
                     submission_id=submission.pk, actor=request.user, response=form.cleaned_data["response"]
                 )
+            except TransitionRepeated as repeated:
+                messages.info(request, str(repeated))
+                return redirect("determinations:submission_detail", submission.pk)
             except TransitionRefused as refused:
                 form.add_error(None, str(refused))
                 status = 409
+                if not answering:  # the page shows no form, so the text is shown back beside why
+                    refusal, unsent = str(refused), form.cleaned_data["response"]
             else:
                 messages.success(request, "Your answer is sent to CMS. The reviewer sees what you changed.")
                 return redirect("determinations:submission_detail", submission.pk)
@@ -47,7 +57,8 @@ def information_request_answer(request, pk: int):
         "submission": submission,
         "question": question,
         "form": form,
-        "refusal": answering.message,
+        "refusal": refusal,
+        "unsent": unsent,
         "added_documents": question.documents.select_related("uploaded_by"),
         "steps": steps_for(submission, current="review"),
     }

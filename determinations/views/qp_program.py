@@ -1,13 +1,11 @@
 """The program admin's QP page: participation uploads, batch runs with their progress, results as CSV."""
 
-import csv
-
-from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.models import StaffRole
 from accounts.views.decorators import staff_role_required
+from determinations.downloads import csv_download
 from determinations.forms.qp import ParticipationUploadForm, SnapshotForm
 from determinations.models import ParticipationUpload, QPDeterminationRun
 from determinations.selectors import qp as qp_selectors
@@ -17,16 +15,10 @@ from determinations.services.qp_participation import participation_upload_start
 program_admin_only = staff_role_required(StaffRole.PROGRAM_ADMIN)
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_response(rows, filename: str) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse((writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def _csv_response(rows, filename: str):
+    """``rows`` (header first, as the selectors give them) as a streamed download."""
+    rows = iter(rows)
+    return csv_download(next(rows), rows, filename=filename)
 
 
 def _page(request, *, upload_form=None, run_form=None, status=200):

@@ -31,14 +31,19 @@ from determinations.services import documents, participants, precheck, submissio
 from determinations.services.review_transitions import open_information_request
 from determinations.services.submission_completeness import missing_by_section, submission_blocking_problems
 from determinations.states import SUBMITTER_LABELS, SubmissionStatus
-from determinations.workflow import TransitionRefused, transition_apply, transitions_available
+from determinations.workflow import TransitionRefused, TransitionRepeated, transition_apply, transitions_available
+from qppportal.dates import date_text
 
 from .access import attachment, submission_for
 from .steps import steps_for
 
 
 def _read_only_redirect(request, submission):
-    messages.info(request, "This request was submitted, so it can no longer be changed. Here is what was sent.")
+    when = f" on {date_text(submission.submitted_at, time=True)}" if submission.submitted_at else ""
+    tracking = f" (tracking number {submission.tracking_number})" if submission.tracking_number else ""
+    messages.info(
+        request, f"This request was submitted{when}{tracking}, so it can no longer be changed. Here is what was sent."
+    )
     return redirect("determinations:submission_detail", submission.pk)
 
 
@@ -350,24 +355,25 @@ def submission_review(request, pk: int):
     problems = submission_blocking_problems(submission)
     status = 200
     if request.method == "POST":
+        status = 400
         if form.is_valid():
-            submissions.submission_attest(
-                submission_id=submission.pk,
-                actor=request.user,
-                name=form.cleaned_data["attester_name"],
-                title=form.cleaned_data["attester_title"],
-                text=ATTESTATION_TEXT,
-            )
             try:
-                transition_apply(
-                    submission_id=submission.pk, name="submit", actor=request.user, payload=check.summary()
+                submissions.submission_submit(
+                    submission_id=submission.pk,
+                    actor=request.user,
+                    name=form.cleaned_data["attester_name"],
+                    title=form.cleaned_data["attester_title"],
+                    text=ATTESTATION_TEXT,
+                    payload=check.summary(),
                 )
+            except TransitionRepeated as repeated:
+                messages.info(request, str(repeated))
+                return redirect("determinations:submission_receipt", submission.pk)
             except TransitionRefused as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(request, "Your request was submitted to CMS. A receipt is on its way by e-mail.")
                 return redirect("determinations:submission_receipt", submission.pk)
-        status = 400
         problems = submission_blocking_problems(submission)
     context = {
         "submission": submission,
@@ -437,6 +443,9 @@ def submission_withdraw(request, pk: int):
             transition_apply(
                 submission_id=submission.pk, name="withdraw", actor=request.user, reason=form.cleaned_data["reason"]
             )
+        except TransitionRepeated as repeated:
+            messages.info(request, str(repeated))
+            return redirect("determinations:submission_detail", submission.pk)
         except TransitionRefused as error:
             form.add_error(None, str(error))
         else:

@@ -14,6 +14,7 @@ from determinations.models import PerformanceYear
 from determinations.selectors.qp import result_rows
 from determinations.services.qp_batch import qp_batch_run, qp_run_create
 from determinations.services.qp_participation import participation_file_load
+from qppportal.spreadsheets import SafeWriter
 
 MAX_ERRORS_SHOWN = 100
 
@@ -55,7 +56,7 @@ class Command(BaseCommand):
         run = qp_batch_run(run_id=run.pk)
         target = sys.stdout if output == "-" else open(output, "w", encoding="utf-8", newline="")  # noqa: SIM115
         try:
-            csv.writer(target).writerows(result_rows(run))
+            SafeWriter(target).writerows(result_rows(run))
         finally:
             if target is not sys.stdout:
                 target.close()

@@ -10,7 +10,7 @@ from django.urls import reverse
 from determinations.models import ConflictOfInterest, CriterionResult, Determination, Submission, SubmissionEvent
 from determinations.services import review
 from determinations.states import SubmissionStatus
-from determinations.workflow import TRANSITIONS, TransitionRefused, transition_apply
+from determinations.workflow import TRANSITIONS, TransitionRefused, TransitionRepeated, transition_apply
 from tests.factories import SubmissionFactory, UserFactory
 from tests.factories import submissions as steps
 from tests.support import sign_in, skip_or_fail
@@ -169,7 +169,8 @@ def test_a_decided_request_cannot_be_withdrawn_or_recommended(recommended, revie
 
 def test_the_second_lead_is_told_who_decided_and_nothing_is_decided_twice(recommended, review_lead, second_lead):
     decide(recommended, review_lead)
-    decide(recommended, review_lead)  # a double click by the same lead is a no-op
+    with pytest.raises(TransitionRepeated, match="Already done by you on .*: Approved"):
+        decide(recommended, review_lead)  # a double click by the same lead changes nothing, and says so
     with pytest.raises(TransitionRefused, match=f"already approved by {review_lead}"):
         decide(recommended, second_lead)
     with pytest.raises(TransitionRefused, match=f"approved \\(approved by {review_lead}.*cannot reject it now"):

@@ -17,7 +17,7 @@ from determinations.models import Document, InformationRequest, Submission, Subm
 from determinations.rules.business_days import add_business_days, federal_holidays, is_business_day
 from determinations.services import notifications, review
 from determinations.states import SubmissionStatus
-from determinations.workflow import TransitionRefused
+from determinations.workflow import TransitionRefused, TransitionRepeated
 from messaging.services import messages_dispatch
 from tests.determinations.submissions.flow import post_section, upload
 from tests.factories import SubmissionFactory, UserFactory, organization_member
@@ -126,7 +126,8 @@ def test_only_the_assignee_asks_and_only_during_review(in_review, submitted, rev
     with pytest.raises(TransitionRefused, match="Only the reviewer assigned"):
         ask(in_review, payer)
     ask(in_review, reviewer)
-    ask(in_review, reviewer)  # a double click: the same person repeating is a no-op
+    with pytest.raises(TransitionRepeated, match="Already done by you on"):  # a double click changes nothing
+        ask(in_review, reviewer)
     assert InformationRequest.objects.count() == 1
 
 

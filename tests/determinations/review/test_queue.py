@@ -539,7 +539,12 @@ def test_the_search_reads_the_trigram_indexes_on_postgresql(rows, reviewer):
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = queryset.explain()
 
-    for index in ("arrangement_name_trgm_idx", "arrangement_payer_name_trgm_idx", "organization_name_trgm_idx"):
+    for index in (
+        "submission_arrangement_name_trgm_idx",
+        "submission_tracking_number_trgm_idx",
+        "arrangement_payer_name_trgm_idx",
+        "organization_name_trgm_idx",
+    ):
         assert index in plan, plan
 
 
