@@ -23,7 +23,7 @@ from django.utils import timezone
 from accounts.models import User
 from determinations.events import EventType
 from determinations.models import ConflictOfInterest, Submission
-from determinations.permissions import can_assign, can_be_assigned, can_claim, can_declare_conflict
+from determinations.permissions import Code, can_assign, can_be_assigned, can_claim, can_declare_conflict
 from determinations.services.events import event_record
 from determinations.states import OPEN, STAFF_VISIBLE, SUBMITTER_LABELS, SubmissionStatus
 from determinations.workflow import TransitionRefused, transition_apply
@@ -162,7 +162,8 @@ def submission_claim(*, submission_id: int, actor: User, now=None) -> Submission
 def conflict_declare(*, reviewer: User, submission: Submission, reason: str, now=None) -> ConflictDeclared:
     """Record ``reviewer``'s conflict with ``submission``'s organization and recuse them from its requests."""
     declaring = can_declare_conflict(reviewer, submission)
-    if not declaring:
+    # Already recused: declaring again keeps the one declaration (below, under the lock).
+    if not declaring and declaring.code is not Code.RECUSED:
         raise AssignmentRefused(declaring.message)
     reason = reason.strip()
     if not reason:
