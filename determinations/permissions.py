@@ -116,7 +116,8 @@ def can_view_submission(user: User, submission: Submission) -> Decision:
 
 def can_edit_submission(user: User, submission: Submission) -> Decision:
     if not _is_member(user, submission.organization_id):
-        return NOT_YOURS
+        viewing = can_view_submission(user, submission)
+        return Decision(Code.WRONG_ROLE, "CMS staff review requests; they do not change them.") if viewing else viewing
     if submission.status not in EDITABLE:
         return Decision(
             Code.NOT_NOW,
@@ -144,7 +145,10 @@ def can_remove_document(user: User, submission: Submission, document) -> Decisio
 
 def can_answer_information_request(user: User, submission: Submission, request, *, now) -> Decision:
     if not _is_member(user, submission.organization_id):
-        return NOT_YOURS
+        viewing = can_view_submission(user, submission)
+        if not viewing:
+            return viewing
+        return Decision(Code.WRONG_ROLE, "Only the submitting organization answers CMS's questions.")
     if submission.status != SubmissionStatus.INFORMATION_REQUESTED or not request.is_open:
         return Decision(Code.NOT_NOW, "This question is already answered or closed.")
     if now > request.due_at:
