@@ -22,6 +22,7 @@ from accounts.models import Organization
 from determinations import states
 from determinations.choices import PayerType, Process
 from determinations.models import Arrangement
+from determinations.rules import tracking_numbers
 from determinations.rules.results import Outcome
 from determinations.states import STAFF_VISIBLE, SubmissionStatus
 
@@ -159,6 +160,8 @@ class ReviewQueueFilter(django_filters.FilterSet):
         """Every word must match one of the four names. Each table is searched on its own, so that
         PostgreSQL can read its trigram indexes (migration 0008); an OR across a join cannot."""
         for word in value.split()[:SEARCH_WORDS]:
+            # A tracking number read over the phone ("opa-2027-pi-7k3qx2d", an O for a 0) is found too.
+            word = tracking_numbers.normalized(word) if tracking_numbers.is_valid(word) else word
             arrangements = Arrangement.objects.filter(Q(name__icontains=word) | Q(payer_name__icontains=word))
             organizations = Organization.objects.filter(name__icontains=word)
             queryset = queryset.filter(

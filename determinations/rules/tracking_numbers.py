@@ -54,3 +54,9 @@ def is_valid(number: str) -> bool:
     if any(symbol not in _VALUES for symbol in symbols):
         return False
     return _luhn_sum(year + symbols, double_first=False) % BASE == 0
+
+
+def normalized(number: str) -> str:
+    """A valid number as it is stored: upper case, look-alike letters read as the digits they stand for."""
+    prefix, symbols = number.strip().upper().rsplit("-", 1)
+    return f"{prefix}-{''.join(ALPHABET[_VALUES[symbol]] for symbol in symbols)}"

@@ -96,6 +96,9 @@ def test_the_check_character_catches_a_mistyped_or_swapped_symbol():
     swapped = body[:-2] + body[-1] + body[-2] + check
     assert not tracking_numbers.is_valid(swapped)
     assert tracking_numbers.is_valid(number.lower())
+    spoken = tracking_numbers.tracking_number(year=2027, process_code="EC", random_symbols="10ABCD")
+    misread = spoken.lower().replace("-10", "-lo")
+    assert tracking_numbers.is_valid(misread) and tracking_numbers.normalized(misread) == spoken
 
 
 def test_a_tracking_number_already_taken_is_drawn_again(theirs):
