@@ -81,7 +81,7 @@ def test_the_workflow_table_is_the_one_reviewed():
 
 def build():
     """One request in each state, built by people outside the matrix (so no repeat of their own
-    transition is mistaken for a refusal), then assigned to the matrix's reviewer where open."""
+    transition is mistaken for a refusal), then assigned to the matrix's reviewer where under review."""
     organization = OrganizationFactory(kind=OrganizationKind.PAYER, payer_type="other_payer", name="Matrix Payer")
     builder = MembershipFactory(organization=organization, role=MembershipRole.SUBMITTER).user
     requests = {
@@ -101,7 +101,8 @@ def build():
     }
     for role in ("recused_reviewer", "recused_lead"):
         ConflictOfInterest.objects.create(reviewer=people[role], organization=organization, reason="Matrix")
-    open_ids = [s.pk for state, s in requests.items() if state in OPEN]
+    # Assigning a submitted request starts its review, so the submitted one stays unassigned.
+    open_ids = [s.pk for state, s in requests.items() if state in OPEN and state != S.SUBMITTED]
     submission_assign(submission_ids=open_ids, assignee=people["assignee"], actor=UserFactory(staff_role="review_lead"))
     return {state: Submission.objects.get(pk=s.pk) for state, s in requests.items()}, people
 
