@@ -7,6 +7,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import User
 from determinations.models import Determination, Document, InformationRequest, Submission, SubmissionEvent
+from determinations.selectors.public_list import published_determinations
 from determinations.states import SubmissionStatus
 
 
@@ -85,19 +86,11 @@ def submissions_open_for_same_payer(user: User, *, submission: Submission) -> Qu
 def published_for_same_payer(*, submission: Submission, excluding: QuerySet[Submission]) -> QuerySet[Determination]:
     """Approved arrangements on the public list for the same payer name covering the request's first
     year (a public fact anyone reads at /advanced-apms/), other than those of ``excluding``."""
-    year = submission.performance_year.year
     return (
-        Determination.objects.filter(
-            outcome="approved",
-            superseded_at__isnull=True,
-            first_year__lte=year,
-            last_year__gte=year,
-            arrangement__payer_name__iexact=submission.arrangement.payer_name,
-        )
+        published_determinations(year=submission.performance_year.year)
+        .filter(arrangement__payer_name__iexact=submission.arrangement.payer_name)
         .exclude(submission__in=excluding.values("pk"))
         .exclude(arrangement_id=submission.arrangement_id)
-        .select_related("arrangement")
-        .order_by("arrangement__name")
     )
 
 
