@@ -22,6 +22,7 @@ from accounts.models import Organization
 from determinations import states
 from determinations.choices import PayerType, Process
 from determinations.models import Arrangement, Submission
+from determinations.rules import tracking_numbers
 from determinations.rules.results import Outcome
 from determinations.states import STAFF_VISIBLE, SubmissionStatus
 
@@ -160,6 +161,8 @@ class ReviewQueueFilter(django_filters.FilterSet):
         PostgreSQL can read its trigram indexes (migrations 0008 and 0014); an OR across a join cannot.
         The arrangement's name is the request's own (``Submission.arrangement_name``)."""
         for word in value.split()[:SEARCH_WORDS]:
+            # A tracking number read over the phone ("opa-2027-pi-7k3qx2d", an O for a 0) is found too.
+            word = tracking_numbers.normalized(word) if tracking_numbers.is_valid(word) else word
             names = Q(arrangement_name__icontains=word) | Q(tracking_number__icontains=word)
             requests = Submission.objects.filter(names)
             payers = Arrangement.objects.filter(payer_name__icontains=word)

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from accounts.models import StaffRole, User
 from determinations.models import ConflictOfInterest, Submission
 from determinations.states import EDITABLE, FINDINGS_OPEN, OPEN, STAFF_VISIBLE, SubmissionStatus
+from qppportal.dates import date_text
 
 
 class Code(StrEnum):
@@ -62,6 +63,29 @@ def _is_member(user: User, organization_id: int) -> bool:
     return user.memberships.filter(organization_id=organization_id).exists()
 
 
+def recusal(user: User, submission: Submission) -> Decision:
+    """RECUSED when ``user`` declared a conflict of interest with the organization that filed ``submission``.
+
+    A recusal covers every view and action on that organization's requests: every staff check below
+    asks this after the role check. Only staff declare conflicts, so submitters cost no query.
+    """
+    if not user.staff_role:
+        return ALLOWED
+    declared_at = (
+        ConflictOfInterest.objects.filter(reviewer=user, organization_id=submission.organization_id)
+        .values_list("declared_at", flat=True)
+        .first()
+    )
+    if declared_at is None:
+        return ALLOWED
+    return Decision(
+        Code.RECUSED,
+        "You declared a conflict of interest with the organization that filed this request "
+        f"on {date_text(declared_at)}, so you are recused from all its requests. Another member of CMS staff "
+        "handles them.",
+    )
+
+
 # --- Filing a request -------------------------------------------------------------------------
 
 
@@ -84,7 +108,7 @@ def can_copy_submission(user: User, submission: Submission) -> Decision:
 
 def can_view_submission(user: User, submission: Submission) -> Decision:
     if user.staff_role and submission.status in STAFF_VISIBLE:
-        return ALLOWED
+        return recusal(user, submission)
     if _is_member(user, submission.organization_id):
         return ALLOWED
     return NOT_YOURS
@@ -92,7 +116,8 @@ def can_view_submission(user: User, submission: Submission) -> Decision:
 
 def can_edit_submission(user: User, submission: Submission) -> Decision:
     if not _is_member(user, submission.organization_id):
-        return NOT_YOURS
+        viewing = can_view_submission(user, submission)
+        return Decision(Code.WRONG_ROLE, "CMS staff review requests; they do not change them.") if viewing else viewing
     if submission.status not in EDITABLE:
         return Decision(
             Code.NOT_NOW,
@@ -120,7 +145,10 @@ def can_remove_document(user: User, submission: Submission, document) -> Decisio
 
 def can_answer_information_request(user: User, submission: Submission, request, *, now) -> Decision:
     if not _is_member(user, submission.organization_id):
-        return NOT_YOURS
+        viewing = can_view_submission(user, submission)
+        if not viewing:
+            return viewing
+        return Decision(Code.WRONG_ROLE, "Only the submitting organization answers CMS's questions.")
     if submission.status != SubmissionStatus.INFORMATION_REQUESTED or not request.is_open:
         return Decision(Code.NOT_NOW, "This question is already answered or closed.")
     if now > request.due_at:
@@ -141,21 +169,21 @@ def is_member(user: User, submission: Submission) -> Decision:
 
 
 def is_reviewer(user: User, submission: Submission | None = None) -> Decision:
-    if user.staff_role in REVIEW_STAFF:
-        return ALLOWED
-    return Decision(Code.WRONG_ROLE, "Only CMS reviewers can do this.")
+    if user.staff_role not in REVIEW_STAFF:
+        return Decision(Code.WRONG_ROLE, "Only CMS reviewers can do this.")
+    return recusal(user, submission) if submission is not None else ALLOWED
 
 
 def is_lead(user: User, submission: Submission | None = None) -> Decision:
-    if user.staff_role == StaffRole.REVIEW_LEAD:
-        return ALLOWED
-    return Decision(Code.WRONG_ROLE, "Only a CMS review lead can do this.")
+    if user.staff_role != StaffRole.REVIEW_LEAD:
+        return Decision(Code.WRONG_ROLE, "Only a CMS review lead can do this.")
+    return recusal(user, submission) if submission is not None else ALLOWED
 
 
 def is_assignee(user: User, submission: Submission) -> Decision:
-    if submission.assignee_id == user.pk:
-        return ALLOWED
-    return Decision(Code.NOT_ASSIGNEE, "Only the reviewer assigned to this request can do this.")
+    if submission.assignee_id != user.pk:
+        return Decision(Code.NOT_ASSIGNEE, "Only the reviewer assigned to this request can do this.")
+    return recusal(user, submission)
 
 
 def is_deciding_lead(user: User, submission: Submission) -> Decision:
@@ -166,11 +194,6 @@ def is_deciding_lead(user: User, submission: Submission) -> Decision:
     recommended = submission.events.filter(event_type="recommend").order_by("-at").first()
     if recommended is not None and recommended.actor_id == user.pk:
         return Decision(Code.OWN_RECOMMENDATION, "You recommended this decision, so another review lead must make it.")
-    if ConflictOfInterest.objects.filter(reviewer=user, organization_id=submission.organization_id).exists():
-        return Decision(
-            Code.RECUSED,
-            "You declared a conflict of interest with this organization, so another review lead must decide.",
-        )
     return ALLOWED
 
 
@@ -195,17 +218,20 @@ def can_claim(user: User, submission: Submission | None = None) -> Decision:
         return Decision(Code.WRONG_ROLE, "Review leads assign requests to reviewers; they do not claim them.")
     if user.staff_role != StaffRole.REVIEWER:
         return Decision(Code.WRONG_ROLE, "Only CMS reviewers can claim a request.")
-    if submission is not None and (submission.assignee_id is not None or submission.status not in OPEN):
+    if submission is None:
+        return ALLOWED
+    if submission.assignee_id is not None or submission.status not in OPEN:
         return Decision(Code.NOT_NOW, f"{submission} is not open and unassigned, so it cannot be claimed.")
-    return ALLOWED
+    return recusal(user, submission)
 
 
 def can_declare_conflict(user: User, submission: Submission) -> Decision:
+    """Once declared, the conflict covers this page too: the refusal says when it was declared."""
     if user.staff_role not in REVIEW_STAFF:
         return Decision(Code.WRONG_ROLE, "Only CMS reviewers and review leads declare conflicts of interest.")
     if submission.status not in STAFF_VISIBLE:
         return NOT_YOURS
-    return ALLOWED
+    return recusal(user, submission)
 
 
 # --- Findings, information requests and notes (determinations/services/review.py) -------------
@@ -213,8 +239,7 @@ def can_declare_conflict(user: User, submission: Submission) -> Decision:
 
 def can_record_findings(user: User, submission: Submission, results=()) -> Decision:
     """The assigned reviewer drafts findings while the review is open and before they lock."""
-    reviewer = is_reviewer(user, submission)
-    if not reviewer:
+    if user.staff_role not in REVIEW_STAFF:
         return Decision(Code.WRONG_ROLE, "Only CMS reviewers and review leads can do this.")
     if submission.assignee_id != user.pk:
         return Decision(Code.NOT_ASSIGNEE, "Only the reviewer assigned to this request can record findings.")
@@ -223,15 +248,15 @@ def can_record_findings(user: User, submission: Submission, results=()) -> Decis
             Code.NOT_NOW,
             "The findings are locked: the review is finished. A review lead can send it back or reopen it.",
         )
-    return ALLOWED
+    return recusal(user, submission)
 
 
 def can_manage_information_request(user: User, submission: Submission) -> Decision:
-    if not is_reviewer(user, submission):
+    if user.staff_role not in REVIEW_STAFF:
         return Decision(Code.WRONG_ROLE, "Only CMS reviewers and review leads can do this.")
     if submission.assignee_id != user.pk:
         return Decision(Code.NOT_ASSIGNEE, "Only the reviewer assigned to this request can change its questions.")
-    return ALLOWED
+    return recusal(user, submission)
 
 
 def can_add_internal_note(user: User, submission: Submission) -> Decision:
@@ -239,4 +264,4 @@ def can_add_internal_note(user: User, submission: Submission) -> Decision:
         return Decision(Code.WRONG_ROLE, "Internal notes are for CMS staff only.")
     if submission.status not in STAFF_VISIBLE:
         return Decision(Code.NOT_VISIBLE, "CMS staff cannot see drafts.")
-    return ALLOWED
+    return recusal(user, submission)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from determinations.events import EventType
 from determinations.models import Submission
 from determinations.permissions import Code, Decision, is_assignee, is_deciding_lead, is_lead, is_member, is_reviewer
+from determinations.rules import tracking_numbers
 from determinations.services import review_transitions as review
 from determinations.services.events import event_record
 from determinations.services.notifications import submission_receipt_queue
@@ -273,9 +274,20 @@ def _repeated_message(submission, event) -> str:
     )
 
 
-def tracking_number_for(submission) -> str:
-    prefix = "PI" if submission.process == "payer_initiated" else "EC"
-    return f"OPA-{submission.performance_year.year}-{prefix}-{submission.pk:06d}"
+def tracking_number_for(submission, *, symbols: Callable[[], str] = tracking_numbers.random_symbols) -> str:
+    """A random tracking number not yet given (decision 0028); numbers given before keep their form.
+
+    Runs inside the submit transaction: a taken number is drawn again. Two submits drawing the same
+    new number at the same instant is left to the unique constraint (odds of about one in 10^18).
+    """
+    process_code = "PI" if submission.process == "payer_initiated" else "EC"
+    for _ in range(tracking_numbers.ATTEMPTS):
+        number = tracking_numbers.tracking_number(
+            year=submission.performance_year.year, process_code=process_code, random_symbols=symbols()
+        )
+        if not Submission.objects.filter(tracking_number=number).exists():
+            return number
+    raise TransitionRefused("A tracking number could not be given just now, so nothing was sent. Try submitting again.")
 
 
 def transitions_available(submission, user) -> dict[str, Decision]:

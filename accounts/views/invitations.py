@@ -6,14 +6,15 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
 from qppportal.dates import date_text
 
 from .. import permissions, services
 from ..forms import AcceptInvitationForm, OrganizationInvitationForm, StaffInvitationForm
-from ..models import Organization, User
+from ..models import User
 from ..roles import home_url
+from .organizations import organization_visible_or_404
 
 
 def _sent(invitation) -> str:
@@ -27,7 +28,7 @@ def _form_context(form, organization) -> dict:
 
 @login_required
 def invitation_create_organization(request, organization_id):
-    organization = get_object_or_404(Organization, pk=organization_id)
+    organization = organization_visible_or_404(request.user, organization_id)
     allowed, reason = permissions.can_invite_to_organization(request.user, organization)
     if not allowed:
         raise PermissionDenied(reason)

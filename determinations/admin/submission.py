@@ -15,6 +15,10 @@ class ReadOnlyInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def get_readonly_fields(self, request, obj=None):
+        # Shown, never edited: a non-editable field (``uploaded_at``) in an editable inline is a FieldError.
+        return self.fields
+
 
 class MeasureInline(ReadOnlyInline):
     model = ArrangementMeasure

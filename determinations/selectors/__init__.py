@@ -9,6 +9,7 @@ from .organizations import (
 )
 from .submissions import (
     published_arrangements_search,
+    published_for_same_payer,
     submission_detail,
     submissions_for_dashboard,
     submissions_open_for_same_payer,
@@ -23,6 +24,7 @@ __all__ = [
     "submission_window_next_for_organization",
     "submission_windows_for_organization",
     "submissions_for_dashboard",
+    "published_for_same_payer",
     "submissions_open_for_same_payer",
     "submissions_visible_to",
 ]

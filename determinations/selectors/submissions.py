@@ -7,6 +7,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import User
 from determinations.models import Determination, Document, InformationRequest, Submission, SubmissionEvent
+from determinations.selectors.public_list import published_determinations
 from determinations.states import SubmissionStatus
 
 
@@ -64,17 +65,32 @@ def submission_detail(user: User, submission_id: int) -> Submission:
     )
 
 
-def submissions_open_for_same_payer(*, submission: Submission) -> QuerySet[Submission]:
-    """Other open requests for the same payer, arrangement name and first year: likely duplicates."""
+def submissions_open_for_same_payer(user: User, *, submission: Submission) -> QuerySet[Submission]:
+    """Likely duplicates the person may see: other requests of their organizations for the same payer
+    name and first year, not withdrawn or rejected. Other organizations' requests stay unnamed, drafts
+    above all; what is public of them is in ``published_for_same_payer``."""
     closed = [SubmissionStatus.WITHDRAWN, SubmissionStatus.REJECTED]
     return (
-        Submission.objects.exclude(pk=submission.pk)
+        submissions_visible_to(user)
+        .exclude(pk=submission.pk)
         .exclude(status__in=closed)
         .filter(
-            Q(arrangement__payer_name__iexact=submission.arrangement.payer_name),
+            arrangement__payer_name__iexact=submission.arrangement.payer_name,
             performance_year=submission.performance_year_id,
         )
         .select_related("arrangement")
+        .order_by("pk")
+    )
+
+
+def published_for_same_payer(*, submission: Submission, excluding: QuerySet[Submission]) -> QuerySet[Determination]:
+    """Approved arrangements on the public list for the same payer name covering the request's first
+    year (a public fact anyone reads at /advanced-apms/), other than those of ``excluding``."""
+    return (
+        published_determinations(year=submission.performance_year.year)
+        .filter(arrangement__payer_name__iexact=submission.arrangement.payer_name)
+        .exclude(submission__in=excluding.values("pk"))
+        .exclude(arrangement_id=submission.arrangement_id)
     )
 
 

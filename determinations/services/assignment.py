@@ -23,7 +23,7 @@ from django.utils import timezone
 from accounts.models import User
 from determinations.events import EventType
 from determinations.models import ConflictOfInterest, Submission
-from determinations.permissions import can_assign, can_be_assigned, can_claim, can_declare_conflict
+from determinations.permissions import Code, can_assign, can_be_assigned, can_claim, can_declare_conflict, recusal
 from determinations.services.events import event_record
 from determinations.states import OPEN, STAFF_VISIBLE, SUBMITTER_LABELS, SubmissionStatus
 from determinations.workflow import TransitionRefused, transition_apply
@@ -136,6 +136,10 @@ def submission_claim(*, submission_id: int, actor: User, now=None) -> Submission
         if not locked or locked[0].status not in STAFF_VISIBLE:
             raise AssignmentRefused("That request does not exist.")
         submission = locked[0]
+        recused = recusal(actor, submission)
+        if not recused:
+            # Not naming the request: the recused do not read its tracking number anywhere.
+            raise AssignmentRefused(recused.message)
         if submission.assignee_id == actor.pk:
             return submission
         if submission.assignee_id is not None:
@@ -145,11 +149,6 @@ def submission_claim(*, submission_id: int, actor: User, now=None) -> Submission
         if submission.status not in OPEN:
             raise AssignmentRefused(
                 f"{submission} is {SUBMITTER_LABELS[submission.status].lower()}, so it cannot be claimed."
-            )
-        if _conflicted_organization_ids(actor, {submission.organization_id}):
-            raise AssignmentRefused(
-                f"You declared a conflict of interest with the organization that filed {submission}, "
-                "so you cannot review it."
             )
         _give(submission, actor, now)
         event_record(
@@ -162,7 +161,8 @@ def submission_claim(*, submission_id: int, actor: User, now=None) -> Submission
 def conflict_declare(*, reviewer: User, submission: Submission, reason: str, now=None) -> ConflictDeclared:
     """Record ``reviewer``'s conflict with ``submission``'s organization and recuse them from its requests."""
     declaring = can_declare_conflict(reviewer, submission)
-    if not declaring:
+    # Already recused: declaring again keeps the one declaration (below, under the lock).
+    if not declaring and declaring.code is not Code.RECUSED:
         raise AssignmentRefused(declaring.message)
     reason = reason.strip()
     if not reason:

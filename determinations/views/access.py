@@ -1,19 +1,28 @@
 """How the submitter's pages load a request and hand out its files, the same way on every page."""
 
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 
 from determinations import permissions
 from determinations.models import Submission
 
+NOT_FOUND = "No such request."
+
 
 def submission_for(request, pk: int, *, edit: bool = False) -> Submission:
-    """The request, if this person may see it (or change it, with ``edit``); a refusal stops the page."""
+    """The request, if this person may see it (or change it, with ``edit``); a refusal stops the page.
+
+    A request the person may not see answers exactly as one that does not exist (the same 404), so
+    its number says nothing (decision 0028); other refusals show their reason on the 403 page.
+    """
     submission = get_object_or_404(
         Submission.objects.select_related("arrangement", "organization", "performance_year", "window"), pk=pk
     )
     check = permissions.can_edit_submission if edit else permissions.can_view_submission
-    permissions.require(check(request.user, submission))
+    decision = check(request.user, submission)
+    if decision.code is permissions.Code.NOT_VISIBLE:
+        raise Http404(NOT_FOUND)
+    permissions.require(decision)
     return submission
 
 

@@ -30,7 +30,7 @@ def information_request_answer(request, pk: int):
         messages.info(request, "There is no open question from CMS on this request.")
         return redirect("determinations:submission_detail", submission.pk)
     answering = permissions.can_answer_information_request(request.user, submission, question, now=timezone.now())
-    if answering.code is permissions.Code.NOT_VISIBLE:
+    if answering.code in (permissions.Code.NOT_VISIBLE, permissions.Code.WRONG_ROLE):
         permissions.require(answering)
     form = AnswerForm(request.POST or None)
     status = 200 if answering else 409

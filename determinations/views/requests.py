@@ -89,14 +89,7 @@ def request_start(request):
         except submissions.SubmissionError as error:
             form.add_error(None, str(error))
         else:
-            duplicates = selectors.submissions_open_for_same_payer(submission=submission)
-            if duplicates:
-                messages.warning(
-                    request,
-                    f"Another open request exists for {submission.arrangement.payer_name} for "
-                    f"{submission.performance_year.year}: {', '.join(str(d) for d in duplicates[:3])}. "
-                    "If it is the same arrangement, withdraw this draft.",
-                )
+            _warn_of_duplicates(request, submission)
             messages.success(request, "Your draft request is started. It saves at every step.")
             return redirect("determinations:submission_section", submission.pk, SECTIONS[0].key)
     context = {
@@ -112,6 +105,28 @@ def request_start(request):
         "now": now,
     }
     return render(request, "determinations/request_start.html", context)
+
+
+def _warn_of_duplicates(request, submission) -> None:
+    """Name the likely duplicates this person may see: their organization's own requests, and of
+    other organizations only approved arrangements already on the public list (never their drafts
+    or open requests, whose existence is theirs alone)."""
+    payer, year = submission.arrangement.payer_name, submission.performance_year.year
+    own = selectors.submissions_open_for_same_payer(request.user, submission=submission)
+    if own:
+        messages.warning(
+            request,
+            f"Your organization already has a request for {payer} for {year}: "
+            f"{', '.join(str(d) for d in own[:3])}. If it is the same arrangement, withdraw this draft.",
+        )
+    published = selectors.published_for_same_payer(submission=submission, excluding=own)
+    if published:
+        names = ", ".join(f"“{d.submission.arrangement_name}”" for d in published[:3])
+        messages.warning(
+            request,
+            f"The public list of Other Payer Advanced APMs already has {names} for {payer} for {year}. "
+            "If that is the arrangement you mean, it is already approved: withdraw this draft.",
+        )
 
 
 @login_required

@@ -41,10 +41,14 @@ CRITERION_ORDER = {key: position for position, key in enumerate(Criterion.values
 
 
 def _load(request, pk: int) -> Submission:
+    """The request with everything the page shows; a draft or a missing one is a 404, and a person
+    recused from its organization gets the 403 page saying so, before any form is read."""
     try:
-        return submission_for_review(request.user, pk)
+        submission = submission_for_review(request.user, pk)
     except Submission.DoesNotExist:
         raise Http404("There is no submitted request with this number.") from None
+    permissions.require(permissions.can_view_submission(request.user, submission))
+    return submission
 
 
 def _url_or_empty(name: str, *args) -> str:

@@ -21,7 +21,6 @@ from determinations import permissions
 from determinations.downloads import csv_download
 from determinations.filters import LEAD_SAVED_VIEWS, MORE_FILTERS, SAVED_VIEWS, STATUS_CHOICES
 from determinations.forms.assignment import AssignForm, ConflictForm
-from determinations.models import ConflictOfInterest
 from determinations.selectors import review_queue
 from determinations.selectors.submissions import submissions_visible_to
 from determinations.services.assignment import AssignmentRefused, conflict_declare, submission_assign, submission_claim
@@ -147,12 +146,10 @@ def review_conflict_declare(request, pk: int):
     submission = get_object_or_404(
         submissions_visible_to(request.user).select_related("arrangement", "organization"), pk=pk
     )
+    # Once declared, the conflict refuses this page too (with the date it was declared).
     permissions.require(permissions.can_declare_conflict(request.user, submission))
-    existing = ConflictOfInterest.objects.filter(
-        reviewer=request.user, organization_id=submission.organization_id
-    ).first()
     form = ConflictForm(request.POST or None)
-    if existing is None and request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         try:
             declared = conflict_declare(
                 reviewer=request.user, submission=submission, reason=form.cleaned_data["reason"]
@@ -165,5 +162,5 @@ def review_conflict_declare(request, pk: int):
                 text += f" {len(declared.unassigned)} of them went back to the queue unassigned."
             messages.success(request, text)
             return redirect("accounts:reviewer_home")
-    context = {"submission": submission, "form": form, "existing": existing}
+    context = {"submission": submission, "form": form}
     return render(request, "determinations/review_queue/conflict_declare.html", context)

@@ -1,7 +1,7 @@
 """Who may open which accounts page: one matrix of every page × every role, and the styled error pages."""
 
 import pytest
-from pytest_django.asserts import assertContains, assertTemplateUsed
+from pytest_django.asserts import assertContains, assertNotContains, assertTemplateUsed
 
 from accounts.models import Invitation
 
@@ -32,9 +32,19 @@ def denied(reason):
     return ("denied", reason)
 
 
-def only(allowed, reason, *, anonymous=LOGIN):
-    """200 for the roles in ``allowed``, the 403 page with ``reason`` for other signed-in roles."""
-    return {role: anonymous if role == "anonymous" else OK if role in allowed else denied(reason) for role in ROLES}
+def only(allowed, reason, *, anonymous=LOGIN, hidden_from=()):
+    """200 for the roles in ``allowed``, the 404 page for those in ``hidden_from`` (another organization's
+    page answers like a missing one), the 403 page with ``reason`` for other signed-in roles."""
+    return {
+        role: anonymous
+        if role == "anonymous"
+        else OK
+        if role in allowed
+        else NOT_FOUND
+        if role in hidden_from
+        else denied(reason)
+        for role in ROLES
+    }
 
 
 def signed_in_all(outcome, *, anonymous=LOGIN):
@@ -45,7 +55,6 @@ PAYER_INVITE_REASON = (
     "Only an organization admin of Test State Medicaid Agency or a program admin can invite people to it."
 )
 APM_INVITE_REASON = "Only an organization admin of Test APM Entity or a program admin can invite people to it."
-NOT_A_MEMBER = "You are not a member of this organization."
 
 # Paths use {a} for the payer organization (payer submitter and admin) and {b} for the APM Entity (clinician).
 MATRIX = {
@@ -59,10 +68,12 @@ MATRIX = {
     "/program/": only({"program_admin"}, "This page is for program admins only."),
     "/program/windows/new/": only({"program_admin"}, "This page is for program admins only."),
     "/organizations/": only({"program_admin", "review_lead"}, "This page is for program admins or review leads only."),
-    "/organizations/{a}/": only(PAYER_MEMBERS | STAFF, NOT_A_MEMBER),
-    "/organizations/{a}/invite/": only({"payer_admin", "program_admin"}, PAYER_INVITE_REASON),
-    "/organizations/{b}/": only({"clinician_submitter"} | STAFF, NOT_A_MEMBER),
-    "/organizations/{b}/invite/": only({"program_admin"}, APM_INVITE_REASON),
+    "/organizations/{a}/": only(PAYER_MEMBERS | STAFF, "", hidden_from={"clinician_submitter"}),
+    "/organizations/{a}/invite/": only(
+        {"payer_admin", "program_admin"}, PAYER_INVITE_REASON, hidden_from={"clinician_submitter"}
+    ),
+    "/organizations/{b}/": only({"clinician_submitter"} | STAFF, "", hidden_from=PAYER_MEMBERS),
+    "/organizations/{b}/invite/": only({"program_admin"}, APM_INVITE_REASON, hidden_from=PAYER_MEMBERS),
     "/organizations/999999/": signed_in_all(NOT_FOUND),
     "/organizations/999999/invite/": signed_in_all(NOT_FOUND),
     "/accounts/invitations/staff/new/": only({"program_admin"}, "Only a program admin can invite CMS staff."),
@@ -132,9 +143,9 @@ def test_a_member_of_one_organization_cannot_open_another(client, signed_in, pay
         f"/organizations/{apm_entity.pk}/invite/", {"email": "x@example.org", "membership_role": "organization_admin"}
     )
 
-    assert (detail.status_code, invite_page.status_code, invite_post.status_code) == (403, 403, 403)
-    assertContains(detail, NOT_A_MEMBER, status_code=403)
-    assertContains(invite_page, APM_INVITE_REASON, status_code=403)
+    assert (detail.status_code, invite_page.status_code, invite_post.status_code) == (404, 404, 404)
+    for response in (detail, invite_page, invite_post):
+        assertNotContains(response, apm_entity.name, status_code=404)
     assert not Invitation.objects.exists()
 
 

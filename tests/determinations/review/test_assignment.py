@@ -389,7 +389,11 @@ def test_the_conflict_page_declares_and_recuses(client, reviewer):
     assertRedirects(response, QUEUE_URL)
     assertContains(response, "You are recused from every request of Page Recusal Payer. 1 of them went back")
     assert refreshed(submission).assignee is None
-    assertContains(client.get(url), "You declared a conflict of interest with Page Recusal Payer")
+    assertContains(
+        client.get(url),
+        "You declared a conflict of interest with the organization that filed this request",
+        status_code=403,
+    )
 
 
 def test_the_conflict_url_name_is_stable_for_the_detail_page():

@@ -199,7 +199,7 @@ def test_an_empty_answer_or_another_organization_is_refused(client, in_review, r
     ask(in_review, reviewer)
     stranger = organization_member("payer", "other_payer", "Another Payer")
     sign_in(client, stranger)
-    assert client.get(answer_url(in_review)).status_code == 403
+    assert client.get(answer_url(in_review)).status_code == 404  # like a request that does not exist
     with pytest.raises(TransitionRefused, match="Only members of the submitting organization"):
         review.information_request_answer(submission_id=in_review.pk, actor=stranger, response="Mine")
     sign_in(client, payer)

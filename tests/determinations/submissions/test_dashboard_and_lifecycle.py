@@ -101,7 +101,7 @@ def test_duplicate_open_request_is_flagged(client, reference_data, march_2026, a
         },
         follow=True,
     )
-    assert "Another open request exists for example medicaid for 2027" in response.content.decode()
+    assert "Your organization already has a request for example medicaid for 2027" in response.content.decode()
 
 
 def test_clinician_search_finds_an_approved_arrangement(
