@@ -42,8 +42,8 @@ def recreate_database() -> None:
     import psycopg
 
     name = DATABASE_URL.rsplit("/", 1)[1]
-    if not name.startswith("qpp_bench"):
-        sys.exit(f"Refusing to recreate {name!r}: the bench only drops databases named qpp_bench*.")
+    if not (name.startswith("qpp_") and "bench" in name):
+        sys.exit(f"Refusing to recreate {name!r}: the bench only drops databases named qpp_*bench*.")
     with psycopg.connect(DATABASE_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}"')
