@@ -172,6 +172,7 @@ def _deliver(message: Message, about, *, mail, now, result: DispatchResult) -> N
         if kind is None:
             raise LookupError(f"No composer is registered for message kind {message.kind!r}.")
         email = kind.compose(message, about=about) if kind.prefetch else kind.compose(message)
+        mail.open()  # once per run (a no-op while open): one SMTP session, or one file, for all its messages
         EmailMessage(email.subject, email.body, to=[message.recipient], connection=mail).send()
     except (NotDue, ObjectDoesNotExist) as reason:
         message.status = MessageStatus.NOT_DUE
