@@ -13,6 +13,10 @@
    checks each draft got exactly one (outbox rows and e-mail files).
 5. Re-check: starts the ``recheck_year`` job and times until it has finished, then checks that
    every request was re-checked exactly once and the progress equals the work done.
+6. With the workers stopped, measures in this one process what each item costs (``--profile``
+   items): wall time, this process's CPU time and queries per item, for the batch paths the
+   workers run and for the one-item paths they replaced. On a shared machine the CPU time moves
+   much less than the wall time; the database's own time is in the wall time only.
 """
 
 import argparse
@@ -42,8 +46,8 @@ def recreate_database() -> None:
     import psycopg
 
     name = DATABASE_URL.rsplit("/", 1)[1]
-    if not name.startswith("qpp_bench"):
-        sys.exit(f"Refusing to recreate {name!r}: the bench only drops databases named qpp_bench*.")
+    if not (name.startswith("qpp_") and "bench" in name):
+        sys.exit(f"Refusing to recreate {name!r}: the bench only drops databases named qpp_*bench*.")
     with psycopg.connect(DATABASE_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}"')
@@ -61,6 +65,7 @@ def wait(condition, what: str, timeout: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--profile", type=int, default=1000, help="items measured in one process (0: none)")
     args = parser.parse_args()
     if shutil.which("redis-server") is None:
         sys.exit("redis-server is needed (apt-get install redis-server).")
@@ -103,10 +108,16 @@ def main() -> None:
         report_machine()
         report_reminders(args.count, reminders(drafts, mail_dir))
         report_recheck(args.count, recheck(requests))
-    finally:
         for worker in workers:
             worker.terminate()
             worker.wait(timeout=60)
+        if args.profile:
+            profile_in_one_process(drafts, requests, min(args.profile, args.count))
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.terminate()
+                worker.wait(timeout=60)
         redis.terminate()
         redis.wait(timeout=20)
         shutil.rmtree(folder, ignore_errors=True)
@@ -189,6 +200,78 @@ def recheck(requests: list[int]) -> dict:
         "exactly_once": once and progress["done"] == len(requests),
         "status": job.status,
     }
+
+
+def measured(what: str, count: int, work) -> None:
+    from django.db import connection
+
+    queries = []
+
+    def counted(execute, sql, params, many, context):  # counts every statement, however many there are
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    wall, cpu = time.perf_counter(), time.process_time()
+    with connection.execute_wrapper(counted):
+        work()
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    print(
+        f"  {what}: {count} in {wall:.1f} s: {wall * 1000 / count:.2f} ms an item, "
+        f"{cpu * 1000 / count:.2f} ms CPU of this process, {len(queries) / count:.2f} queries, "
+        f"load {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
+
+
+def profile_in_one_process(drafts: list[int], requests: list[int], count: int) -> None:
+    """Each path over the same ``count`` reminders and requests, in this process, one after the other."""
+    from django.conf import settings
+    from django.core.mail import EmailMessage, get_connection
+    from django.db import transaction
+    from django.utils import timezone
+
+    from determinations.services import rechecks
+    from messaging.kinds import KINDS
+    from messaging.models import Message, MessageStatus
+    from messaging.services import messages_dispatch
+
+    print(f"in one process, {count} items each:", flush=True)
+    ids = list(Message.objects.filter(object_id__in=drafts[:count]).values_list("pk", flat=True))
+
+    def again() -> None:
+        Message.objects.filter(pk__in=ids).update(status=MessageStatus.PENDING, next_attempt_at=timezone.now())
+
+    again()
+    measured("reminders, batch dispatch", len(ids), lambda: messages_dispatch(limit=len(ids)))
+    again()
+
+    def one_row_per_transaction() -> None:  # the dispatcher before the batches, for comparison
+        mail = get_connection()
+        for pk in ids:
+            with transaction.atomic():
+                message = Message.objects.select_for_update(skip_locked=True).get(pk=pk)
+                email = KINDS[message.kind].compose(message)
+                EmailMessage(email.subject, email.body, to=[message.recipient], connection=mail).send()
+                message.status, message.subject, message.body = MessageStatus.SENT, email.subject, email.body
+                message.save(update_fields=["status", "subject", "body"])
+        mail.close()
+
+    measured("reminders, one row per transaction (before)", len(ids), one_row_per_transaction)
+    keys = requests[:count]
+
+    def in_batches() -> None:
+        size = settings.JOB_BATCH_SIZE
+        for start in range(0, len(keys), size):
+            with transaction.atomic():
+                rechecks.submissions_criteria_recheck(submission_ids=keys[start : start + size])
+
+    def one_per_transaction() -> None:
+        for pk in keys:
+            with transaction.atomic():
+                rechecks.submission_criteria_recheck(submission_id=pk)
+
+    measured(f"re-check, batches of {settings.JOB_BATCH_SIZE}", len(keys), in_batches)
+    measured("re-check, one request per transaction (before)", len(keys), one_per_transaction)
 
 
 def report_machine() -> None:

@@ -51,6 +51,11 @@ def _open_requests(parameters: dict):
     )
 
 
+def _recheck_many(job, keys: list[str], _prepared) -> dict[str, dict]:
+    rows = rechecks.submissions_criteria_recheck(submission_ids=[int(key) for key in keys], job_id=job.pk)
+    return {str(pk): row for pk, row in rows.items()}
+
+
 job_kind(
     JobKind(
         name="recheck_year",
@@ -59,6 +64,7 @@ job_kind(
         "(after its figures or the measure list changed); the results list which outcomes changed.",
         items=_open_requests,
         process=lambda job, key, _prepared: rechecks.submission_criteria_recheck(submission_id=int(key), job_id=job.pk),
+        process_many=_recheck_many,
         columns=("tracking_number", "arrangement", "changed", "before", "after"),
         form=YearForm,
     )

@@ -6,6 +6,11 @@ returns the row the results CSV shows for it. ``prepare(job)``, if given, is rea
 (e.g. a year's rule parameters) and handed to each ``process`` call of that chunk. ``process``
 must be safe to run again after a crash: its writes commit only with the item's "done" stamp,
 and e-mail goes through the outbox.
+
+``process_many(job, keys, prepared)``, if given, does a batch of items at once (reads in a few
+queries, writes in bulk) and returns the row of each key it did; it must store what ``process``
+would store for each. Keys it leaves out, and every key of a batch it raises on, are then done
+one at a time by ``process``, so a failure stays the failing item's.
 """
 
 from collections.abc import Callable, Iterable
@@ -27,6 +32,7 @@ class JobKind:
     columns: tuple[str, ...]
     form: type[forms.Form]
     prepare: Callable[..., Any] = lambda job: None
+    process_many: Callable[..., dict[str, dict]] | None = None
 
 
 # Errors that say nothing about the item (a lost database connection, the task's soft time limit):

@@ -59,26 +59,54 @@ def _queue_chunks(job: Job, chunks) -> None:
 
 
 def job_chunk_run(*, job_id: int, chunk: int) -> int:
-    """Do the pending items of one chunk; returns how many this call did."""
+    """Do the pending items of one chunk; returns how many this call did.
+
+    Items are taken ``JOB_BATCH_SIZE`` at a time when the kind does batches (``process_many``), one
+    at a time otherwise; either way the items taken, their work and their stamps share one transaction.
+    """
     job = Job.objects.get(pk=job_id)
     kind = KINDS[job.kind]
     skip_locked = connection.features.has_select_for_update_skip_locked
+    batch_size = settings.JOB_BATCH_SIZE if kind.process_many else 1
     prepared = kind.prepare(job)
     done = 0
     while Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).exists():
         with transaction.atomic():
-            item = (
+            items = list(
                 JobItem.objects.select_for_update(skip_locked=skip_locked)
                 .filter(job_id=job_id, chunk=chunk, status=ItemStatus.PENDING)
-                .order_by("pk")
-                .first()
+                .order_by("pk")[:batch_size]
             )
-            if item is None:
+            if not items:
                 break
-            _item_run(job, kind, item, prepared)
-        done += 1
+            if kind.process_many:
+                _batch_run(job, kind, items, prepared)
+            else:
+                _item_run(job, kind, items[0], prepared)
+        done += len(items)
     job_finish_if_done(job_id=job_id)
     return done
+
+
+def _batch_run(job: Job, kind, items: list[JobItem], prepared) -> None:
+    """Do a batch of items with the kind's ``process_many``; what it leaves out (or all, if it fails) one by one."""
+    try:
+        with transaction.atomic():  # a batch that fails leaves nothing: its items are then done alone
+            rows = kind.process_many(job, [item.key for item in items], prepared)
+    except TRANSIENT:
+        raise
+    except Exception as error:  # which item is at fault is found by doing them one by one
+        logger.info("job %s: a batch of %s items failed (%s); doing them one by one", job.pk, len(items), error)
+        rows = {}
+    now = timezone.now()
+    finished = []
+    for item in items:
+        if item.key in rows:
+            item.result, item.status, item.finished_at = rows[item.key], ItemStatus.DONE, now
+            finished.append(item)
+        else:
+            _item_run(job, kind, item, prepared)
+    JobItem.objects.bulk_update(finished, ["status", "result", "finished_at"])
 
 
 def _item_run(job: Job, kind, item: JobItem, prepared) -> None:

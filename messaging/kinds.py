@@ -3,10 +3,15 @@
 A kind's composer is called by the dispatcher at sending time with the ``Message`` row. It reads
 the current state of the object, so a message no longer owed (a question already answered, a
 draft already submitted) raises ``NotDue`` and is recorded as not sent, with the reason.
+
+A kind sent in thousands (reminders) may also give ``prefetch(object_ids)``: the dispatcher then
+reads the objects of a whole batch of messages at once, with what their composer needs, and
+calls ``compose(message, about=obj)`` (``obj`` is ``None`` for an object that no longer exists).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -26,18 +31,21 @@ class MessageKind:
     compose: Callable[..., Email]
     # A body carrying a secret (an invitation's one-time link) is not kept once sent.
     keep_body: bool = True
+    prefetch: Callable[[list[int]], dict[int, Any]] | None = None
 
 
 KINDS: dict[str, MessageKind] = {}
 
 
-def message_kind(name: str, *, label: str, keep_body: bool = True):
+def message_kind(
+    name: str, *, label: str, keep_body: bool = True, prefetch: Callable[[list[int]], dict[int, Any]] | None = None
+):
     """Register the decorated function as the composer of messages of kind ``name``."""
 
     def register(compose: Callable[..., Email]) -> Callable[..., Email]:
         if name in KINDS and KINDS[name].compose is not compose:
             raise ValueError(f"Message kind {name!r} is registered twice.")
-        KINDS[name] = MessageKind(name=name, label=label, compose=compose, keep_body=keep_body)
+        KINDS[name] = MessageKind(name=name, label=label, compose=compose, keep_body=keep_body, prefetch=prefetch)
         return compose
 
     return register

@@ -1,11 +1,15 @@
 """Writes of the outbox: queue messages with a change, send what is due, resend on request.
 
 ``messages_queue`` is called inside the transaction that makes the change, so the message exists
-exactly when the change does. ``messages_dispatch`` sends pending rows one per transaction, each
-taken with ``SELECT ... FOR UPDATE SKIP LOCKED``: any number of dispatchers can run at once (the
-wake-up after a commit, the periodic sweep, several workers) and no row is sent twice. A failure
-is kept on the row and retried with exponential backoff; after ``MESSAGE_MAX_ATTEMPTS`` the row is
-marked failed, shown to program admins, and can be resent.
+exactly when the change does. ``messages_dispatch`` claims pending rows a batch at a time with
+``SELECT ... FOR UPDATE SKIP LOCKED`` and moves them past a claim period in that transaction, so
+any number of dispatchers can run at once (the wake-up after a commit, the periodic sweep, several
+workers) and no row is taken twice. It reads the batch's objects at once where the kind allows,
+sends over one mail connection and stamps each row as soon as its e-mail is handed over (one
+``UPDATE``, committed): a dispatcher killed mid-batch resends at most the one message it was
+sending, and the rest of its batch goes to another dispatcher once the claim runs out (decision
+0034). A failure is kept on the row and retried with exponential backoff; after
+``MESSAGE_MAX_ATTEMPTS`` the row is marked failed, shown to program admins, and can be resent.
 """
 
 import logging
@@ -117,36 +121,58 @@ class DispatchResult:
 
 
 def messages_dispatch(*, limit: int | None = None, now=None) -> DispatchResult:
-    """Send pending messages that are due, one row per transaction, until none is left (or ``limit``)."""
+    """Send pending messages that are due, a claimed batch at a time, until none is left (or ``limit``)."""
     limit = limit or settings.MESSAGES_DISPATCH_LIMIT
     result = DispatchResult()
-    skip_locked = connection.features.has_select_for_update_skip_locked
     mail = get_connection()
     try:
         while result.handled < limit:
             moment = now or timezone.now()
-            with transaction.atomic():
-                message = (
-                    Message.objects.select_for_update(skip_locked=skip_locked)
-                    .filter(status=MessageStatus.PENDING, next_attempt_at__lte=moment)
-                    .order_by("next_attempt_at", "pk")
-                    .first()
-                )
-                if message is None:
-                    break
-                _deliver(message, mail=mail, now=moment, result=result)
+            batch = _claim(min(settings.MESSAGES_DISPATCH_BATCH, limit - result.handled), now=moment)
+            if not batch:
+                break
+            for message, about in _with_objects(batch):
+                _deliver(message, about, mail=mail, now=moment, result=result)
     finally:
         mail.close()
     return result
 
 
-def _deliver(message: Message, *, mail, now, result: DispatchResult) -> None:
+def _claim(size: int, *, now) -> list[Message]:
+    """Take up to ``size`` due messages: locked (skipping rows another dispatcher holds) and moved past
+    the claim period in one transaction, so that no other dispatcher takes them while they are sent."""
+    skip_locked = connection.features.has_select_for_update_skip_locked
+    with transaction.atomic():
+        batch = list(
+            Message.objects.select_for_update(skip_locked=skip_locked)
+            .filter(status=MessageStatus.PENDING, next_attempt_at__lte=now)
+            .order_by("next_attempt_at", "pk")[:size]
+        )
+        claimed_until = now + timedelta(seconds=settings.MESSAGES_CLAIM_SECONDS)
+        Message.objects.filter(pk__in=[message.pk for message in batch]).update(next_attempt_at=claimed_until)
+    return batch
+
+
+def _with_objects(batch: list[Message]):
+    """Each message with its object, read for the whole batch at once when its kind can (else ``None``)."""
+    objects = {}
+    for name in {message.kind for message in batch}:
+        kind = KINDS.get(name)
+        if kind is not None and kind.prefetch is not None:
+            ids = [message.object_id for message in batch if message.kind == name]
+            objects[name] = kind.prefetch(ids)
+    for message in batch:
+        yield message, objects.get(message.kind, {}).get(message.object_id)
+
+
+def _deliver(message: Message, about, *, mail, now, result: DispatchResult) -> None:
     kind = KINDS.get(message.kind)
     fields = ["status", "attempts", "next_attempt_at", "sent_at", "subject", "body", "last_error", "payload"]
     try:
         if kind is None:
             raise LookupError(f"No composer is registered for message kind {message.kind!r}.")
-        email = kind.compose(message)
+        email = kind.compose(message, about=about) if kind.prefetch else kind.compose(message)
+        mail.open()  # once per run (a no-op while open): one SMTP session, or one file, for all its messages
         EmailMessage(email.subject, email.body, to=[message.recipient], connection=mail).send()
     except (NotDue, ObjectDoesNotExist) as reason:
         message.status = MessageStatus.NOT_DUE
@@ -177,7 +203,7 @@ def _deliver(message: Message, *, mail, now, result: DispatchResult) -> None:
         logger.info(
             "message %s (%s about %s %s) sent", message.pk, message.kind, message.object_type, message.object_id
         )
-    message.save(update_fields=fields)
+    message.save(update_fields=fields)  # its own commit: the row says what happened as soon as it happened
 
 
 def _backoff(attempts: int) -> timedelta:

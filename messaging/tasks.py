@@ -3,6 +3,9 @@
 import logging
 
 from celery import shared_task
+from django.conf import settings
+
+from qppportal.background import enqueue
 
 from . import services
 
@@ -15,4 +18,6 @@ def messages_dispatch() -> dict:
     result = services.messages_dispatch()
     if result.handled:
         logger.info("outbox dispatch: %s", result)
+    if result.handled >= settings.MESSAGES_DISPATCH_LIMIT:  # more may be waiting: carry on in a new task
+        enqueue(messages_dispatch)
     return vars(result)

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from determinations.models import CriterionResult, PerformanceYear, Submission
 from determinations.rules.arrangement import RuleInputError, arrangement_from_mapping
 from determinations.rules.evaluate import evaluate_arrangement
-from determinations.rules.participants import participant_counts
+from determinations.rules.parameters import YearParameters
+from determinations.rules.participants import EntityParticipants, participant_counts
 from determinations.rules.results import Outcome
 from determinations.selectors.participants import submission_participants
 
@@ -60,19 +61,23 @@ class Precheck:
         return {"precheck": {c.key: c.outcome for c in self.criteria}}
 
 
-def submission_rule_input(submission: Submission, *, year: int | None = None) -> dict:
+def submission_rule_input(
+    submission: Submission, *, year: int | None = None, participants: list[EntityParticipants] | None = None
+) -> dict:
     """The request's answers in the shape the rules read (``docs/rules.md``), for ``year`` (the first by default).
 
     The APM Entity and clinician counts come from the participant list, never from typed figures
     (drafts saved before the list existed may still hold typed ones: they are replaced, and a
-    draft without a list has no count, which the rules report as missing).
+    draft without a list has no count, which the rules report as missing). A batch passes the
+    ``participants`` it read for many requests at once; otherwise they are read here.
     """
     answers = submission.answers
     measures = [
         {"title": m.title, "measure_identifier": m.measure_identifier, "basis": m.basis, "is_outcome": m.is_outcome}
         for m in submission.measures.all()
     ]
-    participants = submission_participants(submission)
+    if participants is None:
+        participants = submission_participants(submission)
     arrangement = {
         key: value
         for key, value in answers.get("arrangement", {}).items()
@@ -111,11 +116,19 @@ class YearCheck:
         return next(c.outcome for c in self.precheck.criteria if c.key == key)
 
 
-def submission_precheck(submission: Submission, *, performance_year: PerformanceYear | None = None) -> Precheck:
-    performance_year = performance_year or submission.performance_year
-    params = performance_year.to_rule_parameters()
+def submission_precheck(
+    submission: Submission,
+    *,
+    performance_year: PerformanceYear | None = None,
+    params: YearParameters | None = None,
+    participants: list[EntityParticipants] | None = None,
+) -> Precheck:
+    """The check under one year's parameters (the request's first year by default); a batch passes
+    the year's ``params`` and the request's ``participants`` it has already read."""
+    if params is None:
+        params = (performance_year or submission.performance_year).to_rule_parameters()
     try:
-        data = submission_rule_input(submission, year=performance_year.year)
+        data = submission_rule_input(submission, year=params.year, participants=participants)
         result = evaluate_arrangement(params, arrangement_from_mapping(data))
     except RuleInputError as error:
         reason = f"The check could not run: {error}."
@@ -144,13 +157,34 @@ def submission_precheck(submission: Submission, *, performance_year: Performance
     return Precheck(checks, result.to_dict())
 
 
-def submission_prechecks_by_year(submission: Submission) -> list[YearCheck]:
-    """The check for each requested year under that year's parameters, marking where it differs from the first."""
-    rows = {
-        row.year: row for row in PerformanceYear.objects.filter(year__in=submission.years).prefetch_related("windows")
-    }
+def year_parameters(years) -> dict[int, YearParameters]:
+    """The rule parameters of each of ``years`` that CMS has set (two queries for any number of years)."""
+    rows = PerformanceYear.objects.filter(year__in=set(years)).prefetch_related("windows")
+    return {row.year: row.to_rule_parameters() for row in rows}
+
+
+def submission_prechecks_by_year(
+    submission: Submission,
+    *,
+    parameters: dict[int, YearParameters] | None = None,
+    participants: list[EntityParticipants] | None = None,
+) -> list[YearCheck]:
+    """The check for each requested year under that year's parameters, marking where it differs from the first.
+
+    A batch passes the ``parameters`` of the years (``year_parameters``) and the request's
+    ``participants`` it has already read; otherwise they are read here.
+    """
+    if parameters is None:
+        parameters = year_parameters(submission.years)
+    if participants is None:
+        participants = submission_participants(submission)
     checks = [
-        (year, submission_precheck(submission, performance_year=rows[year]) if year in rows else None)
+        (
+            year,
+            submission_precheck(submission, params=parameters[year], participants=participants)
+            if year in parameters
+            else None,
+        )
         for year in submission.years
     ]
     first = {c.key: c.outcome for c in checks[0][1].criteria} if checks[0][1] else {}
@@ -177,27 +211,47 @@ def year_rows(by_year: list[YearCheck]) -> list[dict]:
     return rows
 
 
-def criterion_results_record(submission: Submission) -> str:
-    """Store the automatic result of each criterion on a submission; returns the first year's overall outcome.
+@dataclass(frozen=True)
+class AutomaticResults:
+    """What ``criterion_results_record`` stores: each criterion's automatic fields, and the overall outcome."""
+
+    overall_outcome: str
+    by_criterion: dict[str, dict]  # criterion -> automatic_outcome, automatic_result, provisional
+
+
+def criterion_results_compute(
+    submission: Submission,
+    *,
+    parameters: dict[int, YearParameters] | None = None,
+    participants: list[EntityParticipants] | None = None,
+) -> AutomaticResults:
+    """The automatic result of each criterion, computed without writing (a batch writes many at once).
 
     Each criterion's stored result is the first year's, with ``by_year`` holding every requested
     year's outcome and reasons (``None`` for a year whose parameters CMS has not set).
     """
-    by_year = submission_prechecks_by_year(submission)
-    check = by_year[0].precheck or submission_precheck(submission)
+    if participants is None:
+        participants = submission_participants(submission)
+    by_year = submission_prechecks_by_year(submission, parameters=parameters, participants=participants)
+    check = by_year[0].precheck or submission_precheck(submission, participants=participants)
+    by_criterion = {}
     for criterion in check.criteria:
         stored = check.result.get("criteria", {}).get(criterion.key, {"reasons": criterion.reasons})
         stored = {**stored, "by_year": {str(y.year): _year_summary(y, criterion.key) for y in by_year}}
-        CriterionResult.objects.update_or_create(
-            submission=submission,
-            criterion=criterion.key,
-            defaults={
-                "automatic_outcome": criterion.outcome,
-                "automatic_result": stored,
-                "provisional": criterion.provisional,
-            },
-        )
-    return check.overall_outcome
+        by_criterion[criterion.key] = {
+            "automatic_outcome": criterion.outcome,
+            "automatic_result": stored,
+            "provisional": criterion.provisional,
+        }
+    return AutomaticResults(check.overall_outcome, by_criterion)
+
+
+def criterion_results_record(submission: Submission) -> str:
+    """Store the automatic result of each criterion on a submission; returns the first year's overall outcome."""
+    results = criterion_results_compute(submission)
+    for key, fields in results.by_criterion.items():
+        CriterionResult.objects.update_or_create(submission=submission, criterion=key, defaults=fields)
+    return results.overall_outcome
 
 
 def _year_summary(year_check: YearCheck, key: str) -> dict | None:

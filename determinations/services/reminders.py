@@ -79,11 +79,21 @@ def _drafts_in_closing_windows(schedule: ReminderSchedule, now) -> int:
     )
 
 
-@message_kind(ReminderKind.DRAFT_WINDOW_CLOSING, label="Reminder: draft in a closing window")
-def draft_window_closing_compose(message) -> Email:
-    submission = Submission.objects.select_related("window", "arrangement", "performance_year").get(
-        pk=message.object_id
+def _drafts_with_what_is_missing():
+    """Drafts with what the completeness check reads (window, measures, participants, documents)."""
+    return Submission.objects.select_related("window", "arrangement", "performance_year").prefetch_related(
+        "measures", "apm_entities", "documents"
     )
+
+
+def drafts_prefetch(object_ids: list[int]) -> dict[int, Submission]:
+    """The drafts of a batch of reminders, read at once (five queries for the batch, none per reminder)."""
+    return {submission.pk: submission for submission in _drafts_with_what_is_missing().filter(pk__in=object_ids)}
+
+
+@message_kind(ReminderKind.DRAFT_WINDOW_CLOSING, label="Reminder: draft in a closing window", prefetch=drafts_prefetch)
+def draft_window_closing_compose(message, *, about: Submission | None = None) -> Email:
+    submission = about or _drafts_with_what_is_missing().get(pk=message.object_id)
     now = timezone.now()
     if submission.status != SubmissionStatus.DRAFT:
         raise NotDue(f"The request is {submission.get_status_display().lower()}: nothing is owed.")

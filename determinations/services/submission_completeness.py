@@ -50,8 +50,10 @@ def participant_problems(submission: Submission) -> list[Problem]:
 
 
 def document_problems(submission: Submission) -> list[Problem]:
-    """CMS decides on the contract: at least one document must be the contract or an excerpt of it."""
-    if submission.documents.exclude(section=DocumentSection.OTHER).exists():
+    """CMS decides on the contract: at least one document must be the contract or an excerpt of it.
+
+    Read from ``documents.all()`` so that a batch that prefetched the documents runs no query here."""
+    if any(document.section != DocumentSection.OTHER for document in submission.documents.all()):
         return []
     url = reverse("determinations:submission_documents", args=[submission.pk]) + "#id_file"
     message = "Missing: the contract or arrangement agreement (upload at least one contract document)"

@@ -11,10 +11,13 @@ import environ
 from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+# What the running portal writes (the embedded broker's folders, development mail, uploads, beat's
+# schedule, logs); VAR_DIR moves all of it, e.g. for a test that runs the portal in a temporary folder.
+VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="insecure-development-key-change-me-0123456789abcdefghijklmnop")
@@ -269,10 +272,17 @@ LOGGING = {
 MESSAGE_MAX_ATTEMPTS = env.int("MESSAGE_MAX_ATTEMPTS", default=8)
 MESSAGE_RETRY_BASE_SECONDS = env.int("MESSAGE_RETRY_BASE_SECONDS", default=60)
 MESSAGES_DISPATCH_LIMIT = env.int("MESSAGES_DISPATCH_LIMIT", default=5000)
+# A dispatcher claims this many messages at a time, for this long: longer than the dispatch task's
+# hard time limit (300 s), so a claimed message goes to another dispatcher only once the one that
+# claimed it can no longer be sending it.
+MESSAGES_DISPATCH_BATCH = env.int("MESSAGES_DISPATCH_BATCH", default=100)
+MESSAGES_CLAIM_SECONDS = env.int("MESSAGES_CLAIM_SECONDS", default=600)
 
-# Batch jobs (jobs/services.py): items per chunk (one Celery task each), and how long a running job
-# may go without finishing an item before the sweeper resumes it and tells program admins.
-JOB_CHUNK_SIZE = env.int("JOB_CHUNK_SIZE", default=100)
+# Batch jobs (jobs/services.py): items per chunk (one Celery task each), items per transaction for
+# kinds that do a batch at once, and how long a running job may go without finishing an item before
+# the sweeper resumes it and tells program admins.
+JOB_CHUNK_SIZE = env.int("JOB_CHUNK_SIZE", default=500)
+JOB_BATCH_SIZE = env.int("JOB_BATCH_SIZE", default=50)
 JOB_STALL_MINUTES = env.int("JOB_STALL_MINUTES", default=15)
 
 DOCUMENT_MAX_BYTES = 20 * 1024 * 1024

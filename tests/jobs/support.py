@@ -8,12 +8,14 @@ def request_copies(submission: Submission, count: int) -> list[int]:
     its own tracking number."""
     measures = list(submission.measures.all())
     results = list(submission.criterion_results.all())
-    copies = []
-    for number in range(count):
-        copy = Submission.objects.get(pk=submission.pk)
-        copy.pk = None
-        copy.tracking_number = f"{submission.tracking_number}-{number:04d}" if submission.tracking_number else None
-        copies.append(copy)
+    fields = _fields(Submission.objects.get(pk=submission.pk))
+    copies = [
+        Submission(
+            **fields,
+            tracking_number=f"{submission.tracking_number}-{number:04d}" if submission.tracking_number else None,
+        )
+        for number in range(count)
+    ]
     Submission.objects.bulk_create(copies, batch_size=1000)
     ArrangementMeasure.objects.bulk_create(
         [
@@ -34,5 +36,5 @@ def _fields(instance) -> dict:
     return {
         field.attname: getattr(instance, field.attname)
         for field in instance._meta.concrete_fields
-        if not field.primary_key and field.attname != "submission_id"
+        if not field.primary_key and field.attname not in ("submission_id", "tracking_number")
     }

@@ -8,11 +8,15 @@ import io
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from determinations.models import CriterionResult, PerformanceYear, SubmissionEvent
+from determinations.models import CriterionResult, PerformanceYear, Submission, SubmissionEvent
+from determinations.services import rechecks
 from jobs import services
+from jobs.kinds import KINDS, JobKind
 from jobs.models import ItemStatus, Job, JobItem, JobStatus
 from messaging.models import Message
 from messaging.services import messages_dispatch
@@ -198,3 +202,81 @@ def test_letters_of_a_period_are_regenerated_and_re_sent_once_per_job(multi_year
     reissued = [m for m in mail.outbox if m.subject.startswith("Determination letter reissued")]
     assert [m.to for m in reissued] == [[payer.email]]
     assert messages_dispatch().sent == 0
+
+
+def _recheck_state(requests: list[int]) -> dict:
+    """What a re-check stores, per request: the automatic results, the overall outcome and the event."""
+    results = {
+        (row.submission_id, row.criterion): (row.automatic_outcome, row.automatic_result, row.provisional)
+        for row in CriterionResult.objects.filter(submission_id__in=requests)
+    }
+    outcomes = dict(Submission.objects.filter(pk__in=requests).values_list("pk", "precheck_outcome"))
+    events = {
+        event.submission_id: (event.payload, event.visibility, event.actor_id)
+        for event in SubmissionEvent.objects.filter(submission_id__in=requests, event_type="criteria_rechecked")
+    }
+    return {"results": results, "outcomes": outcomes, "events": events}
+
+
+def test_a_batch_of_requests_rechecked_at_once_stores_what_one_at_a_time_stores(open_requests):
+    # Different starting points: an outdated outcome, a result missing altogether, a wrong overall outcome.
+    CriterionResult.objects.filter(submission_id=open_requests[3], criterion="cehrt").update(
+        automatic_outcome="does_not_meet"
+    )
+    CriterionResult.objects.filter(submission_id=open_requests[5], criterion="quality").delete()
+    Submission.objects.filter(pk=open_requests[7]).update(precheck_outcome="does_not_meet")
+    with transaction.atomic():
+        one_at_a_time = {pk: rechecks.submission_criteria_recheck(submission_id=pk, job_id=7) for pk in open_requests}
+        expected = _recheck_state(open_requests)
+        transaction.set_rollback(True)
+    assert not SubmissionEvent.objects.filter(event_type="criteria_rechecked").exists()
+
+    with transaction.atomic():
+        at_once = rechecks.submissions_criteria_recheck(submission_ids=[*open_requests, 987654321], job_id=7)
+    assert at_once == one_at_a_time  # the results CSV rows; the request that does not exist has none
+    assert _recheck_state(open_requests) == expected
+    assert expected["events"][open_requests[3]][0]["changed"] == ["cehrt"]
+    assert expected["events"][open_requests[5]][0]["before"].keys() == {"cehrt", "financial_risk"}
+
+
+def test_a_batch_recheck_runs_the_same_queries_for_3_requests_as_for_12(open_requests):
+    counts = []
+    for batch in (open_requests[:3], open_requests):
+        with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+            rechecks.submissions_criteria_recheck(submission_ids=batch, job_id=None)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_a_job_does_a_batch_in_one_transaction_and_a_failing_batch_item_by_item(open_requests, settings):
+    """Batches of 5 over 12 items; a batch whose ``process_many`` raises is done again one item at a
+    time, so only the item at fault fails and the others are done once."""
+    settings.JOB_BATCH_SIZE = 5
+    recheck = KINDS["recheck_year"]
+    faulty = str(open_requests[6])
+
+    def process_many(job, keys, prepared):
+        if faulty in keys:
+            raise ValueError("one of these is at fault")
+        return recheck.process_many(job, keys, prepared)
+
+    def process(job, key, prepared):
+        if key == faulty:
+            raise ValueError("this one is at fault")
+        return recheck.process(job, key, prepared)
+
+    KINDS["recheck_year_faulty"] = JobKind(
+        **{**vars(recheck), "name": "recheck_year_faulty", "process_many": process_many, "process": process}
+    )
+    try:
+        job = services.job_start(kind="recheck_year_faulty", parameters={"year": 2027}, queue=False, chunk_size=50)
+        assert services.job_chunk_run(job_id=job.pk, chunk=0) == 12
+    finally:
+        del KINDS["recheck_year_faulty"]
+    job.refresh_from_db()
+    assert job.status == JobStatus.FINISHED_WITH_FAILURES
+    assert list(job.items.filter(status=ItemStatus.FAILED).values_list("key", "error")) == [
+        (faulty, "ValueError: this one is at fault")
+    ]
+    events = SubmissionEvent.objects.filter(event_type="criteria_rechecked", payload__job=job.pk)
+    assert sorted(events.values_list("submission_id", flat=True)) == sorted(set(open_requests) - {int(faulty)})

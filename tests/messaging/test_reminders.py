@@ -7,14 +7,20 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from determinations.models import ReminderSchedule
 from determinations.services import review
 from determinations.services.reminders import reminders_sweep
 from determinations.workflow import transition_apply
+from messaging import services as message_services
+from messaging.kinds import KINDS
 from messaging.models import Message, MessageStatus
 from messaging.services import messages_dispatch
+from tests.jobs.support import request_copies
 from tests.review import review_support as support
 from tests.support import EASTERN, sign_in
 
@@ -134,3 +140,39 @@ def test_leads_hear_of_requests_unassigned_too_long(review_data, clock, media, p
     assert list(reminders("review_unassigned").values_list("recipient", flat=True)) == [review_lead.email]
     unassigned = [m for m in mail.outbox if m.subject.startswith("Unassigned for")]
     assert len(unassigned) == 1 and submitted.tracking_number in unassigned[0].subject
+
+
+def test_a_batch_of_draft_reminders_says_what_each_says_alone_with_one_query_more_per_reminder(draft, payer, clock):
+    """The dispatcher reads a batch's drafts at once; each reminder still lists its own draft's gaps
+    (the copies have no participants or documents), and the only query per reminder is its stamp."""
+    copies = request_copies(draft, 11)
+    with at(5, 3):
+        reminders_sweep()
+        kind = KINDS["draft_window_closing"]
+        alone = {m.object_id: kind.compose(m) for m in reminders()}  # each reads its own draft
+        later = timezone.now() + datetime.timedelta(days=1)
+        reminders().exclude(object_id__in=[draft.pk, *copies[:2]]).update(next_attempt_at=later)
+        with CaptureQueriesContext(connection) as three:
+            assert messages_dispatch().sent == 3
+        reminders().filter(status=MessageStatus.PENDING).update(next_attempt_at=timezone.now())
+        with CaptureQueriesContext(connection) as nine:
+            assert messages_dispatch().sent == 9
+    assert len(nine) - len(three) == 6
+    sent = {m.object_id: (m.subject, m.body) for m in reminders()}
+    assert sent == {pk: (email.subject, email.body) for pk, email in alone.items()}
+    assert "Missing: the participant list" in sent[copies[0]][1]
+    assert "Missing: the participant list" not in sent[draft.pk][1]
+
+
+def test_reminders_claimed_by_a_dispatcher_that_died_are_sent_once_when_the_claim_runs_out(
+    draft, payer, clock, settings
+):
+    with at(5, 3):
+        reminders_sweep()
+        now = timezone.now()
+        assert len(message_services._claim(10, now=now)) == 1  # taken by a dispatcher whose worker was then killed
+        assert messages_dispatch(now=now).handled == 0  # no other dispatcher sends it meanwhile
+        claim_over = now + datetime.timedelta(seconds=settings.MESSAGES_CLAIM_SECONDS)
+        assert messages_dispatch(now=claim_over).sent == 1
+        assert messages_dispatch(now=claim_over).handled == 0
+    assert len(mail.outbox) == 1 and reminders().get().status == MessageStatus.SENT

@@ -41,8 +41,10 @@ def open_requests(payer, reviewer, tmp_path, settings):
 def worker_env(own_redis, tmp_path):
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
-    # A task a killed worker had taken goes back to the queue after 5 s (production: 600 s).
-    return celery_env(mail_dir=mail_dir, broker_url=own_redis.url(), CELERY_VISIBILITY_TIMEOUT="5")
+    # A task a killed worker had taken goes back to the queue after 5 s (production: 600 s). Batches
+    # of 7 items per transaction, so that a chunk of 50 commits several times and a kill can land
+    # in the middle of one.
+    return celery_env(mail_dir=mail_dir, broker_url=own_redis.url(), CELERY_VISIBILITY_TIMEOUT="5", JOB_BATCH_SIZE="7")
 
 
 def processed(job_id: int) -> int:
