@@ -198,6 +198,10 @@ class QPDetermination(models.Model):
     all_payer_payment_denominator = _money("All-Payer payment denominator", optional=True)
     all_payer_patient_denominator = _count("All-Payer patient denominator", optional=True)
     weighted = models.BooleanField(default=False, help_text="The weighted Medicare Threshold Score was used.")
+    individual_fallback = models.BooleanField(
+        default=False,
+        help_text="Assessed individually too: in several APM Entities, none a QP as a group (42 CFR 414.1425(c)).",
+    )
     provisional = models.BooleanField(default=False)
 
     class Meta:

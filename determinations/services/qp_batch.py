@@ -28,7 +28,7 @@ from determinations.rules.qp_levels import (
     ParticipationResult,
     best_of,
     best_status,
-    determine_participation,
+    clinician_results,
 )
 from determinations.rules.qp_thresholds import Portion, QPStatus
 
@@ -170,18 +170,16 @@ def _group_totals(records, *keys: str) -> dict[tuple, GroupTotals]:
 
 def snapshot_results(records, params: YearParameters) -> Iterator[ParticipationResult]:
     """Each clinician's best participation result, streamed in NPI order (the reference for the SQL)."""
-    entities = _group_totals(records, "apm_entity_id")
+    entities = {key[0]: totals for key, totals in _group_totals(records, "apm_entity_id").items()}
     tins = _group_totals(records, "apm_entity_id", "tin")
     rows = records.order_by("npi", "apm_entity_id", "tin").values("npi", "tin", "apm_entity_id",
         "affiliated_practitioner", "all_payer_level", *FIGURES).iterator(chunk_size=CHUNK)  # fmt: skip
-    empty = GroupTotals()
     for _npi, group in itertools.groupby(rows, key=lambda row: row["npi"]):
-        results = []
-        for row in group:
-            participation = participation_of(row)
-            entity = entities.get((participation.apm_entity_id,), empty)
-            tin = tins.get((participation.apm_entity_id, participation.tin), empty)
-            results.append(determine_participation(params, participation, entity, tin))
+        participations = [participation_of(row) for row in group]
+        for p in participations:
+            # An APM Entity whose only records are Affiliated Practitioners has no group totals.
+            entities.setdefault(p.apm_entity_id, GroupTotals())
+        results = clinician_results(params, participations, entities, tins)
         yield best_of(results), len(results)
 
 
@@ -211,6 +209,7 @@ def determination_values(result: ParticipationResult, participations: int, earli
         "all_payer_patient_score": _score(all_payer.all_payer_patient),
         "weighted": result.weighted,
         "provisional": result.provisional,
+        "individual_fallback": result.individual_fallback,
         "medicare_payment_denominator": result.medicare_denominators["payment"],
         "medicare_patient_denominator": result.medicare_denominators["patient"],
         "all_payer_payment_denominator": result.all_payer_denominators["payment"]

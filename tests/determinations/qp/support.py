@@ -12,7 +12,7 @@ COMPARED = [
     "medicare_patient_score", "all_payer_medicare_payment_score", "all_payer_medicare_patient_score",
     "all_payer_payment_score", "all_payer_patient_score", "medicare_payment_denominator",
     "medicare_patient_denominator", "all_payer_payment_denominator", "all_payer_patient_denominator",
-    "weighted", "provisional",
+    "weighted", "individual_fallback", "provisional",
 ]  # fmt: skip
 
 
