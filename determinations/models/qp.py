@@ -137,8 +137,13 @@ class QPDeterminationRun(models.Model):
         RUNNING = "running", "Running"
         FINISHED = "finished", "Finished"
         FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
 
     performance_year = models.ForeignKey("PerformanceYear", on_delete=models.PROTECT, related_name="qp_runs")
+    job = models.OneToOneField(
+        "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="qp_run",
+        help_text="The job that ran it from the program admin's page (none from the command line).",
+    )  # fmt: skip
     snapshot = models.PositiveSmallIntegerField(choices=SNAPSHOTS)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     is_current = models.BooleanField(default=False)

@@ -1,11 +1,18 @@
 """The QP batch: every clinician of a year's snapshot determined at once, as a run kept in history.
 
-``qp_run_create`` records a queued run; ``qp_batch_run`` does the work (the Celery task
-``qp_batch_run`` and ``manage.py determine_qp`` both call it). On PostgreSQL the arithmetic is one
-``INSERT ... SELECT`` over the whole snapshot (``qp_batch_sql.py``); elsewhere (the SQLite default)
-the same rules run record by record from ``rules/qp_levels.py``, streamed, with the same results.
-The new rows, the counts and the switch of the current run happen in one transaction, so readers
-see either the previous run or the new one; the previous run and its rows stay as history.
+From the program admin's page the batch is a ``jobs`` Job (kind ``qp_batch``, registered in
+``determinations/jobs.py``) of three stages, each an item of the job done in its own transaction:
+``prepare`` (the run starts, with the year's figures it will compare scores with), ``determine``
+(every clinician's result written under the run, not yet current) and ``publish`` (the counts and
+the switch of the current run, in one transaction). The job page shows the stages as progress;
+cancelling before ``publish`` leaves the previous run current and removes the cancelled run's rows.
+``manage.py determine_qp`` and the tests call ``qp_batch_run``, which does the same three stages
+in one transaction.
+
+On PostgreSQL the arithmetic is one ``INSERT ... SELECT`` over the whole snapshot
+(``qp_batch_sql.py``); elsewhere (the SQLite default) the same rules run record by record from
+``rules/qp_levels.py``, streamed, with the same results. Readers see either the previous run or
+the new one; the previous run and its rows stay as history.
 """
 
 from __future__ import annotations
@@ -18,7 +25,6 @@ from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from determinations import tasks
 from determinations.models import ParticipationRecord, PerformanceYear, QPDetermination, QPDeterminationRun
 from determinations.rules.parameters import YearParameters, year_parameters_to_mapping
 from determinations.rules.qp_levels import (
@@ -31,23 +37,33 @@ from determinations.rules.qp_levels import (
     clinician_results,
 )
 from determinations.rules.qp_thresholds import Portion, QPStatus
+from jobs.models import ItemStatus, Job, JobStatus
 
 from . import qp_batch_sql
 
 SCORE_PLACES = Decimal("0.000000001")
 CHUNK = 5000
+JOB_KIND = "qp_batch"
+STAGES = ("prepare", "determine", "publish")
+UNDER_WAY = (QPDeterminationRun.Status.QUEUED, QPDeterminationRun.Status.RUNNING)
 
 
-def qp_run_create(*, performance_year: PerformanceYear, snapshot: int, started_by=None) -> QPDeterminationRun:
+class RunCancelled(Exception):
+    """The run's job was cancelled while a stage ran: the stage's writes roll back."""
+
+
+def qp_run_create(*, performance_year: PerformanceYear, snapshot: int, started_by=None, job=None) -> QPDeterminationRun:
     return QPDeterminationRun.objects.create(
-        performance_year=performance_year, snapshot=snapshot, started_by=started_by
+        performance_year=performance_year, snapshot=snapshot, started_by=started_by, job=job
     )
 
 
 def qp_run_start(
     *, performance_year: PerformanceYear, snapshot: int, started_by
 ) -> tuple[QPDeterminationRun | None, str]:
-    """Queue a run for the Celery worker, or say why not: no data loaded, or a run already under way."""
+    """Start the batch as a job, or say why not: no data loaded, or a run already under way."""
+    from jobs.services import job_start  # jobs.services reaches the job kinds, which import this module
+
     with transaction.atomic():
         PerformanceYear.objects.select_for_update().get(pk=performance_year.pk)
         if not ParticipationRecord.objects.filter(performance_year=performance_year, snapshot=snapshot).exists():
@@ -55,36 +71,88 @@ def qp_run_start(
                 f"No participation data is loaded for {performance_year.year} snapshot {snapshot}: upload it first."
             )
         busy = QPDeterminationRun.objects.filter(
-            performance_year=performance_year,
-            snapshot=snapshot,
-            status__in=[QPDeterminationRun.Status.QUEUED, QPDeterminationRun.Status.RUNNING],
+            performance_year=performance_year, snapshot=snapshot, status__in=UNDER_WAY
         ).first()
         if busy:
             return None, f"Run {busy.pk} for {performance_year.year} snapshot {snapshot} is already under way."
-        run = qp_run_create(performance_year=performance_year, snapshot=snapshot, started_by=started_by)
-        transaction.on_commit(lambda: tasks.qp_batch_run.delay(run.pk))
+        job = job_start(
+            kind=JOB_KIND, parameters={"year": performance_year.year, "snapshot": snapshot}, actor=started_by,
+            chunk_size=len(STAGES),
+        )  # fmt: skip
+        run = qp_run_for_job(job)
     return run, ""
 
 
+def qp_run_for_job(job: Job) -> QPDeterminationRun:
+    """The run a ``qp_batch`` job works on; made on first use when the job was started from the jobs page."""
+    run = QPDeterminationRun.objects.select_related("performance_year").filter(job=job).first()
+    if run is None:
+        performance_year = PerformanceYear.objects.get(year=job.parameters["year"])
+        run = qp_run_create(
+            performance_year=performance_year, snapshot=job.parameters["snapshot"], started_by=job.created_by, job=job
+        )
+    return run
+
+
+def _still_running(job: Job) -> None:
+    """Lock the job row and refuse to commit a stage of a job cancelled meanwhile (``job_cancel`` locks it too)."""
+    if Job.objects.select_for_update().get(pk=job.pk).status != JobStatus.RUNNING:
+        raise RunCancelled("The job was cancelled while this stage ran; nothing it did is kept.")
+
+
+def qp_run_stage(*, job: Job, stage: str) -> dict:
+    """Do one stage of a ``qp_batch`` job (inside the job item's transaction); returns its results row."""
+    run = qp_run_for_job(job)
+    if stage == "prepare":
+        _begin(run, set_based=connection.vendor == "postgresql")
+        records = ParticipationRecord.objects.filter(
+            performance_year_id=run.performance_year_id, snapshot=run.snapshot
+        ).count()
+        return {"run": run.pk, "stage": stage, "records": records}
+    if run.status != QPDeterminationRun.Status.RUNNING:
+        raise ValueError(f"Run {run.pk} is {run.get_status_display().lower()}, not running: its {stage} is skipped.")
+    if stage == "determine":
+        clinicians = _determine(run)
+        _still_running(job)
+        return {"run": run.pk, "stage": stage, "clinicians": clinicians}
+    determined = job.items.filter(key="determine", status=ItemStatus.DONE).exists()
+    if not determined:
+        failure = job.items.filter(key="determine").values_list("error", flat=True).first() or "not done"
+        QPDeterminationRun.objects.filter(pk=run.pk).update(
+            status=QPDeterminationRun.Status.FAILED, failure=f"The determination failed: {failure}"[:2000],
+            finished_at=timezone.now(),
+        )  # fmt: skip
+        return {"run": run.pk, "stage": stage, "published": False}
+    _still_running(job)
+    _finish(run)
+    return {"run": run.pk, "stage": stage, "clinicians": run.clinicians, "published": True}
+
+
+def qp_run_cancelled(job: Job) -> None:
+    """A ``qp_batch`` job was cancelled (in ``job_cancel``'s transaction): the run stops and its rows go;
+    the previous run stays current. A run already published is left as it is."""
+    run = QPDeterminationRun.objects.filter(job=job).first()
+    if run is None or run.status not in UNDER_WAY:
+        return
+    QPDeterminationRun.objects.filter(pk=run.pk).update(
+        status=QPDeterminationRun.Status.CANCELLED, finished_at=timezone.now()
+    )
+    with connection.cursor() as cursor:  # a raw delete: no rows are loaded into Python
+        cursor.execute(f"DELETE FROM {QPDetermination._meta.db_table} WHERE run_id = %s", [run.pk])
+
+
 def qp_batch_run(*, run_id: int, set_based: bool | None = None) -> QPDeterminationRun:
-    """Determine every clinician of the run's snapshot; ``set_based`` defaults to "on PostgreSQL"."""
+    """Every stage of a queued run in one transaction (the command line and the tests); ``set_based``
+    defaults to "on PostgreSQL"."""
     run = QPDeterminationRun.objects.select_related("performance_year").get(pk=run_id)
     if run.status != QPDeterminationRun.Status.QUEUED:
         return run
     if set_based is None:
         set_based = connection.vendor == "postgresql"
-    params = run.performance_year.to_rule_parameters()
-    run.status, run.started_at = QPDeterminationRun.Status.RUNNING, timezone.now()
-    run.method = "set-based SQL" if set_based else "streamed Python"
-    run.parameters = year_parameters_to_mapping(params)
-    run.save(update_fields=["status", "started_at", "method", "parameters"])
+    _begin(run, set_based=set_based)
     try:
         with transaction.atomic():
-            PerformanceYear.objects.select_for_update().get(pk=run.performance_year_id)
-            if set_based:
-                qp_batch_sql.determine_snapshot(run=run, params=params)
-            else:
-                _determine_streamed(run=run, params=params)
+            _determine(run)
             _finish(run)
     except Exception as error:
         QPDeterminationRun.objects.filter(pk=run.pk).update(
@@ -94,7 +162,24 @@ def qp_batch_run(*, run_id: int, set_based: bool | None = None) -> QPDeterminati
     return run
 
 
+def _begin(run: QPDeterminationRun, *, set_based: bool) -> None:
+    params = run.performance_year.to_rule_parameters()
+    run.status, run.started_at = QPDeterminationRun.Status.RUNNING, timezone.now()
+    run.method = "set-based SQL" if set_based else "streamed Python"
+    run.parameters = year_parameters_to_mapping(params)
+    run.save(update_fields=["status", "started_at", "method", "parameters"])
+
+
+def _determine(run: QPDeterminationRun) -> int:
+    params = run.performance_year.to_rule_parameters()
+    if run.method == "set-based SQL":
+        return qp_batch_sql.determine_snapshot(run=run, params=params)
+    return _determine_streamed(run=run, params=params)
+
+
 def _finish(run: QPDeterminationRun) -> None:
+    """Count the run's results and make it the snapshot's current run (the caller's transaction)."""
+    PerformanceYear.objects.select_for_update().get(pk=run.performance_year_id)
     counts = dict(
         QPDetermination.objects.filter(run=run).values_list("status").annotate(n=Count("id")).values_list("status", "n")
     )
@@ -232,14 +317,14 @@ def earlier_best_statuses(run: QPDeterminationRun) -> dict[str, QPStatus]:
     return best
 
 
-def _determine_streamed(*, run: QPDeterminationRun, params: YearParameters) -> None:
+def _determine_streamed(*, run: QPDeterminationRun, params: YearParameters) -> int:
     records = ParticipationRecord.objects.filter(performance_year_id=run.performance_year_id, snapshot=run.snapshot)
     earlier = earlier_best_statuses(run)
-    batch = []
+    batch, written = [], 0
     for result, participations in snapshot_results(records, params):
         values = determination_values(result, participations, earlier.get(result.participation.npi))
         batch.append(QPDetermination(run=run, year=params.year, snapshot=run.snapshot, **values))
         if len(batch) >= CHUNK:
-            QPDetermination.objects.bulk_create(batch)
+            written += len(QPDetermination.objects.bulk_create(batch))
             batch = []
-    QPDetermination.objects.bulk_create(batch)
+    return written + len(QPDetermination.objects.bulk_create(batch))
