@@ -115,6 +115,14 @@ class ParticipationRecord(models.Model):
     other_payment_denominator = _money("other payers' payments in total", optional=True)
     other_patient_numerator = _count("other payers' patients through Other Payer Advanced APMs", optional=True)
     other_patient_denominator = _count("other payers' patients in total", optional=True)
+    # Medicaid kept apart: it counts only where the batch finds a Medicaid Other Payer Advanced APM in
+    # the county where the clinician sees the most patients, open to their specialty (414.1440(a)(2)).
+    county_fips = models.CharField("county where the clinician sees the most patients", max_length=5, blank=True)
+    medicaid_specialty_eligible = models.BooleanField("specialty eligible for the county's Medicaid APMs", default=True)
+    medicaid_payment_numerator = _money("Medicaid payments through Other Payer Advanced APMs", optional=True)
+    medicaid_payment_denominator = _money("Medicaid payments in total", optional=True)
+    medicaid_patient_numerator = _count("Medicaid patients through Other Payer Advanced APMs", optional=True)
+    medicaid_patient_denominator = _count("Medicaid patients in total", optional=True)
 
     class Meta:
         constraints = [
@@ -149,6 +157,9 @@ class QPDeterminationRun(models.Model):
     is_current = models.BooleanField(default=False)
     method = models.CharField(max_length=20, blank=True, help_text="set-based SQL or the streamed Python path")
     parameters = models.JSONField(default=dict, help_text="The year's figures the run compared scores with.")
+    medicaid_counties = models.JSONField(
+        default=list, blank=True, help_text="County FIPS codes with a Medicaid Other Payer Advanced APM that year."
+    )
     records = models.PositiveIntegerField(default=0)
     clinicians = models.PositiveIntegerField(default=0)
     qp_count = models.PositiveIntegerField(default=0)

@@ -147,16 +147,29 @@ def weighted_all_payer(medicare_star: Portion, own_medicare: Portion, other: Por
     )
 
 
-def group_totals(participations: Iterable[Participation]) -> GroupTotals:
-    members = [p for p in participations if not p.affiliated_practitioner]
-    sums = {}
-    for method in METHODS:
-        for part in ("medicare", "other"):
-            total = ZERO
-            for member in members:
-                total = _add(total, getattr(member, part)(method))
-            sums[f"{part}_{method}"] = total
-    return GroupTotals(**sums, has_all_payer_data=any(m.has_all_payer_data for m in members))
+def medicaid_included(county_fips: str, specialty_eligible: bool, medicaid_counties) -> bool:
+    """Whether a clinician's Medicaid payments and patients count (42 CFR 414.1440(a)(2)): a Medicaid
+    Other Payer Advanced APM is available in the county where they see the most patients, and their
+    specialty may take part in it. Otherwise Medicaid is an excluded payer (414.1440(a)(1)(iii))."""
+    return bool(county_fips) and county_fips in medicaid_counties and specialty_eligible
+
+
+def other_payers_after_exclusions(
+    other: Portion | None, medicaid: Portion | None, *, medicaid_included: bool
+) -> Portion | None:
+    """The other payers' figures with Medicaid added where it counts; ``None`` when nothing that counts
+    was submitted (excluded Medicaid alone is no All-Payer data)."""
+    parts = [p for p in (other, medicaid if medicaid_included else None) if p is not None]
+    if not parts:
+        return None
+    return Portion(sum(p.numerator for p in parts), sum(p.denominator for p in parts))
+
+
+def group_add(totals: GroupTotals, member: Participation) -> GroupTotals:
+    """``totals`` with one more participant (who is not an Affiliated Practitioner) added."""
+    sums = {f"{part}_{m}": _add(getattr(totals, part)(m), getattr(member, part)(m)) for part in ("medicare", "other")
+            for m in METHODS}  # fmt: skip
+    return GroupTotals(**sums, has_all_payer_data=totals.has_all_payer_data or member.has_all_payer_data)
 
 
 def _scores(portions: dict[str, Portion]) -> dict[str, Decimal]:

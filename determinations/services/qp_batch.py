@@ -18,11 +18,11 @@ the new one; the previous run and its rows stay as history.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count
 from django.utils import timezone
 
 from determinations.models import ParticipationRecord, PerformanceYear, QPDetermination, QPDeterminationRun
@@ -35,8 +35,12 @@ from determinations.rules.qp_levels import (
     best_of,
     best_status,
     clinician_results,
+    group_add,
+    medicaid_included,
+    other_payers_after_exclusions,
 )
-from determinations.rules.qp_thresholds import Portion, QPStatus
+from determinations.rules.qp_thresholds import METHODS, Portion, QPStatus
+from determinations.selectors.medicaid import medicaid_apm_counties
 from jobs.models import ItemStatus, Job, JobStatus
 
 from . import qp_batch_sql
@@ -167,7 +171,8 @@ def _begin(run: QPDeterminationRun, *, set_based: bool) -> None:
     run.status, run.started_at = QPDeterminationRun.Status.RUNNING, timezone.now()
     run.method = "set-based SQL" if set_based else "streamed Python"
     run.parameters = year_parameters_to_mapping(params)
-    run.save(update_fields=["status", "started_at", "method", "parameters"])
+    run.medicaid_counties = sorted(medicaid_apm_counties(run.performance_year.year))
+    run.save(update_fields=["status", "started_at", "method", "parameters", "medicaid_counties"])
 
 
 def _determine(run: QPDeterminationRun) -> int:
@@ -206,7 +211,17 @@ def _portion(numerator, denominator) -> Portion | None:
     return Portion(Decimal(numerator), Decimal(denominator))
 
 
-def participation_of(row: dict) -> Participation:
+def participation_of(row: dict, medicaid_counties: Collection[str] = ()) -> Participation:
+    """A record as the rules see it, its Medicaid figures added to the other payers' where they count."""
+    included = medicaid_included(row["county_fips"], row["medicaid_specialty_eligible"], medicaid_counties)
+    others = {
+        method: other_payers_after_exclusions(
+            _portion(row[f"other_{method}_numerator"], row[f"other_{method}_denominator"]),
+            _portion(row[f"medicaid_{method}_numerator"], row[f"medicaid_{method}_denominator"]),
+            medicaid_included=included,
+        )
+        for method in METHODS
+    }
     return Participation(
         npi=row["npi"],
         tin=row["tin"],
@@ -215,52 +230,42 @@ def participation_of(row: dict) -> Participation:
         all_payer_level=Level(row["all_payer_level"]),
         medicare_payment=_portion(row["medicare_payment_numerator"], row["medicare_payment_denominator"]),
         medicare_patient=_portion(row["medicare_patient_numerator"], row["medicare_patient_denominator"]),
-        other_payment=_portion(row["other_payment_numerator"], row["other_payment_denominator"]),
-        other_patient=_portion(row["other_patient_numerator"], row["other_patient_denominator"]),
+        other_payment=others["payment"],
+        other_patient=others["patient"],
     )
 
 
-FIGURES = (
-    "medicare_payment_numerator",
-    "medicare_payment_denominator",
-    "medicare_patient_numerator",
-    "medicare_patient_denominator",
-    "other_payment_numerator",
-    "other_payment_denominator",
-    "other_patient_numerator",
-    "other_patient_denominator",
+FIGURES = tuple(
+    f"{part}_{method}_{end}"
+    for part in ("medicare", "other", "medicaid")
+    for method in METHODS
+    for end in ("numerator", "denominator")
 )
+COLUMNS = ("npi", "tin", "apm_entity_id", "affiliated_practitioner", "all_payer_level", "county_fips",
+           "medicaid_specialty_eligible", *FIGURES)  # fmt: skip
 
 
-def _group_totals(records, *keys: str) -> dict[tuple, GroupTotals]:
-    """Each group's sums over its participants who are not Affiliated Practitioners (one query)."""
-    has_data = Q(other_payment_denominator__isnull=False) | Q(other_patient_denominator__isnull=False)
-    rows = (
-        records.filter(affiliated_practitioner=False)
-        .values(*keys)
-        .annotate(**{f"sum_{name}": Sum(name) for name in FIGURES}, with_data=Count("id", filter=has_data))
-    )
-    totals = {}
-    for row in rows:
-        portions = {
-            f"{part}_{method}": _portion(
-                row[f"sum_{part}_{method}_numerator"] or 0, row[f"sum_{part}_{method}_denominator"] or 0
-            )
-            for part in ("medicare", "other")
-            for method in ("payment", "patient")
-        }
-        totals[tuple(row[k] for k in keys)] = GroupTotals(**portions, has_all_payer_data=row["with_data"] > 0)
-    return totals
+def _group_totals(records, medicaid_counties) -> tuple[dict[str, GroupTotals], dict[tuple, GroupTotals]]:
+    """Each APM Entity's and each TIN's sums over its participants who are not Affiliated Practitioners,
+    from one streamed pass (only the totals are kept)."""
+    entities: dict[str, GroupTotals] = {}
+    tins: dict[tuple, GroupTotals] = {}
+    for row in records.filter(affiliated_practitioner=False).values(*COLUMNS).iterator(chunk_size=CHUNK):
+        participation = participation_of(row, medicaid_counties)
+        entity, tin = participation.apm_entity_id, (participation.apm_entity_id, participation.tin)
+        entities[entity] = group_add(entities.get(entity, GroupTotals()), participation)
+        tins[tin] = group_add(tins.get(tin, GroupTotals()), participation)
+    return entities, tins
 
 
-def snapshot_results(records, params: YearParameters) -> Iterator[ParticipationResult]:
+def snapshot_results(
+    records, params: YearParameters, medicaid_counties: Collection[str] = ()
+) -> Iterator[ParticipationResult]:
     """Each clinician's best participation result, streamed in NPI order (the reference for the SQL)."""
-    entities = {key[0]: totals for key, totals in _group_totals(records, "apm_entity_id").items()}
-    tins = _group_totals(records, "apm_entity_id", "tin")
-    rows = records.order_by("npi", "apm_entity_id", "tin").values("npi", "tin", "apm_entity_id",
-        "affiliated_practitioner", "all_payer_level", *FIGURES).iterator(chunk_size=CHUNK)  # fmt: skip
+    entities, tins = _group_totals(records, medicaid_counties)
+    rows = records.order_by("npi", "apm_entity_id", "tin").values(*COLUMNS).iterator(chunk_size=CHUNK)
     for _npi, group in itertools.groupby(rows, key=lambda row: row["npi"]):
-        participations = [participation_of(row) for row in group]
+        participations = [participation_of(row, medicaid_counties) for row in group]
         for p in participations:
             # An APM Entity whose only records are Affiliated Practitioners has no group totals.
             entities.setdefault(p.apm_entity_id, GroupTotals())
@@ -321,7 +326,7 @@ def _determine_streamed(*, run: QPDeterminationRun, params: YearParameters) -> i
     records = ParticipationRecord.objects.filter(performance_year_id=run.performance_year_id, snapshot=run.snapshot)
     earlier = earlier_best_statuses(run)
     batch, written = [], 0
-    for result, participations in snapshot_results(records, params):
+    for result, participations in snapshot_results(records, params, frozenset(run.medicaid_counties)):
         values = determination_values(result, participations, earlier.get(result.participation.npi))
         batch.append(QPDetermination(run=run, year=params.year, snapshot=run.snapshot, **values))
         if len(batch) >= CHUNK:

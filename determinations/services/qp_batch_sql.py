@@ -24,10 +24,13 @@ RUNS = "determinations_qpdeterminationrun"
 MIDDLE = {QPStatus.QP: "qp", QPStatus.PARTIAL_QP: "partial_qp"}
 
 
-def threshold_parameters(params: YearParameters, snapshot: int, performance_year_id: int, run_id: int) -> dict:
-    """The bound values of the statement: the year's thresholds and flags, by name."""
+def threshold_parameters(
+    params: YearParameters, snapshot: int, performance_year_id: int, run_id: int, medicaid_counties=()
+) -> dict:
+    """The bound values of the statement: the year's thresholds and flags, and the Medicaid counties, by name."""
     values = {"run": run_id, "year": params.year, "year_id": performance_year_id, "snapshot": snapshot}
     values["individual"] = params.qp_individual_determination
+    values["medicaid_counties"] = list(medicaid_counties)
     values["ap_available"] = params.all_payer_option_available
     for middle in MIDDLE.values():
         for method in METHODS:
@@ -52,6 +55,22 @@ def _sums(alias: str) -> str:
                 columns.append(f"COALESCE(SUM({part}_{method}_{end}), 0) AS {alias}_{short}{method[:3]}_{letter}")
     has = "(other_payment_denominator IS NOT NULL OR other_patient_denominator IS NOT NULL)"
     columns.append(f"BOOL_OR({has}) AS {alias}_has")
+    return ", ".join(columns)
+
+
+def _figures_after_exclusions() -> str:
+    """The record's figures, with its Medicaid figures added to the other payers' only where the Medicaid
+    test holds: a Medicaid Other Payer Advanced APM in the clinician's county, open to their specialty
+    (414.1440(a)(2)); otherwise Medicaid is excluded from numerator and denominator alike."""
+    medicaid = "(county_fips = ANY(%(medicaid_counties)s::text[]) AND medicaid_specialty_eligible)"
+    columns = [f"medicare_{m}_{end}" for m in METHODS for end in ("numerator", "denominator")]
+    for m in METHODS:
+        given = f"(other_{m}_denominator IS NOT NULL OR ({medicaid} AND medicaid_{m}_denominator IS NOT NULL))"
+        for end in ("numerator", "denominator"):
+            columns.append(
+                f"CASE WHEN {given} THEN COALESCE(other_{m}_{end}, 0) + "
+                f"CASE WHEN {medicaid} THEN COALESCE(medicaid_{m}_{end}, 0) ELSE 0 END END AS other_{m}_{end}"
+            )
     return ", ".join(columns)
 
 
@@ -172,7 +191,10 @@ RANK = "CASE {0} WHEN 'qp' THEN 2 WHEN 'partial_qp' THEN 1 ELSE 0 END"
 
 def statement() -> str:
     """The INSERT of one run's results: every clinician of the snapshot in one pass."""
-    scope = f"SELECT * FROM {RECORDS} WHERE performance_year_id = %(year_id)s AND snapshot = %(snapshot)s"
+    scope = (
+        f"SELECT npi, tin, apm_entity_id, affiliated_practitioner, all_payer_level, {_figures_after_exclusions()} "
+        f"FROM {RECORDS} WHERE performance_year_id = %(year_id)s AND snapshot = %(snapshot)s"
+    )
     status = (
         "CASE WHEN (" + RANK.format("mo_status") + ") >= (" + RANK.format("COALESCE(ap_status, 'none')") + ") "
         "THEN mo_status ELSE ap_status END"
@@ -248,7 +270,7 @@ WHERE b.choice = 1
 
 def determine_snapshot(*, run, params: YearParameters) -> int:
     """Insert the run's results; returns the number of clinicians determined."""
-    values = threshold_parameters(params, run.snapshot, run.performance_year_id, run.pk)
+    values = threshold_parameters(params, run.snapshot, run.performance_year_id, run.pk, run.medicaid_counties)
     with connection.cursor() as cursor:
         # Fresh statistics, and hash joins of the group totals: freshly loaded records have no
         # statistics yet, and a nested loop over the totals grows with the square of the snapshot.
