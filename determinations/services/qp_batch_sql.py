@@ -175,7 +175,7 @@ def _level_columns() -> str:
             parts.append(f"CASE WHEN lvl = 'tin' THEN t_m{p}_{letter} ELSE r.medicare_{m}_{end} END AS l_{p}_{letter}")
             parts.append(f"CASE WHEN lvl = 'tin' THEN t_o{p}_{letter} ELSE {own_other} END AS lo_{p}_{letter}")
             parts.append(f"r.medicare_{m}_{end} AS own_{p}_{letter}")
-            parts.append(f"i.i_{p}_{letter} AS ind_{p}_{letter}")
+            parts.append(f"COALESCE(i.i_{p}_{letter}, r.medicare_{m}_{end}) AS ind_{p}_{letter}")
             for part in ("m", "o"):
                 parts.append(f"COALESCE(e_{part}{p}_{letter}, 0) AS e_{part}{p}_{letter}")
     own_has = "(r.other_payment_denominator IS NOT NULL OR r.other_patient_denominator IS NOT NULL)"
@@ -210,19 +210,23 @@ def statement() -> str:
 WITH rec AS ({scope}),
 ent AS (SELECT apm_entity_id, {_sums("e")} FROM rec WHERE NOT affiliated_practitioner GROUP BY apm_entity_id),
 entq AS (SELECT apm_entity_id, {_entity_is_qp()} AS qp FROM ent),
-ind AS (
+several AS (  -- clinicians with more than one record (read from the unique index's NPI order)
+  SELECT npi FROM {RECORDS} WHERE performance_year_id = %(year_id)s AND snapshot = %(snapshot)s
+  GROUP BY npi HAVING COUNT(*) > 1
+),
+ind AS (  -- their individual figures; a clinician with one record is their record
   SELECT r.npi, {_individual_sums()},
     COALESCE(MIN(r.apm_entity_id) FILTER (WHERE NOT r.affiliated_practitioner)
              <> MAX(r.apm_entity_id) FILTER (WHERE NOT r.affiliated_practitioner), FALSE)
     AND NOT COALESCE(BOOL_OR(q.qp) FILTER (WHERE NOT r.affiliated_practitioner), FALSE) AS multi_none_qp
-  FROM rec r LEFT JOIN entq q ON q.apm_entity_id = r.apm_entity_id GROUP BY r.npi
+  FROM rec r JOIN several USING (npi) LEFT JOIN entq q ON q.apm_entity_id = r.apm_entity_id GROUP BY r.npi
 ),
 tin AS (SELECT apm_entity_id, tin, {_sums("t")} FROM rec WHERE NOT affiliated_practitioner
         GROUP BY apm_entity_id, tin),
 joined AS (
   SELECT r.npi, r.tin, r.apm_entity_id, r.affiliated_practitioner AS aff, lv.lvl, {_level_columns()},
-    (NOT %(individual)s AND NOT r.affiliated_practitioner AND i.multi_none_qp) AS fb
-  FROM rec r JOIN ind i ON i.npi = r.npi
+    (NOT %(individual)s AND NOT r.affiliated_practitioner AND COALESCE(i.multi_none_qp, FALSE)) AS fb
+  FROM rec r LEFT JOIN ind i ON i.npi = r.npi
   CROSS JOIN LATERAL (SELECT CASE WHEN r.affiliated_practitioner THEN 'clinician'
                                   ELSE r.all_payer_level END AS lvl) lv
   LEFT JOIN ent e ON e.apm_entity_id = r.apm_entity_id
