@@ -210,7 +210,7 @@ def statement() -> str:
 WITH rec AS ({scope}),
 ent AS (SELECT apm_entity_id, {_sums("e")} FROM rec WHERE NOT affiliated_practitioner GROUP BY apm_entity_id),
 entq AS (SELECT apm_entity_id, {_entity_is_qp()} AS qp FROM ent),
-several AS (  -- clinicians with more than one record (read from the unique index's NPI order)
+several AS (  -- clinicians with more than one record
   SELECT npi FROM {RECORDS} WHERE performance_year_id = %(year_id)s AND snapshot = %(snapshot)s
   GROUP BY npi HAVING COUNT(*) > 1
 ),
