@@ -129,6 +129,15 @@ job_kind(
 class SnapshotForm(YearForm):
     snapshot = forms.TypedChoiceField(coerce=int, choices=SNAPSHOTS, label="Snapshot")
 
+    def clean(self):
+        cleaned = super().clean()
+        year, snapshot = cleaned.get("year"), cleaned.get("snapshot")
+        if year and snapshot:
+            performance_year = PerformanceYear.objects.get(year=year)
+            if refusal := qp_batch.qp_run_refusal(performance_year=performance_year, snapshot=snapshot):
+                raise forms.ValidationError(refusal)
+        return cleaned
+
     def parameters(self) -> dict:
         return {"year": self.cleaned_data["year"], "snapshot": self.cleaned_data["snapshot"]}
 

@@ -70,21 +70,26 @@ def qp_run_start(
 
     with transaction.atomic():
         PerformanceYear.objects.select_for_update().get(pk=performance_year.pk)
-        if not ParticipationRecord.objects.filter(performance_year=performance_year, snapshot=snapshot).exists():
-            return None, (
-                f"No participation data is loaded for {performance_year.year} snapshot {snapshot}: upload it first."
-            )
-        busy = QPDeterminationRun.objects.filter(
-            performance_year=performance_year, snapshot=snapshot, status__in=UNDER_WAY
-        ).first()
-        if busy:
-            return None, f"Run {busy.pk} for {performance_year.year} snapshot {snapshot} is already under way."
+        if refusal := qp_run_refusal(performance_year=performance_year, snapshot=snapshot):
+            return None, refusal
         job = job_start(
             kind=JOB_KIND, parameters={"year": performance_year.year, "snapshot": snapshot}, actor=started_by,
             chunk_size=len(STAGES),
         )  # fmt: skip
         run = qp_run_for_job(job)
     return run, ""
+
+
+def qp_run_refusal(*, performance_year: PerformanceYear, snapshot: int) -> str:
+    """Why a run of the snapshot cannot start now (no data loaded, or a run under way), or ``""``."""
+    if not ParticipationRecord.objects.filter(performance_year=performance_year, snapshot=snapshot).exists():
+        return f"No participation data is loaded for {performance_year.year} snapshot {snapshot}: upload it first."
+    busy = QPDeterminationRun.objects.filter(
+        performance_year=performance_year, snapshot=snapshot, status__in=UNDER_WAY
+    ).first()
+    if busy:
+        return f"Run {busy.pk} for {performance_year.year} snapshot {snapshot} is already under way."
+    return ""
 
 
 def qp_run_for_job(job: Job) -> QPDeterminationRun:

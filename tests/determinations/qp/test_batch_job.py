@@ -89,3 +89,14 @@ def test_the_jobs_page_starts_a_qp_run_too(loaded, worker):  # noqa: F811
     job = Job.objects.get(kind="qp_batch")
     assert response.url == reverse("jobs:job_detail", args=[job.pk])
     assert (job.status, job.qp_run.status, job.qp_run.clinicians) == ("succeeded", "finished", 8)
+
+
+def test_the_jobs_page_refuses_a_snapshot_without_data_or_with_a_run_under_way(loaded, years, program_admin):
+    response = loaded.post(reverse("jobs:job_start", args=["qp_batch"]), {"year": 2026, "snapshot": 2})
+    assert response.status_code == 400
+    assert "No participation data is loaded for 2026 snapshot 2" in response.content.decode()
+    run, _ = qp_run_start(performance_year=years[2026], snapshot=1, started_by=program_admin)  # queued, not run
+    response = loaded.post(reverse("jobs:job_start", args=["qp_batch"]), {"year": 2026, "snapshot": 1})
+    assert response.status_code == 400
+    assert f"Run {run.pk} for 2026 snapshot 1 is already under way" in response.content.decode()
+    assert Job.objects.filter(kind="qp_batch").count() == 1
