@@ -1,6 +1,7 @@
 """The batch jobs of the determinations domain, registered with ``jobs`` (run from /program/jobs/ or
-``manage.py run_job``): re-check a year's open requests, re-test multi-year determinations, and
-regenerate and re-send the letters of a period."""
+``manage.py run_job``): re-check a year's open requests, re-test multi-year determinations,
+regenerate and re-send the letters of a period, and run the QP determinations of a snapshot (also
+started from /program/qp/)."""
 
 import datetime
 
@@ -8,7 +9,8 @@ from django import forms
 from django.utils import timezone
 
 from determinations.models import Determination, PerformanceYear, Submission
-from determinations.services import rechecks
+from determinations.models.qp import SNAPSHOTS
+from determinations.services import qp_batch, rechecks
 from determinations.states import OPEN
 from jobs.kinds import JobKind, job_kind
 
@@ -126,5 +128,38 @@ job_kind(
         ),
         columns=("tracking_number", "arrangement", "letter", "recipients"),
         form=PeriodForm,
+    )
+)
+
+
+class SnapshotForm(YearForm):
+    snapshot = forms.TypedChoiceField(coerce=int, choices=SNAPSHOTS, label="Snapshot")
+
+    def clean(self):
+        cleaned = super().clean()
+        year, snapshot = cleaned.get("year"), cleaned.get("snapshot")
+        if year and snapshot:
+            performance_year = PerformanceYear.objects.get(year=year)
+            if refusal := qp_batch.qp_run_refusal(performance_year=performance_year, snapshot=snapshot):
+                raise forms.ValidationError(refusal)
+        return cleaned
+
+    def parameters(self) -> dict:
+        return {"year": self.cleaned_data["year"], "snapshot": self.cleaned_data["snapshot"]}
+
+
+job_kind(
+    JobKind(
+        name=qp_batch.JOB_KIND,
+        label="Run the QP determinations",
+        description="Determine every clinician of a performance year's snapshot from its participation data, in "
+        "three stages: prepare, determine (one set-based pass over the snapshot) and publish (the new results "
+        "replace the current ones at once; earlier runs stay as history). Cancelling before publishing keeps "
+        "the current results.",
+        items=lambda parameters: qp_batch.STAGES,
+        process=lambda job, key, _prepared: qp_batch.qp_run_stage(job=job, stage=key),
+        columns=("run", "stage", "records", "clinicians", "published"),
+        form=SnapshotForm,
+        cancel=qp_batch.qp_run_cancelled,
     )
 )

@@ -7,7 +7,7 @@ import logging
 
 from celery import shared_task
 
-from determinations.services import letters, notifications, qp_batch, qp_participation, reminders
+from determinations.services import letters, notifications, qp_participation, reminders
 
 logger = logging.getLogger(__name__)
 
@@ -23,12 +23,6 @@ def determination_letter_render(determination_id: int) -> None:
 @shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
 def information_requests_flag_overdue() -> int:
     return notifications.information_requests_flag_overdue()
-
-
-@shared_task(soft_time_limit=3300, time_limit=3600)
-def qp_batch_run(run_id: int) -> int:
-    """Determine a snapshot's clinicians; not retried, since a failed run is recorded and re-run by hand."""
-    return qp_batch.qp_batch_run(run_id=run_id).clinicians
 
 
 @shared_task(soft_time_limit=3300, time_limit=3600)

@@ -71,6 +71,7 @@ urlpatterns = [
     ),
     path("program/qp/runs/", qp_program.qp_run, name="qp_run"),
     path("program/qp/runs/<int:pk>/", qp_program.qp_run_detail, name="qp_run_detail"),
+    path("program/qp/runs/<int:pk>/cancel/", qp_program.qp_run_cancel, name="qp_run_cancel"),
     path("program/qp/runs/<int:pk>/results.csv", qp_program.qp_run_results_csv, name="qp_run_results_csv"),
     path("qp/", qp_results.qp_status_list, name="qp_status_list"),
     path("qp/<int:year>/<str:npi>/", qp_results.qp_clinician, name="qp_clinician"),

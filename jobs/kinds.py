@@ -3,7 +3,9 @@
 A kind gives ``items(parameters)``, the keys of the objects to work on (read once, when the job
 starts), and ``process(job, key, prepared)``, which does one item inside the item's transaction and
 returns the row the results CSV shows for it. ``prepare(job)``, if given, is read once per chunk
-(e.g. a year's rule parameters) and handed to each ``process`` call of that chunk. ``process``
+(e.g. a year's rule parameters) and handed to each ``process`` call of that chunk. ``cancel(job)``,
+if given, runs in the transaction that cancels the job (e.g. to mark what the job was building as
+abandoned). ``process``
 must be safe to run again after a crash: its writes commit only with the item's "done" stamp,
 and e-mail goes through the outbox.
 
@@ -33,6 +35,7 @@ class JobKind:
     form: type[forms.Form]
     prepare: Callable[..., Any] = lambda job: None
     process_many: Callable[..., dict[str, dict]] | None = None
+    cancel: Callable[..., None] = lambda job: None
 
 
 # Errors that say nothing about the item (a lost database connection, the task's soft time limit):

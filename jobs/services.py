@@ -145,6 +145,8 @@ def job_cancel(*, job_id: int, actor) -> Job:
             raise JobError(f"This job is already {job.get_status_display().lower()}.")
         job.status, job.cancelled_by, job.finished_at = JobStatus.CANCELLED, actor, timezone.now()
         job.save(update_fields=["status", "cancelled_by", "finished_at"])
+        if job.kind in KINDS:
+            KINDS[job.kind].cancel(job)
     logger.info("job %s cancelled by %s", job.pk, actor)
     return job
 

@@ -115,6 +115,14 @@ class ParticipationRecord(models.Model):
     other_payment_denominator = _money("other payers' payments in total", optional=True)
     other_patient_numerator = _count("other payers' patients through Other Payer Advanced APMs", optional=True)
     other_patient_denominator = _count("other payers' patients in total", optional=True)
+    # Medicaid kept apart: it counts only where the batch finds a Medicaid Other Payer Advanced APM in
+    # the county where the clinician sees the most patients, open to their specialty (414.1440(a)(2)).
+    county_fips = models.CharField("county where the clinician sees the most patients", max_length=5, blank=True)
+    medicaid_specialty_eligible = models.BooleanField("specialty eligible for the county's Medicaid APMs", default=True)
+    medicaid_payment_numerator = _money("Medicaid payments through Other Payer Advanced APMs", optional=True)
+    medicaid_payment_denominator = _money("Medicaid payments in total", optional=True)
+    medicaid_patient_numerator = _count("Medicaid patients through Other Payer Advanced APMs", optional=True)
+    medicaid_patient_denominator = _count("Medicaid patients in total", optional=True)
 
     class Meta:
         constraints = [
@@ -137,13 +145,21 @@ class QPDeterminationRun(models.Model):
         RUNNING = "running", "Running"
         FINISHED = "finished", "Finished"
         FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
 
     performance_year = models.ForeignKey("PerformanceYear", on_delete=models.PROTECT, related_name="qp_runs")
+    job = models.OneToOneField(
+        "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="qp_run",
+        help_text="The job that ran it from the program admin's page (none from the command line).",
+    )  # fmt: skip
     snapshot = models.PositiveSmallIntegerField(choices=SNAPSHOTS)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     is_current = models.BooleanField(default=False)
     method = models.CharField(max_length=20, blank=True, help_text="set-based SQL or the streamed Python path")
     parameters = models.JSONField(default=dict, help_text="The year's figures the run compared scores with.")
+    medicaid_counties = models.JSONField(
+        default=list, blank=True, help_text="County FIPS codes with a Medicaid Other Payer Advanced APM that year."
+    )
     records = models.PositiveIntegerField(default=0)
     clinicians = models.PositiveIntegerField(default=0)
     qp_count = models.PositiveIntegerField(default=0)
@@ -198,6 +214,10 @@ class QPDetermination(models.Model):
     all_payer_payment_denominator = _money("All-Payer payment denominator", optional=True)
     all_payer_patient_denominator = _count("All-Payer patient denominator", optional=True)
     weighted = models.BooleanField(default=False, help_text="The weighted Medicare Threshold Score was used.")
+    individual_fallback = models.BooleanField(
+        default=False,
+        help_text="Assessed individually too: in several APM Entities, none a QP as a group (42 CFR 414.1425(c)).",
+    )
     provisional = models.BooleanField(default=False)
 
     class Meta:

@@ -9,7 +9,11 @@ exclusions of 42 CFR 414.1440(a).
 Levels (domain.md 4.5):
 * Medicare Option: the APM Entity group's scores (the sum over its participants who are not
   Affiliated Practitioners); where the year allows individual determinations (from 2026), the better
-  of the group's and the clinician's own score, method by method; Affiliated Practitioners on their own.
+  of the group's and the clinician's individual score, method by method; Affiliated Practitioners on
+  their own record. The clinician's individual figures are the sums over all of their records (every
+  TIN and APM Entity). In earlier years a clinician in two or more APM Entity groups none of which
+  is a QP as a group is also assessed individually (the multi-entity fallback, 42 CFR 414.1425(c)),
+  so each of their records takes the better of the group's and the individual score.
 * All-Payer Combination Option at the level requested: the APM Entity (group Medicare plus the
   group's other-payer figures), the TIN or the clinician. At TIN or clinician level the Medicare
   score compared with the minimums is the higher of the group's and the TIN's or clinician's own,
@@ -29,10 +33,11 @@ from decimal import Decimal
 from enum import StrEnum
 
 from .parameters import YearParameters
-from .qp_thresholds import METHODS, Portion, QPResult, QPStatus, ThresholdScores, qp_status
+from .qp_thresholds import METHODS, Portion, QPResult, QPStatus, ThresholdScores, medicare_option_status, qp_status
 from .results import Reason
 
 WEIGHTED = "42 CFR 414.1440(d)(3)"
+FALLBACK = "42 CFR 414.1425(c)"
 ZERO = Portion(Decimal(0), Decimal(0))
 
 
@@ -107,6 +112,7 @@ class ParticipationResult:
     basis: Basis
     medicare_denominators: dict[str, Decimal]
     all_payer_denominators: dict[str, Decimal]
+    individual_fallback: bool = False
 
     @property
     def status(self) -> QPStatus:
@@ -141,31 +147,102 @@ def weighted_all_payer(medicare_star: Portion, own_medicare: Portion, other: Por
     )
 
 
-def group_totals(participations: Iterable[Participation]) -> GroupTotals:
-    members = [p for p in participations if not p.affiliated_practitioner]
-    sums = {}
-    for method in METHODS:
-        for part in ("medicare", "other"):
-            total = ZERO
-            for member in members:
-                total = _add(total, getattr(member, part)(method))
-            sums[f"{part}_{method}"] = total
-    return GroupTotals(**sums, has_all_payer_data=any(m.has_all_payer_data for m in members))
+def medicaid_included(county_fips: str, specialty_eligible: bool, medicaid_counties) -> bool:
+    """Whether a clinician's Medicaid payments and patients count (42 CFR 414.1440(a)(2)): a Medicaid
+    Other Payer Advanced APM is available in the county where they see the most patients, and their
+    specialty may take part in it. Otherwise Medicaid is an excluded payer (414.1440(a)(1)(iii))."""
+    return bool(county_fips) and county_fips in medicaid_counties and specialty_eligible
+
+
+def other_payers_after_exclusions(
+    other: Portion | None, medicaid: Portion | None, *, medicaid_included: bool
+) -> Portion | None:
+    """The other payers' figures with Medicaid added where it counts; ``None`` when nothing that counts
+    was submitted (excluded Medicaid alone is no All-Payer data)."""
+    parts = [p for p in (other, medicaid if medicaid_included else None) if p is not None]
+    if not parts:
+        return None
+    return Portion(sum(p.numerator for p in parts), sum(p.denominator for p in parts))
+
+
+def group_add(totals: GroupTotals, member: Participation) -> GroupTotals:
+    """``totals`` with one more participant (who is not an Affiliated Practitioner) added."""
+    sums = {f"{part}_{m}": _add(getattr(totals, part)(m), getattr(member, part)(m)) for part in ("medicare", "other")
+            for m in METHODS}  # fmt: skip
+    return GroupTotals(**sums, has_all_payer_data=totals.has_all_payer_data or member.has_all_payer_data)
 
 
 def _scores(portions: dict[str, Portion]) -> dict[str, Decimal]:
     return {method: portions[method].score for method in METHODS}
 
 
+def individual_figures(participations: Iterable[Participation]) -> dict[str, Portion]:
+    """A clinician's own Medicare figures over all of their records (every TIN and APM Entity)."""
+    totals = dict.fromkeys(METHODS, ZERO)
+    for participation in participations:
+        totals = {m: _add(totals[m], participation.medicare(m)) for m in METHODS}
+    return totals
+
+
+def group_is_qp(params: YearParameters, entity: GroupTotals) -> bool:
+    """Whether the APM Entity group reaches the Medicare Option's QP threshold by either method."""
+    scores = ThresholdScores(**{f"medicare_{m}": entity.medicare(m).score for m in METHODS})
+    return medicare_option_status(params, scores)[0] is QPStatus.QP
+
+
+def needs_individual_fallback(
+    params: YearParameters, participations: Iterable[Participation], entities: dict[str, GroupTotals]
+) -> bool:
+    """A clinician in two or more APM Entity groups, none of them a QP as a group, in a year that
+    otherwise determines at group level (42 CFR 414.1425(c); domain.md 4.5)."""
+    if params.qp_individual_determination:
+        return False
+    groups = {p.apm_entity_id for p in participations if not p.affiliated_practitioner}
+    return len(groups) > 1 and not any(group_is_qp(params, entities[g]) for g in groups)
+
+
+def clinician_results(
+    params: YearParameters,
+    participations: list[Participation],
+    entities: dict[str, GroupTotals],
+    tins: dict[tuple[str, str], GroupTotals],
+) -> list[ParticipationResult]:
+    """Every record of one clinician, each with its APM Entity's and TIN's totals and the clinician's
+    individual figures; ``best_of`` picks the one that counts."""
+    individual = individual_figures(participations)
+    fallback = needs_individual_fallback(params, participations, entities)
+    return [
+        determine_participation(
+            params,
+            p,
+            entities[p.apm_entity_id],
+            tins.get((p.apm_entity_id, p.tin), GroupTotals()),
+            individual=individual,
+            fallback=fallback,
+        )  # fmt: skip
+        for p in participations
+    ]
+
+
 def determine_participation(
-    params: YearParameters, participation: Participation, entity: GroupTotals, tin: GroupTotals
+    params: YearParameters,
+    participation: Participation,
+    entity: GroupTotals,
+    tin: GroupTotals,
+    *,
+    individual: dict[str, Portion] | None = None,
+    fallback: bool = False,
 ) -> ParticipationResult:
-    """The status of one participation record given its APM Entity's and its TIN's totals."""
+    """The status of one participation record given its APM Entity's and its TIN's totals, the
+    clinician's individual figures (their own record's when not given) and whether the multi-entity
+    fallback applies to them."""
     own = {m: participation.medicare(m) for m in METHODS}
+    individual = individual or own
+    fallback = fallback and not participation.affiliated_practitioner
     if participation.affiliated_practitioner:
         medicare = own
-    elif params.qp_individual_determination:
-        medicare = {m: larger(entity.medicare(m), own[m]) for m in METHODS}
+    elif params.qp_individual_determination or fallback:
+        medicare = {m: larger(entity.medicare(m), individual[m]) for m in METHODS}
     else:
         medicare = {m: entity.medicare(m) for m in METHODS}
     level = Level.CLINICIAN if participation.affiliated_practitioner else participation.all_payer_level
@@ -195,6 +272,13 @@ def determine_participation(
     )
     scores = ThresholdScores(medicare_payment=medicare_scores["payment"], medicare_patient=medicare_scores["patient"])
     result = qp_status(params, scores, all_payer_scores)
+    if fallback:
+        note = Reason(
+            "assessed individually as well as with each APM Entity group: the clinician takes part in several "
+            f"APM Entities and none of them is a QP as a group ({FALLBACK})",
+            FALLBACK,
+        )
+        result = QPResult(**{**result.__dict__, "reasons": (*result.reasons, note)})
     if weighted and result.all_payer_status is not None:
         note = Reason(
             f"the APM Entity group's higher Medicare Threshold Score is weighted into the All-Payer score at "
@@ -213,6 +297,7 @@ def determine_participation(
         basis=basis_of(params, result, has_data),
         medicare_denominators={m: medicare[m].denominator for m in METHODS},
         all_payer_denominators={m: natural[m].denominator for m in METHODS},
+        individual_fallback=fallback,
     )
 
 

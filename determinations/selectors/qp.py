@@ -18,7 +18,7 @@ RESULT_COLUMNS = (
     "all_payer_status", "basis", "level", "affiliated_practitioner", "participations",
     "medicare_payment_score", "medicare_patient_score", "all_payer_medicare_payment_score",
     "all_payer_medicare_patient_score", "all_payer_payment_score", "all_payer_patient_score",
-    "weighted", "provisional",
+    "weighted", "individual_fallback", "provisional",
 )  # fmt: skip
 CSV_FETCH = 5000
 

@@ -1,24 +1,30 @@
 """The QP batch: every clinician of a year's snapshot determined at once, as a run kept in history.
 
-``qp_run_create`` records a queued run; ``qp_batch_run`` does the work (the Celery task
-``qp_batch_run`` and ``manage.py determine_qp`` both call it). On PostgreSQL the arithmetic is one
-``INSERT ... SELECT`` over the whole snapshot (``qp_batch_sql.py``); elsewhere (the SQLite default)
-the same rules run record by record from ``rules/qp_levels.py``, streamed, with the same results.
-The new rows, the counts and the switch of the current run happen in one transaction, so readers
-see either the previous run or the new one; the previous run and its rows stay as history.
+From the program admin's page the batch is a ``jobs`` Job (kind ``qp_batch``, registered in
+``determinations/jobs.py``) of three stages, each an item of the job done in its own transaction:
+``prepare`` (the run starts, with the year's figures it will compare scores with), ``determine``
+(every clinician's result written under the run, not yet current) and ``publish`` (the counts and
+the switch of the current run, in one transaction). The job page shows the stages as progress;
+cancelling before ``publish`` leaves the previous run current and removes the cancelled run's rows.
+``manage.py determine_qp`` and the tests call ``qp_batch_run``, which does the same three stages
+in one transaction.
+
+On PostgreSQL the arithmetic is one ``INSERT ... SELECT`` over the whole snapshot
+(``qp_batch_sql.py``); elsewhere (the SQLite default) the same rules run record by record from
+``rules/qp_levels.py``, streamed, with the same results. Readers see either the previous run or
+the new one; the previous run and its rows stay as history.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count
 from django.utils import timezone
 
-from determinations import tasks
 from determinations.models import ParticipationRecord, PerformanceYear, QPDetermination, QPDeterminationRun
 from determinations.rules.parameters import YearParameters, year_parameters_to_mapping
 from determinations.rules.qp_levels import (
@@ -28,63 +34,134 @@ from determinations.rules.qp_levels import (
     ParticipationResult,
     best_of,
     best_status,
-    determine_participation,
+    clinician_results,
+    group_add,
+    medicaid_included,
+    other_payers_after_exclusions,
 )
-from determinations.rules.qp_thresholds import Portion, QPStatus
+from determinations.rules.qp_thresholds import METHODS, Portion, QPStatus
+from determinations.selectors.medicaid import medicaid_apm_counties
+from jobs.models import ItemStatus, Job, JobStatus
 
 from . import qp_batch_sql
 
 SCORE_PLACES = Decimal("0.000000001")
 CHUNK = 5000
+JOB_KIND = "qp_batch"
+STAGES = ("prepare", "determine", "publish")
+UNDER_WAY = (QPDeterminationRun.Status.QUEUED, QPDeterminationRun.Status.RUNNING)
 
 
-def qp_run_create(*, performance_year: PerformanceYear, snapshot: int, started_by=None) -> QPDeterminationRun:
+class RunCancelled(Exception):
+    """The run's job was cancelled while a stage ran: the stage's writes roll back."""
+
+
+def qp_run_create(*, performance_year: PerformanceYear, snapshot: int, started_by=None, job=None) -> QPDeterminationRun:
     return QPDeterminationRun.objects.create(
-        performance_year=performance_year, snapshot=snapshot, started_by=started_by
+        performance_year=performance_year, snapshot=snapshot, started_by=started_by, job=job
     )
 
 
 def qp_run_start(
     *, performance_year: PerformanceYear, snapshot: int, started_by
 ) -> tuple[QPDeterminationRun | None, str]:
-    """Queue a run for the Celery worker, or say why not: no data loaded, or a run already under way."""
+    """Start the batch as a job, or say why not: no data loaded, or a run already under way."""
+    from jobs.services import job_start  # jobs.services reaches the job kinds, which import this module
+
     with transaction.atomic():
         PerformanceYear.objects.select_for_update().get(pk=performance_year.pk)
-        if not ParticipationRecord.objects.filter(performance_year=performance_year, snapshot=snapshot).exists():
-            return None, (
-                f"No participation data is loaded for {performance_year.year} snapshot {snapshot}: upload it first."
-            )
-        busy = QPDeterminationRun.objects.filter(
-            performance_year=performance_year,
-            snapshot=snapshot,
-            status__in=[QPDeterminationRun.Status.QUEUED, QPDeterminationRun.Status.RUNNING],
-        ).first()
-        if busy:
-            return None, f"Run {busy.pk} for {performance_year.year} snapshot {snapshot} is already under way."
-        run = qp_run_create(performance_year=performance_year, snapshot=snapshot, started_by=started_by)
-        transaction.on_commit(lambda: tasks.qp_batch_run.delay(run.pk))
+        if refusal := qp_run_refusal(performance_year=performance_year, snapshot=snapshot):
+            return None, refusal
+        job = job_start(
+            kind=JOB_KIND, parameters={"year": performance_year.year, "snapshot": snapshot}, actor=started_by,
+            chunk_size=len(STAGES),
+        )  # fmt: skip
+        run = qp_run_for_job(job)
     return run, ""
 
 
+def qp_run_refusal(*, performance_year: PerformanceYear, snapshot: int) -> str:
+    """Why a run of the snapshot cannot start now (no data loaded, or a run under way), or ``""``."""
+    if not ParticipationRecord.objects.filter(performance_year=performance_year, snapshot=snapshot).exists():
+        return f"No participation data is loaded for {performance_year.year} snapshot {snapshot}: upload it first."
+    busy = QPDeterminationRun.objects.filter(
+        performance_year=performance_year, snapshot=snapshot, status__in=UNDER_WAY
+    ).first()
+    if busy:
+        return f"Run {busy.pk} for {performance_year.year} snapshot {snapshot} is already under way."
+    return ""
+
+
+def qp_run_for_job(job: Job) -> QPDeterminationRun:
+    """The run a ``qp_batch`` job works on; made on first use when the job was started from the jobs page."""
+    run = QPDeterminationRun.objects.select_related("performance_year").filter(job=job).first()
+    if run is None:
+        performance_year = PerformanceYear.objects.get(year=job.parameters["year"])
+        run = qp_run_create(
+            performance_year=performance_year, snapshot=job.parameters["snapshot"], started_by=job.created_by, job=job
+        )
+    return run
+
+
+def _still_running(job: Job) -> None:
+    """Lock the job row and refuse to commit a stage of a job cancelled meanwhile (``job_cancel`` locks it too)."""
+    if Job.objects.select_for_update().get(pk=job.pk).status != JobStatus.RUNNING:
+        raise RunCancelled("The job was cancelled while this stage ran; nothing it did is kept.")
+
+
+def qp_run_stage(*, job: Job, stage: str) -> dict:
+    """Do one stage of a ``qp_batch`` job (inside the job item's transaction); returns its results row."""
+    run = qp_run_for_job(job)
+    if stage == "prepare":
+        _begin(run, set_based=connection.vendor == "postgresql")
+        records = ParticipationRecord.objects.filter(
+            performance_year_id=run.performance_year_id, snapshot=run.snapshot
+        ).count()
+        return {"run": run.pk, "stage": stage, "records": records}
+    if run.status != QPDeterminationRun.Status.RUNNING:
+        raise ValueError(f"Run {run.pk} is {run.get_status_display().lower()}, not running: its {stage} is skipped.")
+    if stage == "determine":
+        clinicians = _determine(run)
+        _still_running(job)
+        return {"run": run.pk, "stage": stage, "clinicians": clinicians}
+    determined = job.items.filter(key="determine", status=ItemStatus.DONE).exists()
+    if not determined:
+        failure = job.items.filter(key="determine").values_list("error", flat=True).first() or "not done"
+        QPDeterminationRun.objects.filter(pk=run.pk).update(
+            status=QPDeterminationRun.Status.FAILED, failure=f"The determination failed: {failure}"[:2000],
+            finished_at=timezone.now(),
+        )  # fmt: skip
+        return {"run": run.pk, "stage": stage, "published": False}
+    _still_running(job)
+    _finish(run)
+    return {"run": run.pk, "stage": stage, "clinicians": run.clinicians, "published": True}
+
+
+def qp_run_cancelled(job: Job) -> None:
+    """A ``qp_batch`` job was cancelled (in ``job_cancel``'s transaction): the run stops and its rows go;
+    the previous run stays current. A run already published is left as it is."""
+    run = QPDeterminationRun.objects.filter(job=job).first()
+    if run is None or run.status not in UNDER_WAY:
+        return
+    QPDeterminationRun.objects.filter(pk=run.pk).update(
+        status=QPDeterminationRun.Status.CANCELLED, finished_at=timezone.now()
+    )
+    with connection.cursor() as cursor:  # a raw delete: no rows are loaded into Python
+        cursor.execute(f"DELETE FROM {QPDetermination._meta.db_table} WHERE run_id = %s", [run.pk])
+
+
 def qp_batch_run(*, run_id: int, set_based: bool | None = None) -> QPDeterminationRun:
-    """Determine every clinician of the run's snapshot; ``set_based`` defaults to "on PostgreSQL"."""
+    """Every stage of a queued run in one transaction (the command line and the tests); ``set_based``
+    defaults to "on PostgreSQL"."""
     run = QPDeterminationRun.objects.select_related("performance_year").get(pk=run_id)
     if run.status != QPDeterminationRun.Status.QUEUED:
         return run
     if set_based is None:
         set_based = connection.vendor == "postgresql"
-    params = run.performance_year.to_rule_parameters()
-    run.status, run.started_at = QPDeterminationRun.Status.RUNNING, timezone.now()
-    run.method = "set-based SQL" if set_based else "streamed Python"
-    run.parameters = year_parameters_to_mapping(params)
-    run.save(update_fields=["status", "started_at", "method", "parameters"])
+    _begin(run, set_based=set_based)
     try:
         with transaction.atomic():
-            PerformanceYear.objects.select_for_update().get(pk=run.performance_year_id)
-            if set_based:
-                qp_batch_sql.determine_snapshot(run=run, params=params)
-            else:
-                _determine_streamed(run=run, params=params)
+            _determine(run)
             _finish(run)
     except Exception as error:
         QPDeterminationRun.objects.filter(pk=run.pk).update(
@@ -94,7 +171,25 @@ def qp_batch_run(*, run_id: int, set_based: bool | None = None) -> QPDeterminati
     return run
 
 
+def _begin(run: QPDeterminationRun, *, set_based: bool) -> None:
+    params = run.performance_year.to_rule_parameters()
+    run.status, run.started_at = QPDeterminationRun.Status.RUNNING, timezone.now()
+    run.method = "set-based SQL" if set_based else "streamed Python"
+    run.parameters = year_parameters_to_mapping(params)
+    run.medicaid_counties = sorted(medicaid_apm_counties(run.performance_year.year))
+    run.save(update_fields=["status", "started_at", "method", "parameters", "medicaid_counties"])
+
+
+def _determine(run: QPDeterminationRun) -> int:
+    params = run.performance_year.to_rule_parameters()
+    if run.method == "set-based SQL":
+        return qp_batch_sql.determine_snapshot(run=run, params=params)
+    return _determine_streamed(run=run, params=params)
+
+
 def _finish(run: QPDeterminationRun) -> None:
+    """Count the run's results and make it the snapshot's current run (the caller's transaction)."""
+    PerformanceYear.objects.select_for_update().get(pk=run.performance_year_id)
     counts = dict(
         QPDetermination.objects.filter(run=run).values_list("status").annotate(n=Count("id")).values_list("status", "n")
     )
@@ -121,7 +216,17 @@ def _portion(numerator, denominator) -> Portion | None:
     return Portion(Decimal(numerator), Decimal(denominator))
 
 
-def participation_of(row: dict) -> Participation:
+def participation_of(row: dict, medicaid_counties: Collection[str] = ()) -> Participation:
+    """A record as the rules see it, its Medicaid figures added to the other payers' where they count."""
+    included = medicaid_included(row["county_fips"], row["medicaid_specialty_eligible"], medicaid_counties)
+    others = {
+        method: other_payers_after_exclusions(
+            _portion(row[f"other_{method}_numerator"], row[f"other_{method}_denominator"]),
+            _portion(row[f"medicaid_{method}_numerator"], row[f"medicaid_{method}_denominator"]),
+            medicaid_included=included,
+        )
+        for method in METHODS
+    }
     return Participation(
         npi=row["npi"],
         tin=row["tin"],
@@ -130,58 +235,46 @@ def participation_of(row: dict) -> Participation:
         all_payer_level=Level(row["all_payer_level"]),
         medicare_payment=_portion(row["medicare_payment_numerator"], row["medicare_payment_denominator"]),
         medicare_patient=_portion(row["medicare_patient_numerator"], row["medicare_patient_denominator"]),
-        other_payment=_portion(row["other_payment_numerator"], row["other_payment_denominator"]),
-        other_patient=_portion(row["other_patient_numerator"], row["other_patient_denominator"]),
+        other_payment=others["payment"],
+        other_patient=others["patient"],
     )
 
 
-FIGURES = (
-    "medicare_payment_numerator",
-    "medicare_payment_denominator",
-    "medicare_patient_numerator",
-    "medicare_patient_denominator",
-    "other_payment_numerator",
-    "other_payment_denominator",
-    "other_patient_numerator",
-    "other_patient_denominator",
+FIGURES = tuple(
+    f"{part}_{method}_{end}"
+    for part in ("medicare", "other", "medicaid")
+    for method in METHODS
+    for end in ("numerator", "denominator")
 )
+COLUMNS = ("npi", "tin", "apm_entity_id", "affiliated_practitioner", "all_payer_level", "county_fips",
+           "medicaid_specialty_eligible", *FIGURES)  # fmt: skip
 
 
-def _group_totals(records, *keys: str) -> dict[tuple, GroupTotals]:
-    """Each group's sums over its participants who are not Affiliated Practitioners (one query)."""
-    has_data = Q(other_payment_denominator__isnull=False) | Q(other_patient_denominator__isnull=False)
-    rows = (
-        records.filter(affiliated_practitioner=False)
-        .values(*keys)
-        .annotate(**{f"sum_{name}": Sum(name) for name in FIGURES}, with_data=Count("id", filter=has_data))
-    )
-    totals = {}
-    for row in rows:
-        portions = {
-            f"{part}_{method}": _portion(
-                row[f"sum_{part}_{method}_numerator"] or 0, row[f"sum_{part}_{method}_denominator"] or 0
-            )
-            for part in ("medicare", "other")
-            for method in ("payment", "patient")
-        }
-        totals[tuple(row[k] for k in keys)] = GroupTotals(**portions, has_all_payer_data=row["with_data"] > 0)
-    return totals
+def _group_totals(records, medicaid_counties) -> tuple[dict[str, GroupTotals], dict[tuple, GroupTotals]]:
+    """Each APM Entity's and each TIN's sums over its participants who are not Affiliated Practitioners,
+    from one streamed pass (only the totals are kept)."""
+    entities: dict[str, GroupTotals] = {}
+    tins: dict[tuple, GroupTotals] = {}
+    for row in records.filter(affiliated_practitioner=False).values(*COLUMNS).iterator(chunk_size=CHUNK):
+        participation = participation_of(row, medicaid_counties)
+        entity, tin = participation.apm_entity_id, (participation.apm_entity_id, participation.tin)
+        entities[entity] = group_add(entities.get(entity, GroupTotals()), participation)
+        tins[tin] = group_add(tins.get(tin, GroupTotals()), participation)
+    return entities, tins
 
 
-def snapshot_results(records, params: YearParameters) -> Iterator[ParticipationResult]:
+def snapshot_results(
+    records, params: YearParameters, medicaid_counties: Collection[str] = ()
+) -> Iterator[ParticipationResult]:
     """Each clinician's best participation result, streamed in NPI order (the reference for the SQL)."""
-    entities = _group_totals(records, "apm_entity_id")
-    tins = _group_totals(records, "apm_entity_id", "tin")
-    rows = records.order_by("npi", "apm_entity_id", "tin").values("npi", "tin", "apm_entity_id",
-        "affiliated_practitioner", "all_payer_level", *FIGURES).iterator(chunk_size=CHUNK)  # fmt: skip
-    empty = GroupTotals()
+    entities, tins = _group_totals(records, medicaid_counties)
+    rows = records.order_by("npi", "apm_entity_id", "tin").values(*COLUMNS).iterator(chunk_size=CHUNK)
     for _npi, group in itertools.groupby(rows, key=lambda row: row["npi"]):
-        results = []
-        for row in group:
-            participation = participation_of(row)
-            entity = entities.get((participation.apm_entity_id,), empty)
-            tin = tins.get((participation.apm_entity_id, participation.tin), empty)
-            results.append(determine_participation(params, participation, entity, tin))
+        participations = [participation_of(row, medicaid_counties) for row in group]
+        for p in participations:
+            # An APM Entity whose only records are Affiliated Practitioners has no group totals.
+            entities.setdefault(p.apm_entity_id, GroupTotals())
+        results = clinician_results(params, participations, entities, tins)
         yield best_of(results), len(results)
 
 
@@ -211,6 +304,7 @@ def determination_values(result: ParticipationResult, participations: int, earli
         "all_payer_patient_score": _score(all_payer.all_payer_patient),
         "weighted": result.weighted,
         "provisional": result.provisional,
+        "individual_fallback": result.individual_fallback,
         "medicare_payment_denominator": result.medicare_denominators["payment"],
         "medicare_patient_denominator": result.medicare_denominators["patient"],
         "all_payer_payment_denominator": result.all_payer_denominators["payment"]
@@ -233,14 +327,14 @@ def earlier_best_statuses(run: QPDeterminationRun) -> dict[str, QPStatus]:
     return best
 
 
-def _determine_streamed(*, run: QPDeterminationRun, params: YearParameters) -> None:
+def _determine_streamed(*, run: QPDeterminationRun, params: YearParameters) -> int:
     records = ParticipationRecord.objects.filter(performance_year_id=run.performance_year_id, snapshot=run.snapshot)
     earlier = earlier_best_statuses(run)
-    batch = []
-    for result, participations in snapshot_results(records, params):
+    batch, written = [], 0
+    for result, participations in snapshot_results(records, params, frozenset(run.medicaid_counties)):
         values = determination_values(result, participations, earlier.get(result.participation.npi))
         batch.append(QPDetermination(run=run, year=params.year, snapshot=run.snapshot, **values))
         if len(batch) >= CHUNK:
-            QPDetermination.objects.bulk_create(batch)
+            written += len(QPDetermination.objects.bulk_create(batch))
             batch = []
-    QPDetermination.objects.bulk_create(batch)
+    return written + len(QPDetermination.objects.bulk_create(batch))

@@ -24,10 +24,13 @@ RUNS = "determinations_qpdeterminationrun"
 MIDDLE = {QPStatus.QP: "qp", QPStatus.PARTIAL_QP: "partial_qp"}
 
 
-def threshold_parameters(params: YearParameters, snapshot: int, performance_year_id: int, run_id: int) -> dict:
-    """The bound values of the statement: the year's thresholds and flags, by name."""
+def threshold_parameters(
+    params: YearParameters, snapshot: int, performance_year_id: int, run_id: int, medicaid_counties=()
+) -> dict:
+    """The bound values of the statement: the year's thresholds and flags, and the Medicaid counties, by name."""
     values = {"run": run_id, "year": params.year, "year_id": performance_year_id, "snapshot": snapshot}
     values["individual"] = params.qp_individual_determination
+    values["medicaid_counties"] = list(medicaid_counties)
     values["ap_available"] = params.all_payer_option_available
     for middle in MIDDLE.values():
         for method in METHODS:
@@ -55,6 +58,31 @@ def _sums(alias: str) -> str:
     return ", ".join(columns)
 
 
+def _figures_after_exclusions() -> str:
+    """The record's figures, with its Medicaid figures added to the other payers' only where the Medicaid
+    test holds: a Medicaid Other Payer Advanced APM in the clinician's county, open to their specialty
+    (414.1440(a)(2)); otherwise Medicaid is excluded from numerator and denominator alike."""
+    medicaid = "(county_fips = ANY(%(medicaid_counties)s::text[]) AND medicaid_specialty_eligible)"
+    columns = [f"medicare_{m}_{end}" for m in METHODS for end in ("numerator", "denominator")]
+    for m in METHODS:
+        given = f"(other_{m}_denominator IS NOT NULL OR ({medicaid} AND medicaid_{m}_denominator IS NOT NULL))"
+        for end in ("numerator", "denominator"):
+            columns.append(
+                f"CASE WHEN {given} THEN COALESCE(other_{m}_{end}, 0) + "
+                f"CASE WHEN {medicaid} THEN COALESCE(medicaid_{m}_{end}, 0) ELSE 0 END END AS other_{m}_{end}"
+            )
+    return ", ".join(columns)
+
+
+def _individual_sums() -> str:
+    """A clinician's own Medicare figures summed over all of their records (the individual level)."""
+    return ", ".join(
+        f"SUM(r.medicare_{method}_{end}) AS i_{method[:3]}_{letter}"
+        for method in METHODS
+        for end, letter in (("numerator", "n"), ("denominator", "d"))
+    )
+
+
 def _n(prefix: str) -> str:
     """The numerator of a fraction, 0 when the denominator is 0 (a score of zero)."""
     return f"(CASE WHEN {prefix}_d = 0 THEN 0 ELSE {prefix}_n END)"
@@ -77,29 +105,25 @@ def _score(fraction: str) -> str:
     return f"(CASE WHEN {fraction}_d = 0 THEN 0 ELSE ROUND({fraction}_n * 100 / {fraction}_d, 9) END)"
 
 
-def _choose(condition: str, when_true: str, when_false: str, into: str) -> str:
-    return (
-        f"CASE WHEN {condition} THEN {when_true}_n ELSE {when_false}_n END AS {into}_n, "
-        f"CASE WHEN {condition} THEN {when_true}_d ELSE {when_false}_d END AS {into}_d"
-    )
-
-
 def _fractions() -> str:
     """Per record: the Medicare Option fraction (mo), the gate (g) and the All-Payer fraction (ap), per method."""
     parts = []
     for m in METHODS:
         p = m[:3]
         own, entity, level, level_other, entity_other = f"own_{p}", f"e_m{p}", f"l_{p}", f"lo_{p}", f"e_o{p}"
-        use_own = f"(aff OR (%(individual)s AND {_greater(own, entity)}))"
-        parts.append(_choose(use_own, own, entity, f"mo_{p}"))
+        ind = f"ind_{p}"
+        use_ind = f"(NOT aff AND (%(individual)s OR fb) AND {_greater(ind, entity)})"
+        medicare = {
+            end: f"CASE WHEN aff THEN {own}_{end} WHEN {use_ind} THEN {ind}_{end} ELSE {entity}_{end} END"
+            for end in ("n", "d")
+        }
+        parts.append(f"{medicare['n']} AS mo_{p}_n, {medicare['d']} AS mo_{p}_d")
         weighted = f"(NOT aff AND lvl <> 'entity' AND {_greater(entity, level)})"
         parts.append(f"{weighted} AS w_{p}")
         gate_level = f"CASE WHEN {weighted} THEN {entity}_{{end}} ELSE {level}_{{end}} END"
         parts.append(
-            f"CASE WHEN lvl = 'entity' THEN (CASE WHEN {use_own} THEN {own}_n ELSE {entity}_n END) "
-            f"ELSE {gate_level.format(end='n')} END AS g_{p}_n, "
-            f"CASE WHEN lvl = 'entity' THEN (CASE WHEN {use_own} THEN {own}_d ELSE {entity}_d END) "
-            f"ELSE {gate_level.format(end='d')} END AS g_{p}_d"
+            f"CASE WHEN lvl = 'entity' THEN ({medicare['n']}) ELSE {gate_level.format(end='n')} END AS g_{p}_n, "
+            f"CASE WHEN lvl = 'entity' THEN ({medicare['d']}) ELSE {gate_level.format(end='d')} END AS g_{p}_d"
         )
         star_n = f"(CASE WHEN {weighted} THEN {_n(entity)} ELSE {_n(level)} END)"
         star_d = f"(CASE WHEN {weighted} THEN {_d(entity)} ELSE {_d(level)} END)"
@@ -116,6 +140,11 @@ def _fractions() -> str:
 
 def _any_method(fraction: str, threshold: str) -> str:
     return "(" + " OR ".join(_meets(f"{fraction}_{m[:3]}", f"{threshold}_{m}") for m in METHODS) + ")"
+
+
+def _entity_is_qp() -> str:
+    """Whether the APM Entity group's own Medicare score reaches the Medicare Option's QP threshold."""
+    return "(" + " OR ".join(_meets(f"e_m{m[:3]}", f"m_qp_{m}") for m in METHODS) + ")"
 
 
 def _medicare_status() -> str:
@@ -146,6 +175,7 @@ def _level_columns() -> str:
             parts.append(f"CASE WHEN lvl = 'tin' THEN t_m{p}_{letter} ELSE r.medicare_{m}_{end} END AS l_{p}_{letter}")
             parts.append(f"CASE WHEN lvl = 'tin' THEN t_o{p}_{letter} ELSE {own_other} END AS lo_{p}_{letter}")
             parts.append(f"r.medicare_{m}_{end} AS own_{p}_{letter}")
+            parts.append(f"COALESCE(i.i_{p}_{letter}, r.medicare_{m}_{end}) AS ind_{p}_{letter}")
             for part in ("m", "o"):
                 parts.append(f"COALESCE(e_{part}{p}_{letter}, 0) AS e_{part}{p}_{letter}")
     own_has = "(r.other_payment_denominator IS NOT NULL OR r.other_patient_denominator IS NOT NULL)"
@@ -161,7 +191,10 @@ RANK = "CASE {0} WHEN 'qp' THEN 2 WHEN 'partial_qp' THEN 1 ELSE 0 END"
 
 def statement() -> str:
     """The INSERT of one run's results: every clinician of the snapshot in one pass."""
-    scope = f"SELECT * FROM {RECORDS} WHERE performance_year_id = %(year_id)s AND snapshot = %(snapshot)s"
+    scope = (
+        f"SELECT npi, tin, apm_entity_id, affiliated_practitioner, all_payer_level, {_figures_after_exclusions()} "
+        f"FROM {RECORDS} WHERE performance_year_id = %(year_id)s AND snapshot = %(snapshot)s"
+    )
     status = (
         "CASE WHEN (" + RANK.format("mo_status") + ") >= (" + RANK.format("COALESCE(ap_status, 'none')") + ") "
         "THEN mo_status ELSE ap_status END"
@@ -176,21 +209,35 @@ def statement() -> str:
     return f"""
 WITH rec AS ({scope}),
 ent AS (SELECT apm_entity_id, {_sums("e")} FROM rec WHERE NOT affiliated_practitioner GROUP BY apm_entity_id),
+entq AS (SELECT apm_entity_id, {_entity_is_qp()} AS qp FROM ent),
+several AS (  -- clinicians with more than one record
+  SELECT npi FROM {RECORDS} WHERE performance_year_id = %(year_id)s AND snapshot = %(snapshot)s
+  GROUP BY npi HAVING COUNT(*) > 1
+),
+ind AS (  -- their individual figures; a clinician with one record is their record
+  SELECT r.npi, {_individual_sums()},
+    COALESCE(MIN(r.apm_entity_id) FILTER (WHERE NOT r.affiliated_practitioner)
+             <> MAX(r.apm_entity_id) FILTER (WHERE NOT r.affiliated_practitioner), FALSE)
+    AND NOT COALESCE(BOOL_OR(q.qp) FILTER (WHERE NOT r.affiliated_practitioner), FALSE) AS multi_none_qp
+  FROM rec r JOIN several USING (npi) LEFT JOIN entq q ON q.apm_entity_id = r.apm_entity_id GROUP BY r.npi
+),
 tin AS (SELECT apm_entity_id, tin, {_sums("t")} FROM rec WHERE NOT affiliated_practitioner
         GROUP BY apm_entity_id, tin),
 joined AS (
-  SELECT r.npi, r.tin, r.apm_entity_id, r.affiliated_practitioner AS aff, lv.lvl, {_level_columns()}
-  FROM rec r
+  SELECT r.npi, r.tin, r.apm_entity_id, r.affiliated_practitioner AS aff, lv.lvl, {_level_columns()},
+    (NOT %(individual)s AND NOT r.affiliated_practitioner AND COALESCE(i.multi_none_qp, FALSE)) AS fb
+  FROM rec r LEFT JOIN ind i ON i.npi = r.npi
   CROSS JOIN LATERAL (SELECT CASE WHEN r.affiliated_practitioner THEN 'clinician'
                                   ELSE r.all_payer_level END AS lvl) lv
   LEFT JOIN ent e ON e.apm_entity_id = r.apm_entity_id
   LEFT JOIN tin t ON t.apm_entity_id = r.apm_entity_id AND t.tin = r.tin
 ),
-fractions AS MATERIALIZED (SELECT npi, tin, apm_entity_id, aff, lvl, has, {_fractions()} FROM joined),
+fractions AS MATERIALIZED (SELECT npi, tin, apm_entity_id, aff, lvl, has, fb, {_fractions()} FROM joined),
 medicare AS (SELECT f.*, {_medicare_status()} AS mo_status FROM fractions f),
 statuses AS (SELECT m.*, {_all_payer_status()} AS ap_status FROM medicare m),
 narrow AS (
-  SELECT npi, tin, apm_entity_id, aff, lvl, has, mo_status, ap_status, {status} AS status, {weighted} AS weighted,
+  SELECT npi, tin, apm_entity_id, aff, lvl, has, fb, mo_status, ap_status, {status} AS status,
+    {weighted} AS weighted,
     {_score("mo_pay")} AS mo_pay, {_score("mo_pat")} AS mo_pat, {_score("g_pay")} AS g_pay, {_score("g_pat")} AS g_pat,
     CASE WHEN has THEN {_score("ap_pay")} END AS ap_pay, CASE WHEN has THEN {_score("ap_pat")} END AS ap_pat,
     mo_pay_d, mo_pat_d, CASE WHEN has THEN apn_pay_d END AS ap_pay_d, CASE WHEN has THEN apn_pat_d END AS ap_pat_d
@@ -211,14 +258,14 @@ INSERT INTO {RESULTS} (
   medicare_payment_score, medicare_patient_score, all_payer_medicare_payment_score, all_payer_medicare_patient_score,
   all_payer_payment_score, all_payer_patient_score,
   medicare_payment_denominator, medicare_patient_denominator, all_payer_payment_denominator,
-  all_payer_patient_denominator, weighted, provisional
+  all_payer_patient_denominator, weighted, individual_fallback, provisional
 )
 SELECT %(run)s, %(year)s, %(snapshot)s, b.npi, b.tin, b.apm_entity_id, b.aff, b.participations, b.lvl, b.status,
   b.mo_status, b.ap_status,
   CASE GREATEST({RANK.format("b.status")}, COALESCE(earlier.rank, 0))
        WHEN 2 THEN 'qp' WHEN 1 THEN 'partial_qp' ELSE 'none' END,
   {basis},
-  mo_pay, mo_pat, g_pay, g_pat, ap_pay, ap_pat, mo_pay_d, mo_pat_d, ap_pay_d, ap_pat_d, weighted,
+  mo_pay, mo_pat, g_pay, g_pat, ap_pay, ap_pat, mo_pay_d, mo_pat_d, ap_pay_d, ap_pat_d, weighted, fb,
   %(medicare_provisional)s OR (ap_status IS NOT NULL AND %(ap_provisional)s) OR weighted
 FROM ranked b LEFT JOIN earlier ON earlier.npi = b.npi
 WHERE b.choice = 1
@@ -227,7 +274,7 @@ WHERE b.choice = 1
 
 def determine_snapshot(*, run, params: YearParameters) -> int:
     """Insert the run's results; returns the number of clinicians determined."""
-    values = threshold_parameters(params, run.snapshot, run.performance_year_id, run.pk)
+    values = threshold_parameters(params, run.snapshot, run.performance_year_id, run.pk, run.medicaid_counties)
     with connection.cursor() as cursor:
         # Fresh statistics, and hash joins of the group totals: freshly loaded records have no
         # statistics yet, and a nested loop over the totals grows with the square of the snapshot.

@@ -21,19 +21,18 @@ from django.utils import timezone
 from accounts.models import Organization, OrganizationKind
 from determinations import tasks
 from determinations.models import ParticipationRecord, ParticipationUpload, ParticipationUploadError
-from determinations.rules.identifiers import npi_problem, tin_problem
+from determinations.rules.identifiers import county_fips_problem, npi_problem, tin_problem
 from determinations.rules.qp_levels import Level
 
 MONEY_LIMIT = Decimal("1e12")
 COUNT_LIMIT = 10**12
 METHODS = ("payment", "patient")
+PARTS = ("medicare", "other", "medicaid")
 FIGURE_COLUMNS = tuple(
-    f"{part}_{method}_{end}"
-    for part in ("medicare", "other")
-    for method in METHODS
-    for end in ("numerator", "denominator")
+    f"{part}_{method}_{end}" for part in PARTS for method in METHODS for end in ("numerator", "denominator")
 )
-COLUMNS = ("npi", "tin", "apm_entity_id", "affiliated_practitioner", "all_payer_level", *FIGURE_COLUMNS)
+COLUMNS = ("npi", "tin", "apm_entity_id", "affiliated_practitioner", "all_payer_level", *FIGURE_COLUMNS,
+           "county_fips", "medicaid_specialty_eligible")  # fmt: skip
 REQUIRED = ("npi", "tin", "apm_entity_id", *(c for c in FIGURE_COLUMNS if c.startswith("medicare_")))
 TRUE, FALSE = {"y", "yes", "true", "1"}, {"", "n", "no", "false", "0"}
 STAGING = "qp_participation_staging"
@@ -97,8 +96,14 @@ def participation_row(row: dict, known_entities: Collection[str] | None) -> tupl
     level = (row.get("all_payer_level") or "").strip().lower() or Level.ENTITY.value
     if level not in {lv.value for lv in Level}:
         raise RowError(f"all_payer_level must be entity, tin or clinician, not {level!r}")
+    county = (row.get("county_fips") or "").strip()
+    if county and (problem := county_fips_problem(county)):
+        raise RowError(f"county_fips: {problem}")
+    specialty = (row.get("medicaid_specialty_eligible") or "").strip().lower() or "y"
+    if specialty not in TRUE | FALSE:
+        raise RowError(f"medicaid_specialty_eligible must be Y or N, not {specialty!r}")
     figures = {c: _figure(row, c) for c in FIGURE_COLUMNS}
-    for part in ("medicare", "other"):
+    for part in PARTS:
         for method in METHODS:
             numerator, denominator = figures[f"{part}_{method}_numerator"], figures[f"{part}_{method}_denominator"]
             if (numerator is None) != (denominator is None):
@@ -107,7 +112,7 @@ def participation_row(row: dict, known_entities: Collection[str] | None) -> tupl
                 raise RowError(
                     f"{part}_{method}_numerator ({numerator}) is above {part}_{method}_denominator ({denominator})"
                 )
-    return (npi, tin, entity, flag in TRUE, level, *figures.values())
+    return (npi, tin, entity, flag in TRUE, level, *figures.values(), county, specialty in TRUE)
 
 
 def _rows(lines: Iterable[str], errors: ErrorSink, known_entities, report: LoadReport, progress):
@@ -138,7 +143,8 @@ def _rows(lines: Iterable[str], errors: ErrorSink, known_entities, report: LoadR
 
 def _create_staging(cursor) -> None:
     cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
-    types = {"affiliated_practitioner": "boolean"} | dict.fromkeys(FIGURE_COLUMNS, "numeric")
+    types = dict.fromkeys(("affiliated_practitioner", "medicaid_specialty_eligible"), "boolean")
+    types |= dict.fromkeys(FIGURE_COLUMNS, "numeric")
     columns = ", ".join(f"{c} {types.get(c, 'text')}" for c in COLUMNS)
     cursor.execute(f"CREATE TEMPORARY TABLE {STAGING} (line integer, {columns})")
 

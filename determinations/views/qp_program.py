@@ -1,5 +1,6 @@
 """The program admin's QP page: participation uploads, batch runs with their progress, results as CSV."""
 
+from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -11,6 +12,8 @@ from determinations.models import ParticipationUpload, QPDeterminationRun
 from determinations.selectors import qp as qp_selectors
 from determinations.services.qp_batch import qp_run_start
 from determinations.services.qp_participation import participation_upload_start
+from jobs import selectors as job_selectors
+from jobs.services import JobError, job_cancel
 
 program_admin_only = staff_role_required(StaffRole.PROGRAM_ADMIN)
 
@@ -84,8 +87,25 @@ def qp_run(request):
 
 @program_admin_only
 def qp_run_detail(request, pk):
-    run = get_object_or_404(QPDeterminationRun.objects.select_related("performance_year", "started_by"), pk=pk)
-    return render(request, "determinations/qp/run_detail.html", {"run": run})
+    run = get_object_or_404(QPDeterminationRun.objects.select_related("performance_year", "started_by", "job"), pk=pk)
+    progress = job_selectors.job_progress(run.job) if run.job else None
+    return render(request, "determinations/qp/run_detail.html", {"run": run, "progress": progress})
+
+
+@program_admin_only
+@require_POST
+def qp_run_cancel(request, pk):
+    run = get_object_or_404(QPDeterminationRun, pk=pk)
+    if run.job_id is None:
+        messages.error(request, "This run was started from the command line; it cannot be cancelled here.")
+        return redirect("determinations:qp_run_detail", pk=run.pk)
+    try:
+        job_cancel(job_id=run.job_id, actor=request.user)
+    except JobError as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, "Run cancelled. The current results stay as they were.")
+    return redirect("determinations:qp_run_detail", pk=run.pk)
 
 
 @program_admin_only

@@ -1,5 +1,5 @@
-"""QP determinations in Chromium: a program admin uploads the sample and runs the batch; a clinician
-of the APM Entity sees the status page. axe runs on every page."""
+"""QP determinations in Chromium: a program admin uploads the sample and runs the batch (a job of three
+stages with a progress bar); a clinician of the APM Entity sees the status page. axe runs on every page."""
 
 from pathlib import Path
 
@@ -35,6 +35,11 @@ def test_program_admin_runs_the_batch_and_a_clinician_reads_the_result(page, ass
     run.get_by_role("button", name="Run the QP determinations").click()
     page.wait_for_url("**/program/qp/runs/*/")
     page.get_by_text("Finished: 8 clinicians from 8 records").wait_for(timeout=30_000)
+    progress = page.locator("#job-progress")
+    progress.get_by_text("3 of 3 stages").wait_for()
+    assert progress.locator("[data-field=status_label]").inner_text() == "Finished"
+    assert page.get_by_role("button", name="Cancel the run").count() == 0
+    assert page.locator("#job-progress-bar").get_attribute("value") == "3"
     assert page.get_by_role("row", name="Partial QP 5").count() == 1
     assert_accessible(page)
     page.get_by_role("link", name="QP determinations").first.click()

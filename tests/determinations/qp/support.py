@@ -12,7 +12,7 @@ COMPARED = [
     "medicare_patient_score", "all_payer_medicare_payment_score", "all_payer_medicare_patient_score",
     "all_payer_payment_score", "all_payer_patient_score", "medicare_payment_denominator",
     "medicare_patient_denominator", "all_payer_payment_denominator", "all_payer_patient_denominator",
-    "weighted", "provisional",
+    "weighted", "individual_fallback", "provisional",
 ]  # fmt: skip
 
 
@@ -64,6 +64,16 @@ def random_records(performance_year, count: int, seed: int, snapshot: int = 1) -
                 "other_payment_denominator": Decimal(other_pay[1]),
                 "other_patient_numerator": other_pat[0],
                 "other_patient_denominator": other_pat[1],
+            }
+        if rng.random() < 0.3:  # Medicaid kept apart, counted only in the approved arrangement's counties
+            medicaid_pay, medicaid_pat = _fraction(rng, thresholds), _fraction(rng, thresholds)
+            figures |= {
+                "county_fips": rng.choice(["24031", "24033", "24005", ""]),
+                "medicaid_specialty_eligible": rng.random() < 0.8,
+                "medicaid_payment_numerator": Decimal(medicaid_pay[0]),
+                "medicaid_payment_denominator": Decimal(medicaid_pay[1]),
+                "medicaid_patient_numerator": medicaid_pat[0],
+                "medicaid_patient_denominator": medicaid_pat[1],
             }
         level = rng.choice(["entity", "entity", "tin", "clinician"])
         affiliated = rng.random() < 0.05

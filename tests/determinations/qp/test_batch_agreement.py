@@ -6,6 +6,7 @@ from django.db import connection
 from tests.support import skip_or_fail
 
 from .support import random_records, results, run_batch
+from .test_batch_medicaid import medicaid_apm_2026  # noqa: F401 (a fixture)
 
 
 def _require_postgresql():
@@ -14,8 +15,10 @@ def _require_postgresql():
 
 
 @pytest.mark.parametrize(("year", "count"), [(2026, 10_000), (2025, 3_000), (2024, 3_000), (2018, 1_000)])
-def test_sql_and_python_agree_on_random_records(years, year, count):
+def test_sql_and_python_agree_on_random_records(years, year, count, request):
     _require_postgresql()
+    if year == 2026:  # a Medicaid arrangement approved for the year, so some Medicaid figures count
+        request.getfixturevalue("medicaid_apm_2026")
     random_records(years[year], count, seed=year)
     by_sql = results(run_batch(years[year], set_based=True))
     by_python = results(run_batch(years[year], set_based=False))
@@ -27,3 +30,6 @@ def test_sql_and_python_agree_on_random_records(years, year, count):
         bases = {"medicare_option", "all_payer", "no_all_payer_data", "below_medicare_minimum"}
         assert {row["basis"] for row in by_sql.values()} >= bases | {"below_all_payer_thresholds"}
         assert any(row["weighted"] for row in by_sql.values())
+        assert not any(row["individual_fallback"] for row in by_sql.values())  # 2026 assesses everyone alone
+    if year in (2024, 2025):  # clinicians in several APM Entities none of which is a QP
+        assert any(row["individual_fallback"] for row in by_sql.values())

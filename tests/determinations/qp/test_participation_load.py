@@ -50,6 +50,14 @@ BAD_ROWS = [
     ({"affiliated_practitioner": "maybe"}, "must be Y or N"),
     ({"all_payer_level": "state"}, "must be entity, tin or clinician"),
     ({"tin": ""}, "missing tin"),
+    ({"county_fips": "2403"}, "is not a county FIPS code"),
+    ({"county_fips": "99031"}, "no state has the code 99"),
+    ({"medicaid_specialty_eligible": "perhaps"}, "medicaid_specialty_eligible must be Y or N"),
+    (
+        {"medicaid_payment_numerator": "5", "medicaid_payment_denominator": "4"},
+        "medicaid_payment_numerator (5) is above",
+    ),
+    ({"medicaid_patient_denominator": "7"}, "medicaid_patient_numerator and _denominator must be given together"),
 ]
 
 
@@ -100,3 +108,14 @@ def test_determine_qp_command_refuses_bad_rows(years, tmp_path):
     ):
         call_command("determine_qp", year=2026, snapshot=1, input=str(bad), output=str(tmp_path / "out.csv"))
     assert not ParticipationRecord.objects.exists()
+
+
+def test_medicaid_figures_and_county_load_apart(years):
+    row = GOOD | {"county_fips": "24031", "medicaid_specialty_eligible": "N", "medicaid_payment_numerator": "10",
+                  "medicaid_payment_denominator": "400"}  # fmt: skip
+    report, errors = load(years[2025], row)
+    assert report.clean and not errors
+    record = ParticipationRecord.objects.get()
+    assert (record.county_fips, record.medicaid_specialty_eligible) == ("24031", False)
+    assert (record.medicaid_payment_denominator, record.medicaid_patient_denominator) == (400, None)
+    assert record.other_payment_denominator is None
