@@ -37,7 +37,7 @@ from django.utils import timezone
 from accounts.models import StaffRole, User
 from determinations.choices import PayerType, Process
 from determinations.filters import QUEUE_STATUSES, ReviewQueueFilter, statuses_for
-from determinations.models import ConflictOfInterest, PerformanceYear, Submission
+from determinations.models import ConflictOfInterest, PerformanceYear, SavedQueueView, Submission
 from determinations.rules.results import Outcome
 from determinations.selectors.submissions import submissions_visible_to
 from determinations.states import DECIDED, OPEN, SubmissionStatus
@@ -197,6 +197,11 @@ def review_queue_page(user: User, params, *, page_number=None, now=None) -> Queu
     offset = (page.number - 1) * PAGE_SIZE
     page.object_list = page_rows(filterset.qs, offset=offset)
     return QueuePage(filterset=filterset, page=page, counts=counts, reviewers=reviewers)
+
+
+def saved_views_of(user: User) -> list[SavedQueueView]:
+    """The views ``user`` saved for themselves, by name."""
+    return list(SavedQueueView.objects.filter(owner=user).only("id", "name", "query"))
 
 
 def lead_waiting_counts() -> dict[str, int]:

@@ -1,5 +1,6 @@
-"""The one way to add to a request's history: ``event_record``."""
+"""The one way to add to a request's history: ``event_record``, which also moves the request's data version."""
 
+from django.db.models import F
 from django.utils import timezone
 
 from determinations.events import EventType, visibility_of
@@ -17,7 +18,14 @@ def event_record(
     from_state: str = "",
     to_state: str = "",
 ) -> SubmissionEvent:
-    """Append an event; who may see it follows from its type (``determinations.events.STAFF_ONLY``)."""
+    """Append an event; who may see it follows from its type (``determinations.events.STAFF_ONLY``).
+
+    Every change to a request's notes, documents, findings, questions, assignment or status records
+    an event here, in the writer's transaction, so this is where the request's ``data_version``
+    moves: its review page's cached fragments are keyed on it (``Submission.fragment_version``),
+    and the bump commits or rolls back with the change itself.
+    """
+    Submission.objects.filter(pk=submission.pk).update(data_version=F("data_version") + 1)
     return SubmissionEvent.objects.create(
         submission=submission,
         event_type=EventType(event_type),
