@@ -1,10 +1,12 @@
 """The one way to add to a request's history: ``event_record``, which also moves the request's data version."""
 
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from determinations.events import EventType, visibility_of
 from determinations.models import Submission, SubmissionEvent
+from determinations.selectors.review_queue import queue_changed
 
 
 def event_record(
@@ -23,9 +25,11 @@ def event_record(
     Every change to a request's notes, documents, findings, questions, assignment or status records
     an event here, in the writer's transaction, so this is where the request's ``data_version``
     moves: its review page's cached fragments are keyed on it (``Submission.fragment_version``),
-    and the bump commits or rolls back with the change itself.
+    and the bump commits or rolls back with the change itself. Once it commits, the review queue's
+    cached counts and rows are dropped too (``queue_changed``).
     """
     Submission.objects.filter(pk=submission.pk).update(data_version=F("data_version") + 1)
+    transaction.on_commit(queue_changed)
     return SubmissionEvent.objects.create(
         submission=submission,
         event_type=EventType(event_type),

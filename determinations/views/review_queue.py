@@ -104,7 +104,8 @@ def workload_page(request, *, template_name: str = WORKLOAD_TEMPLATE, extra_cont
     context = {
         "workload": list(review_queue.reviewer_workload(now=now)),
         "season_start": review_queue.season_start(now),
-        "waiting": review_queue.lead_waiting_counts(),
+        "waiting": review_queue.lead_waiting(request.user),
+        "now": now,
         **(extra_context or {}),
     }
     return render(request, template_name, context)
