@@ -199,8 +199,7 @@ def test_a_reviewer_claims_and_saves_a_view_from_the_keyboard(page, assert_acces
     claim.focus()
     assert focus_visible(page)
     page.keyboard.press("Enter")
-    page.wait_for_url("**/review/")
-    assert page.get_by_text(f"{queue['first'].tracking_number} is assigned to you.").count() == 1
+    page.get_by_text(f"{queue['first'].tracking_number} is assigned to you.").wait_for()
     assert Submission.objects.get(pk=queue["first"].pk).assignee.email == "reviewer@demo.example"
 
     page.goto("/review/?payer_type=medicare_health_plan&sort=-submitted")
@@ -212,7 +211,7 @@ def test_a_reviewer_claims_and_saves_a_view_from_the_keyboard(page, assert_acces
     assert focus_visible(page)
     page.keyboard.type("Health plans, newest")
     page.keyboard.press("Enter")
-    page.wait_for_url("**payer_type=medicare_health_plan**")
+    page.get_by_text("Saved the view “Health plans, newest”.").wait_for()
     own = page.get_by_role("link", name="Health plans, newest")
     assert own.get_attribute("aria-current") == "page"
     assert page.get_by_role("link", name=queue["second"].tracking_number).count() == 1
@@ -226,10 +225,10 @@ def test_a_reviewer_claims_and_saves_a_view_from_the_keyboard(page, assert_acces
     assert_accessible(page)
     page.get_by_label("Rename “Health plans, newest”").fill("Plans")
     page.get_by_role("button", name="Rename “Health plans, newest”").click()
-    assert page.get_by_text("Renamed the view to “Plans”.").count() == 1
+    page.get_by_text("Renamed the view to “Plans”.").wait_for()
     page.locator("summary", has_text="rename and delete your views").click()
     page.get_by_role("button", name="Delete “Plans”").click()
-    assert page.get_by_text("Deleted the view “Plans”.").count() == 1
+    page.get_by_text("Deleted the view “Plans”.").wait_for()
     assert page.get_by_role("link", name="Plans", exact=True).count() == 0
     assert_accessible(page)
 
