@@ -12,6 +12,7 @@ the submitter, not the reviewer, and is shown on the request itself.
 """
 
 from datetime import timedelta
+from urllib.parse import parse_qsl, urlencode
 
 import django_filters
 from django import forms
@@ -68,6 +69,18 @@ LEAD_SAVED_VIEWS = (("Awaiting a decision", {"status": SubmissionStatus.RECOMMEN
 MORE_FILTERS = ("status", "process", "payer_type", "precheck", "due_within", "mine", "unassigned")
 MAX_DUE_WITHIN_DAYS = 366
 SEARCH_WORDS = 6
+
+
+def filters_query(params) -> str:
+    """The queue's filters in ``params`` (a ``QueryDict`` or a query string) as a query string.
+
+    Only the queue's own parameters, in a fixed order, without the page or empty values: the form
+    a saved view is stored in and compared by, so the same filters always give the same string.
+    """
+    if isinstance(params, str):
+        params = dict(parse_qsl(params))
+    known = ReviewQueueFilter.base_filters
+    return urlencode([(name, params.get(name)) for name in known if params.get(name, "") not in ("", None)])
 
 
 def statuses_for(value: str) -> tuple[str, ...]:

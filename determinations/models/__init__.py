@@ -16,6 +16,7 @@ from .qp import (
 )
 from .reminder import ReminderKind, ReminderSchedule
 from .review import ConflictOfInterest, Criterion, CriterionResult, Finding, InformationRequest, InternalNote
+from .saved_view import SavedQueueView
 from .submission import Arrangement, Submission
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "QPDeterminationRun",
     "ReminderKind",
     "ReminderSchedule",
+    "SavedQueueView",
     "Submission",
     "SubmissionEvent",
     "SubmissionWindow",

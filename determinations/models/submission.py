@@ -79,6 +79,10 @@ class Submission(models.Model):
     review_due_at = models.DateTimeField(
         null=True, blank=True, help_text="When CMS aims to decide: the window's deadline plus REVIEW_TARGET_DAYS."
     )
+    data_version = models.PositiveIntegerField(
+        default=0,
+        help_text="Moved by every event on the request (services/events.py): the key of its cached page fragments.",
+    )
 
     class Meta:
         ordering = ["-updated_at"]
@@ -124,6 +128,17 @@ class Submission(models.Model):
     def years(self) -> list[int]:
         first = self.performance_year.year
         return list(range(first, first + self.years_requested))
+
+    @property
+    def fragment_version(self) -> str:
+        """What a cached fragment of this request's review page is keyed on.
+
+        ``data_version`` moves with every event (notes, documents, findings, assignment, every
+        transition); ``updated_at`` moves with every save of the row, so a full ``save()`` of an
+        instance read before an event (which writes its older ``data_version`` back) still gives
+        a key no fragment was stored under.
+        """
+        return f"{self.pk}:{self.data_version}:{self.updated_at.timestamp() if self.updated_at else 0}"
 
     @property
     def is_editable(self) -> bool:

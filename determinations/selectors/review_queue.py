@@ -18,6 +18,7 @@ import datetime
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from uuid import uuid4
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
@@ -33,11 +34,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from accounts.models import StaffRole, User
 from determinations.choices import PayerType, Process
 from determinations.filters import QUEUE_STATUSES, ReviewQueueFilter, statuses_for
-from determinations.models import ConflictOfInterest, PerformanceYear, Submission
+from determinations.models import ConflictOfInterest, PerformanceYear, SavedQueueView, Submission
 from determinations.rules.results import Outcome
 from determinations.selectors.submissions import submissions_visible_to
 from determinations.states import DECIDED, OPEN, SubmissionStatus
@@ -100,23 +102,41 @@ def queue_filter(user: User, params, *, reviewers=None, recused_from=None, now=N
     )
 
 
+QUEUE_TOKEN_KEY = "review-queue:token"
+
+
+def queue_changed() -> None:
+    """Every cached count and row of the queue is out of date (called once a request's event commits)."""
+    cache.set(QUEUE_TOKEN_KEY, uuid4().hex, None)
+
+
 def queue_version() -> str:
-    """Changes whenever a request is created or saved: two index lookups, no scan."""
+    """Changes whenever a request is created or saved, or an event on it commits.
+
+    The latest ``updated_at`` and id (two index lookups, no scan) see every save, but a save that
+    commits after a later one would not move them; so ``queue_changed`` also replaces a token once
+    each event commits. The token is read first: a page read before a commit is stored under the
+    token that the commit then replaces.
+    """
+    token = cache.get_or_set(QUEUE_TOKEN_KEY, lambda: uuid4().hex, None)
     latest = Submission.objects.aggregate(updated=Max("updated_at"), last=Max("pk"))
     updated = latest["updated"].timestamp() if latest["updated"] else 0
-    return f"{updated}-{latest['last'] or 0}"
+    return f"{token}-{updated}-{latest['last'] or 0}"
 
 
-def _counts_cache_key(filterset: ReviewQueueFilter, recused_from, version: str) -> str:
+def _filters_digest(filterset: ReviewQueueFilter, recused_from, *, skip=("status", "sort")) -> str:
     values = filterset.cleaned
-    parts = [(name, str(value)) for name, value in sorted(values.items()) if name not in ("status", "sort")]
+    parts = [(name, str(value)) for name, value in sorted(values.items()) if name not in skip]
     parts = [(name, value) for name, value in parts if value not in ("", "None", "False")]
     if values.get("mine"):
         parts.append(("user", str(filterset.user.pk)))
     if values.get("due_within") is not None:
         parts.append(("minute", filterset.now.strftime("%Y%m%d%H%M")))
-    digest = hashlib.sha256(repr((parts, list(recused_from))).encode()).hexdigest()[:32]
-    return f"review-queue:counts:{version}:{digest}"
+    return hashlib.sha256(repr((parts, list(recused_from))).encode()).hexdigest()[:32]
+
+
+def _counts_cache_key(filterset: ReviewQueueFilter, recused_from, version: str) -> str:
+    return f"review-queue:counts:{version}:{_filters_digest(filterset, recused_from)}"
 
 
 def status_counts(filterset: ReviewQueueFilter, *, recused_from=(), version: str | None = None) -> dict[str, int]:
@@ -151,6 +171,7 @@ class QueuePage:
     page: Page
     counts: dict[str, int]
     reviewers: list[User] = field(default_factory=list)
+    rows_key: str = ""
 
     @property
     def total(self) -> int:
@@ -181,29 +202,62 @@ def page_rows(queryset: QuerySet[Submission], *, offset: int) -> list:
 
 
 def review_queue_page(user: User, params, *, page_number=None, now=None) -> QueuePage:
-    """One page of the queue in seven queries (eight when the counts are not cached).
+    """One page of the queue in five queries, seven when its rows are not cached (eight without the counts).
 
-    Reviewers, recusals, years, the data version, (the counts), the page's ids and its rows. The
+    Reviewers, recusals, years, the data version, (the counts), (the page's ids and its rows). The
     rows of page N are rows (N-1)*50 to N*50 of the filtered, sorted queryset; the counts give
     the number of pages and the links, never the rows themselves.
     """
     reviewers = assignable_reviewers()
     recused_from = recused_organization_ids(user)
     filterset = queue_filter(user, params, reviewers=reviewers, recused_from=recused_from, now=now)
-    counts = status_counts(filterset, recused_from=recused_from, version=queue_version())
+    version = queue_version()
+    counts = status_counts(filterset, recused_from=recused_from, version=version)
     total = sum(counts[status] for status in statuses_for(filterset.status_value))
     paginator = KnownCountPaginator(filterset.qs, PAGE_SIZE, count=total)
     page = paginator.get_page(page_number if page_number is not None else params.get("page"))
     offset = (page.number - 1) * PAGE_SIZE
-    page.object_list = page_rows(filterset.qs, offset=offset)
-    return QueuePage(filterset=filterset, page=page, counts=counts, reviewers=reviewers)
+    # Read only when used: the rendered rows are cached under ``rows_key`` (templatetags/review_queue.py).
+    page.object_list = SimpleLazyObject(lambda: page_rows(filterset.qs, offset=offset))
+    rows_key = f"{version}:{_filters_digest(filterset, recused_from, skip=())}:{filterset.status_value}:{page.number}"
+    return QueuePage(filterset=filterset, page=page, counts=counts, reviewers=reviewers, rows_key=rows_key)
 
 
-def lead_waiting_counts() -> dict[str, int]:
-    """What waits for a lead, in one query: ``awaiting_decision`` (recommended) and ``unassigned`` (open)."""
-    return Submission.objects.filter(status__in=OPEN).aggregate(
+def saved_views_of(user: User) -> list[SavedQueueView]:
+    """The views ``user`` saved for themselves, by name."""
+    return list(SavedQueueView.objects.filter(owner=user).only("id", "name", "query"))
+
+
+LEAD_LIST_SIZE = 10
+
+
+@dataclass
+class LeadWaiting:
+    """What waits for a lead: the counts, and the first requests of each list (review due soonest)."""
+
+    awaiting_decision: int
+    unassigned: int
+    awaiting_rows: list
+    unassigned_rows: list
+
+
+def lead_waiting(user: User, *, limit: int | None = None) -> LeadWaiting:
+    """Recommended requests (awaiting a decision) and open unassigned ones, without ``user``'s recusals.
+
+    Three queries whatever the numbers: both counts in one, then the first ``limit`` of each list.
+    """
+    limit = LEAD_LIST_SIZE if limit is None else limit
+    recused_from = recused_organization_ids(user)
+    open_requests = queue_submissions(user, recused_from=recused_from).filter(status__in=OPEN)
+    counts = open_requests.aggregate(
         awaiting_decision=Count("pk", filter=Q(status=SubmissionStatus.RECOMMENDED)),
         unassigned=Count("pk", filter=Q(assignee__isnull=True)),
+    )
+    ordered = open_requests.order_by("review_due_at", "pk").values_list(*ROW_FIELDS, named=True)
+    return LeadWaiting(
+        **counts,
+        awaiting_rows=list(ordered.filter(status=SubmissionStatus.RECOMMENDED)[:limit]),
+        unassigned_rows=list(ordered.filter(assignee__isnull=True)[:limit]),
     )
 
 

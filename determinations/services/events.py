@@ -1,10 +1,13 @@
 """The one way to add to a request's history: ``event_record`` (one event) or ``events_record_many``
-(a batch job's events, one insert)."""
+(a batch job's events, one insert). Both move the request's data version."""
 
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from determinations.events import EventType, visibility_of
 from determinations.models import Submission, SubmissionEvent
+from determinations.selectors.review_queue import queue_changed
 
 
 def _event(
@@ -42,7 +45,15 @@ def event_record(
     from_state: str = "",
     to_state: str = "",
 ) -> SubmissionEvent:
-    """Append an event; who may see it follows from its type (``determinations.events.STAFF_ONLY``)."""
+    """Append an event; who may see it follows from its type (``determinations.events.STAFF_ONLY``).
+
+    Every change to a request's notes, documents, findings, questions, assignment or status records
+    an event here, in the writer's transaction, so this is where the request's ``data_version``
+    moves: its review page's cached fragments are keyed on it (``Submission.fragment_version``),
+    and the bump commits or rolls back with the change itself. Once it commits, the review queue's
+    cached counts and rows are dropped too (``queue_changed``).
+    """
+    _data_changed([submission.pk])
     event = _event(
         submission,
         event_type,
@@ -59,6 +70,13 @@ def event_record(
 
 def events_record_many(entries) -> list[SubmissionEvent]:
     """Append many events in one insert: ``entries`` are (submission, event type, fields as for ``event_record``)."""
+    entries = list(entries)
+    _data_changed({submission.pk for submission, _, _ in entries})
     return SubmissionEvent.objects.bulk_create(
         [_event(submission, event_type, **fields) for submission, event_type, fields in entries], batch_size=1000
     )
+
+
+def _data_changed(submission_ids) -> None:
+    Submission.objects.filter(pk__in=submission_ids).update(data_version=F("data_version") + 1)
+    transaction.on_commit(queue_changed)

@@ -8,6 +8,7 @@ loop per row; the markup is the USWDS markup the templates would produce.
 from html import escape as _escape
 
 from django import forms, template
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -112,19 +113,44 @@ def _date(value, zone) -> str:
     return date_text(value, short=True, tz=zone)
 
 
+ROWS_CACHE_SECONDS = 300
+
+
+def rows_cache_key(context) -> str:
+    """The rendered rows' key: the page's data and filters (``QueuePage.rows_key``), who looks
+    (their own requests read "You"; leads get tick boxes, reviewers claim buttons) and the minute
+    (rows are marked overdue against the clock)."""
+    queue, user, now = context["queue"], context["user"], context["now"]
+    viewer = f"{user.pk}:{int(context['is_lead'])}:{int(context['can_claim'])}"
+    return f"review-queue:rows:{queue.rows_key}:{viewer}:{now:%Y%m%d%H%M}"
+
+
 @register.simple_tag(takes_context=True)
 def queue_rows(context):
-    """The ``<tr>`` of every row of ``rows`` (named tuples of ``ROW_FIELDS``), built in Python.
+    """The ``<tr>`` of every row of the page, from the cache when nothing changed since it was built.
+
+    The rows hold nothing of the session (the claim buttons submit the one ``claim-form`` outside
+    the table, with its CSRF token), so the HTML can be kept; the rows are read only on a miss.
+    """
+    key = rows_cache_key(context)
+    html = cache.get(key)
+    if html is None:
+        html = _render_rows(context)
+        cache.set(key, html, ROWS_CACHE_SECONDS)
+    return mark_safe(html)  # built by _render_rows, where every text value went through html.escape
+
+
+def _render_rows(context) -> str:
+    """The rows (named tuples of ``ROW_FIELDS``), built in Python.
 
     The queue is the busiest staff page; one template loop over 50 rows cost more than the rest of
     the page together, so the rows are plain f-strings with every text value escaped.
     """
     rows, user, now = context["rows"], context["user"], context["now"]
-    is_lead, can_claim, here = context["is_lead"], context["can_claim"], _escape(context["here"])
+    is_lead, can_claim = context["is_lead"], context["can_claim"]
     if not rows:
-        return format_html('<tr><td colspan="{}">No requests match these filters.</td></tr>', context["columns"])
+        return str(format_html('<tr><td colspan="{}">No requests match these filters.</td></tr>', context["columns"]))
     detail, claim = _url_format("determinations:review_detail"), _url_format("determinations:review_claim")
-    csrf = _escape(str(context.get("csrf_token", "")))
     zone = timezone.get_current_timezone()
     lines = []
     for row in rows:
@@ -169,12 +195,10 @@ def queue_rows(context):
             button = ""
             if not row.assignee_id and is_open:
                 button = (
-                    f'<form method="post" action="{claim.format(row.id)}">'
-                    f'<input type="hidden" name="csrfmiddlewaretoken" value="{csrf}">'
-                    f'<input type="hidden" name="next" value="{here}"><button type="submit" '
+                    f'<button type="submit" form="claim-form" formaction="{claim.format(row.id)}" '
                     'class="usa-button usa-button--outline margin-0 padding-x-105 padding-y-1">'
-                    f'Claim<span class="usa-sr-only"> {tracking}</span></button></form>'
+                    f'Claim<span class="usa-sr-only"> {tracking}</span></button>'
                 )
             cells.append(f'<td data-label="Claim">{button}</td>')
         lines.append(f"<tr>{''.join(cells)}</tr>")
-    return mark_safe("\n".join(lines))  # every text value above went through html.escape
+    return "\n".join(lines)

@@ -7,6 +7,7 @@ refused step re-renders the page with the reason (409 when someone else changed 
 """
 
 from collections.abc import Callable
+from functools import partial
 
 from django.contrib import messages
 from django.http import Http404
@@ -37,6 +38,9 @@ from determinations.workflow import TransitionRefused, transitions_available
 
 staff_only = staff_role_required(StaffRole.REVIEWER, StaffRole.REVIEW_LEAD, StaffRole.PROGRAM_ADMIN)
 reviewers_only = staff_role_required(StaffRole.REVIEWER, StaffRole.REVIEW_LEAD)
+# How long a rendered block of the page is kept. Its key is the request's data version, which every
+# event moves, so this bounds only what no event records (a reviewer's changed name, say).
+FRAGMENT_SECONDS = 600
 CRITERION_ORDER = {key: position for position, key in enumerate(Criterion.values)}
 
 
@@ -79,12 +83,22 @@ def _criteria(submission, results, finding_forms, renewal) -> list[dict]:
     return blocks
 
 
+def _other_sections(submission) -> list[dict]:
+    return [
+        {"key": key, "title": title, "items": section_items(submission, key)}
+        for key, title in (("contact", "Submitter and payer contact"), ("arrangement", "The arrangement"))
+    ]
+
+
 def _context(request, submission, **bound) -> dict:
+    """The page's context. The blocks kept in the fragment cache (the request, the criteria, the
+    history) are given as callables, which the template calls only when the cache misses."""
     user = request.user
     now = timezone.now()
     results = sorted(submission.criterion_results.all(), key=lambda r: CRITERION_ORDER.get(r.criterion, 99))
     findings = permissions.can_record_findings(user, submission, results)
-    finding_forms = bound.pop("finding_forms", None) or (forms.finding_forms(results) if findings else {})
+    bound_findings = bound.pop("finding_forms", None)
+    finding_forms = bound_findings or (forms.finding_forms(results) if findings else {})
     questions = list(submission.information_requests.all())
     changes = information_request_changes(submission)
     for question in questions:
@@ -101,15 +115,16 @@ def _context(request, submission, **bound) -> dict:
         "submission": submission,
         "status_label": submission.get_status_display(),
         "submitter_label": SUBMITTER_LABELS[submission.status],
-        "criteria": _criteria(submission, results, finding_forms, renewal),
+        "criteria": partial(_criteria, submission, results, finding_forms, renewal),
         "renewal": renewal,
+        "renewal_version": renewal.source.fragment_version if renewal else "",
+        # Findings sent back with errors are this person's unsaved input: never cached.
+        "cache_criteria": bound_findings is None,
+        "fragment_seconds": FRAGMENT_SECONDS,
         "may_record_findings": findings.allowed,
         "findings_reason": findings.message,
         "findings_locked": any(r.locked for r in results),
-        "other_sections": [
-            {"key": key, "title": title, "items": section_items(submission, key)}
-            for key, title in (("contact", "Submitter and payer contact"), ("arrangement", "The arrangement"))
-        ],
+        "other_sections": partial(_other_sections, submission),
         "other_documents": [d for d in submission.documents.all() if d.section in ("arrangement", "other")],
         "entities": (entities := participants_of(submission.apm_entities.all())),
         "counts": participant_counts(entities),

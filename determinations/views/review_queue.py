@@ -9,6 +9,7 @@ The queue and workload pages are served at the role home URLs (``accounts:review
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,11 +20,19 @@ from accounts.models import StaffRole
 from accounts.views.decorators import staff_role_required
 from determinations import permissions
 from determinations.downloads import csv_download
-from determinations.filters import LEAD_SAVED_VIEWS, MORE_FILTERS, SAVED_VIEWS, STATUS_CHOICES
+from determinations.filters import LEAD_SAVED_VIEWS, MORE_FILTERS, SAVED_VIEWS, STATUS_CHOICES, filters_query
 from determinations.forms.assignment import AssignForm, ConflictForm
+from determinations.forms.saved_views import SavedViewForm
+from determinations.models import SavedQueueView
 from determinations.selectors import review_queue
 from determinations.selectors.submissions import submissions_visible_to
 from determinations.services.assignment import AssignmentRefused, conflict_declare, submission_assign, submission_claim
+from determinations.services.saved_views import (
+    SavedViewRefused,
+    saved_view_delete,
+    saved_view_rename,
+    saved_view_save,
+)
 from determinations.views.pagination import page_numbers, query_without
 
 REVIEW_STAFF = (StaffRole.REVIEWER, StaffRole.REVIEW_LEAD)
@@ -40,12 +49,20 @@ def _back_to_queue(request) -> str:
 
 
 def _saved_views(request, *, is_lead: bool) -> list[tuple[str, str, bool]]:
-    """(label, URL, is this the page shown) for each saved view."""
+    """(label, URL, is this the page shown) for each built-in view."""
     shown = {key: value for key, value in request.GET.items() if key != "page" and value != ""}
     views = [("All open", {}), *SAVED_VIEWS, *(LEAD_SAVED_VIEWS if is_lead else ())]
     return [
         (label, f"{request.path}?{urlencode(params)}" if params else request.path, params == shown)
         for label, params in views
+    ]
+
+
+def _own_views(request, views: list[SavedQueueView]) -> list[tuple[SavedQueueView, str, bool]]:
+    """(view, URL, is this the page shown) for each view the person saved."""
+    shown = filters_query(request.GET)
+    return [
+        (view, f"{request.path}?{view.query}" if view.query else request.path, view.query == shown) for view in views
     ]
 
 
@@ -71,6 +88,8 @@ def queue_page(request, *, template_name: str = QUEUE_TEMPLATE):
         "is_lead": is_lead,
         "can_claim": can_claim,
         "saved_views": _saved_views(request, is_lead=is_lead),
+        "own_views": _own_views(request, review_queue.saved_views_of(request.user)),
+        "filters_query": filters_query(request.GET),
         "more_filters_open": any(request.GET.get(name) for name in MORE_FILTERS),
         "columns": 7 + is_lead + can_claim,
         "assign_form": AssignForm(reviewers=queue.reviewers) if is_lead else None,
@@ -85,7 +104,8 @@ def workload_page(request, *, template_name: str = WORKLOAD_TEMPLATE, extra_cont
     context = {
         "workload": list(review_queue.reviewer_workload(now=now)),
         "season_start": review_queue.season_start(now),
-        "waiting": review_queue.lead_waiting_counts(),
+        "waiting": review_queue.lead_waiting(request.user),
+        "now": now,
         **(extra_context or {}),
     }
     return render(request, template_name, context)
@@ -138,6 +158,60 @@ def review_claim(request, pk: int):
     else:
         messages.success(request, f"{submission} is assigned to you.")
     return redirect(_back_to_queue(request))
+
+
+def _saved_view_done(request, text: str, *, query: str | None = None):
+    messages.success(request, text)
+    if query is not None:
+        return redirect(f"{reverse('accounts:reviewer_home')}?{query}" if query else "accounts:reviewer_home")
+    return redirect(_back_to_queue(request))
+
+
+def _saved_view_refused(request, form=None, refused=None):
+    if refused is not None:
+        messages.error(request, str(refused))
+    for errors in form.errors.values() if form is not None else ():
+        messages.error(request, errors[0])
+    return redirect(_back_to_queue(request))
+
+
+@staff_role_required(*REVIEW_STAFF)
+@require_POST
+def review_view_save(request):
+    """Save the queue's current filters as a view of the person's own, then show it."""
+    form = SavedViewForm(request.POST)
+    if not form.is_valid():
+        return _saved_view_refused(request, form)
+    try:
+        view = saved_view_save(owner=request.user, name=form.cleaned_data["name"], query=form.cleaned_data["query"])
+    except SavedViewRefused as refused:
+        return _saved_view_refused(request, refused=refused)
+    return _saved_view_done(request, f"Saved the view “{view.name}”.", query=view.query)
+
+
+@staff_role_required(*REVIEW_STAFF)
+@require_POST
+def review_view_rename(request, pk: int):
+    form = SavedViewForm(request.POST)
+    if not form.is_valid():
+        return _saved_view_refused(request, form)
+    try:
+        view = saved_view_rename(owner=request.user, view_id=pk, name=form.cleaned_data["name"])
+    except SavedQueueView.DoesNotExist:
+        raise Http404("You have no saved view with this number.") from None
+    except SavedViewRefused as refused:
+        return _saved_view_refused(request, refused=refused)
+    return _saved_view_done(request, f"Renamed the view to “{view.name}”.")
+
+
+@staff_role_required(*REVIEW_STAFF)
+@require_POST
+def review_view_delete(request, pk: int):
+    try:
+        name = saved_view_delete(owner=request.user, view_id=pk)
+    except SavedQueueView.DoesNotExist:
+        raise Http404("You have no saved view with this number.") from None
+    return _saved_view_done(request, f"Deleted the view “{name}”.")
 
 
 @staff_role_required(*REVIEW_STAFF)

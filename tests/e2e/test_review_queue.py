@@ -140,18 +140,30 @@ def test_the_workbench_fits_the_screen_and_passes_axe(page, assert_accessible, q
     page.set_viewport_size({"width": width, "height": height})
     sign_in(page, "lead@demo.example", staff=True)
     page.wait_for_url("**/review/lead/")
+    reviewer = User.objects.get(email="reviewer@demo.example")
+    recommended = SubmissionFactory(
+        member=organization_member("payer", "other_payer", "Decision Health Plan"),
+        name="Decision Program",
+        state=SubmissionStatus.RECOMMENDED,
+        reviewer=reviewer,
+    )
     renewal_page = f"/review/requests/{renewal.pk}/"
     for path in (
         "/review/lead/",
         "/review/",
         "/review/?status=all&sort=-organization",
         "/review/?due_within=0",
+        "/review/?status=recommended",
         renewal_page,
+        f"/review/requests/{recommended.pk}/",
+        f"/review/requests/{recommended.pk}/decide/",
+        f"/review/requests/{queue['first'].pk}/conflict/",
     ):
         page.goto(path)
         assert page.evaluate(SIDEWAYS_SCROLL) == {"page": False, "tables": 0}, path
         assert_accessible(page)
-    assert page.get_by_role("heading", name="What changed since the approved version").count() == 1
+        if path == renewal_page:
+            assert page.get_by_role("heading", name="What changed since the approved version").count() == 1
 
 
 def test_a_lead_ticks_every_row_from_the_keyboard(page, queue):
@@ -168,3 +180,68 @@ def test_a_lead_ticks_every_row_from_the_keyboard(page, queue):
     assert all(boxes.nth(index).is_checked() for index in range(boxes.count()))
     outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"
+
+
+def focus_visible(page) -> bool:
+    """The focused element shows a focus ring (an outline or a box shadow)."""
+    return page.evaluate(
+        """() => { const style = getComputedStyle(document.activeElement);
+        return style.outlineStyle !== "none" || style.boxShadow !== "none"; }"""
+    )
+
+
+def test_a_reviewer_claims_and_saves_a_view_from_the_keyboard(page, assert_accessible, queue):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, "reviewer@demo.example", staff=True)
+    page.wait_for_url("**/review/")
+
+    claim = page.get_by_role("button", name=f"Claim {queue['first'].tracking_number}")
+    claim.focus()
+    assert focus_visible(page)
+    page.keyboard.press("Enter")
+    page.get_by_text(f"{queue['first'].tracking_number} is assigned to you.").wait_for()
+    assert Submission.objects.get(pk=queue["first"].pk).assignee.email == "reviewer@demo.example"
+
+    page.goto("/review/?payer_type=medicare_health_plan&sort=-submitted")
+    summary = page.locator("summary", has_text="Save these filters as a view")
+    summary.focus()
+    assert focus_visible(page)
+    page.keyboard.press("Enter")
+    page.get_by_label("Name of the new view").focus()
+    assert focus_visible(page)
+    page.keyboard.type("Health plans, newest")
+    page.keyboard.press("Enter")
+    page.get_by_text("Saved the view “Health plans, newest”.").wait_for()
+    own = page.get_by_role("link", name="Health plans, newest")
+    assert own.get_attribute("aria-current") == "page"
+    assert page.get_by_role("link", name=queue["second"].tracking_number).count() == 1
+    assert page.get_by_role("link", name=queue["first"].tracking_number).count() == 0
+    assert_accessible(page)
+
+    page.goto("/review/")
+    page.get_by_role("link", name="Health plans, newest").click()
+    page.wait_for_url("**payer_type=medicare_health_plan**")
+    page.locator("summary", has_text="rename and delete your views").click()
+    assert_accessible(page)
+    page.get_by_label("Rename “Health plans, newest”").fill("Plans")
+    page.get_by_role("button", name="Rename “Health plans, newest”").click()
+    page.get_by_text("Renamed the view to “Plans”.").wait_for()
+    page.locator("summary", has_text="rename and delete your views").click()
+    page.get_by_role("button", name="Delete “Plans”").click()
+    page.get_by_text("Deleted the view “Plans”.").wait_for()
+    assert page.get_by_role("link", name="Plans", exact=True).count() == 0
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("width,height", [(1280, 900), (390, 844)])
+def test_the_lead_home_lists_what_waits(page, assert_accessible, queue, width, height):
+    page.set_viewport_size({"width": width, "height": height})
+    sign_in(page, "lead@demo.example", staff=True)
+    page.wait_for_url("**/review/lead/")
+
+    unassigned = page.get_by_role("region", name="Unassigned (2)")
+    assert unassigned.get_by_role("link", name=queue["first"].tracking_number).count() == 1
+    assert unassigned.get_by_role("link", name=queue["second"].tracking_number).count() == 1
+    assert page.get_by_role("region", name="Awaiting your decision (0)").get_by_text("Nothing awaits").count() == 1
+    assert page.evaluate(SIDEWAYS_SCROLL) == {"page": False, "tables": 0}
+    assert_accessible(page)
