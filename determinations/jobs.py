@@ -1,14 +1,17 @@
 """The batch jobs of the determinations domain, registered with ``jobs`` (run from /program/jobs/ or
-``manage.py run_job``): re-check a year's open requests, re-test multi-year determinations, and
-regenerate and re-send the letters of a period."""
+``manage.py run_job``): re-check a year's open requests, re-test multi-year determinations,
+regenerate and re-send the letters of a period, and apply a payer's determination to the clinicians'
+requests linked to it."""
 
 import datetime
 
 from django import forms
 from django.utils import timezone
 
+from determinations.choices import Process
 from determinations.models import Determination, PerformanceYear, Submission
-from determinations.services import rechecks
+from determinations.services import linked_requests, rechecks
+from determinations.services.applied_determinations import APPLY_JOB, linked_open_requests
 from determinations.states import OPEN
 from jobs.kinds import JobKind, job_kind
 
@@ -120,5 +123,50 @@ job_kind(
         ),
         columns=("tracking_number", "arrangement", "letter", "recipients"),
         form=PeriodForm,
+    )
+)
+
+
+class PayerDeterminationForm(forms.Form):
+    determination = forms.TypedChoiceField(
+        coerce=int,
+        label="Payer Initiated determination",
+        choices=(),
+        help_text="Decided Payer Initiated requests with linked Eligible Clinician Initiated requests still pending.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        pending = Determination.objects.filter(
+            superseded_at__isnull=True,
+            submission__process=Process.PAYER_INITIATED,
+            submission__linked_requests__status__in=OPEN,
+        ).select_related("submission", "arrangement")
+        self.fields["determination"].choices = [
+            (d.pk, f"{d.submission} · {d.arrangement.name} ({d.get_outcome_display()})") for d in pending.distinct()
+        ]
+
+    def parameters(self) -> dict:
+        return {"determination": self.cleaned_data["determination"]}
+
+
+def _linked_pending_requests(parameters: dict):
+    determination = Determination.objects.get(pk=parameters["determination"])
+    return linked_open_requests(determination.submission_id).values_list("pk", flat=True)
+
+
+job_kind(
+    JobKind(
+        name=APPLY_JOB,
+        label="Apply a payer's determination to linked requests",
+        description="Give each pending Eligible Clinician Initiated request linked to a decided Payer Initiated "
+        "request its own determination, letter and decision e-mail, from the payer's determination. Started "
+        "by itself when the payer's request is decided.",
+        items=_linked_pending_requests,
+        process=lambda job, key, prepared: linked_requests.payer_determination_apply(
+            determination_id=job.parameters["determination"], submission_id=int(key), job_id=job.pk
+        ),
+        columns=("tracking_number", "payer_request", "outcome", "years", "determination"),
+        form=PayerDeterminationForm,
     )
 )

@@ -7,10 +7,10 @@ from determinations.models import ReminderSchedule
 
 @admin.register(ReminderSchedule)
 class ReminderScheduleAdmin(admin.ModelAdmin):
-    list_display = ["kind", "enabled", "days_before", "after_days", "updated_at", "updated_by"]
-    list_editable = ["enabled", "days_before", "after_days"]
+    list_display = ["kind", "enabled", "days_before", "after_days", "weekday", "updated_at", "updated_by"]
+    list_editable = ["enabled", "days_before", "after_days", "weekday"]
     readonly_fields = ["kind", "updated_at", "updated_by"]
-    fields = ["kind", "enabled", "days_before", "after_days", "updated_at", "updated_by"]
+    fields = ["kind", "enabled", "days_before", "after_days", "weekday", "updated_at", "updated_by"]
 
     def has_add_permission(self, request):
         return False  # one row per kind of reminder, made by the migration

@@ -71,6 +71,15 @@ class Submission(models.Model):
     review_due_at = models.DateTimeField(
         null=True, blank=True, help_text="When CMS aims to decide: the window's deadline plus REVIEW_TARGET_DAYS."
     )
+    payer_request = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="linked_requests",
+        help_text="For an Eligible Clinician Initiated request: the Payer Initiated request for the same "
+        "arrangement a reviewer linked it to; that request's determination is applied to this one.",
+    )
 
     class Meta:
         ordering = ["-updated_at"]
