@@ -82,7 +82,7 @@ def confirmations_of(submission, *, now=None) -> list[OwedConfirmation]:
     owed = []
     for year in range(determination.first_year + 1, determination.last_year + 1):
         window = confirmation_window(determination, year)
-        if window is not None and window.opens_at <= now:
+        if window is not None and (window.opens_at <= now or year in sent):
             owed.append(OwedConfirmation(determination, year, window, sent.get(year)))
     return owed
 
