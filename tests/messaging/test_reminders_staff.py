@@ -104,3 +104,17 @@ def test_a_reviewer_with_nothing_left_when_the_digest_is_sent_gets_none(in_revie
     with at(3, 23, 10):
         messages_dispatch()
     assert Message.objects.get(kind="reviewer_digest").status == MessageStatus.NOT_DUE
+
+
+def test_the_digest_goes_out_on_the_day_the_program_admin_sets(client, in_review, reviewer, program_admin):
+    schedule = ReminderSchedule.objects.get(kind="reviewer_digest")
+    sign_in(client, program_admin)
+    url = reverse("admin:determinations_reminderschedule_change", args=[schedule.pk])
+    assert 'name="weekday"' in client.get(url).content.decode()
+    response = client.post(url, {"enabled": "on", "days_before": "", "after_days": "0", "weekday": "2"})
+    assert response.status_code == 302
+    with at(3, 23):  # Monday: not any more
+        assert reminders_sweep()["reviewer_digest"] == 0
+    with at(3, 25):  # Wednesday
+        assert reminders_sweep()["reviewer_digest"] == 1
+    assert Message.objects.get(kind="reviewer_digest").occasion == "week of 2026-03-23"
