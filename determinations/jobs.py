@@ -152,7 +152,10 @@ class PayerDeterminationForm(forms.Form):
 
 def _linked_pending_requests(parameters: dict):
     determination = Determination.objects.get(pk=parameters["determination"])
-    return linked_open_requests(determination.submission_id).values_list("pk", flat=True)
+    pending = linked_open_requests(determination.submission_id)
+    if "requests" in parameters:  # a job for the requests linked after the decision
+        pending = pending.filter(pk__in=parameters["requests"])
+    return pending.values_list("pk", flat=True)
 
 
 job_kind(

@@ -85,14 +85,19 @@ def linked_open_requests(payer_request_id: int):
     return Submission.objects.filter(payer_request_id=payer_request_id, status__in=OPEN).order_by("pk")
 
 
-def linked_requests_apply_start(submission, event=None, *, actor=None):
+def linked_requests_apply_start(submission, event=None, *, actor=None, requests=None):
     """After the payer's request is decided: a job that applies its determination to each linked
-    pending request (none when nothing is linked). Written in the caller's transaction."""
+    pending request, or to ``requests`` only (those just linked to a decided request); none when
+    nothing is pending. Written in the caller's transaction."""
     determination = (
         Determination.objects.filter(submission=submission, superseded_at__isnull=True).select_related("decided_by")
     ).first()
-    if determination is None or not linked_open_requests(submission.pk).exists():
+    pending = linked_open_requests(submission.pk)
+    if requests is not None:
+        pending = pending.filter(pk__in=requests)
+    if determination is None or not pending.exists():
         return None
-    return job_start(
-        kind=APPLY_JOB, parameters={"determination": determination.pk}, actor=actor or determination.decided_by
-    )
+    parameters = {"determination": determination.pk}
+    if requests is not None:
+        parameters["requests"] = sorted(requests)
+    return job_start(kind=APPLY_JOB, parameters=parameters, actor=actor or determination.decided_by)

@@ -104,7 +104,9 @@ def requests_link(*, payer_request_id: int, request_ids: list[int], actor, now=N
             event_record(payer_request, EventType.CLINICIAN_REQUEST_LINKED, actor=actor, at=now, payload=payload)
             result.linked.append(candidate)
         if result.linked and payer_request.status in DECIDED:
-            result.job = linked_requests_apply_start(payer_request, actor=actor)
+            result.job = linked_requests_apply_start(
+                payer_request, actor=actor, requests=[request.pk for request in result.linked]
+            )
     return result
 
 

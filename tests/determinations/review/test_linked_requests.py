@@ -135,6 +135,11 @@ def test_a_request_linked_after_the_decision_gets_it_at_once_and_a_rejection_app
     assert request.status == SubmissionStatus.REJECTED and applied.outcome == "rejected"
     assert SubmissionEvent.objects.filter(submission=request, event_type="apply_payer_rejection").exists()
     assert Job.objects.get(pk=result.job.pk).status == JobStatus.SUCCEEDED
+    with django_capture_on_commit_callbacks(execute=True):
+        second = link(payer_request, clinician_requests[1:], reviewer)
+    # Each link's job is about the requests it linked, none already decided by an earlier one.
+    assert second.job.parameters["requests"] == [clinician_requests[1].pk] and second.job.total_items == 1
+    assert Determination.objects.filter(applied_from__submission=payer_request).count() == 2
 
 
 def test_a_linked_request_that_can_no_longer_take_the_decision_fails_its_item_with_why(
