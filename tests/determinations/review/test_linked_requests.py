@@ -2,8 +2,11 @@
 linked to it: linking (with what cannot be linked, and why), the job that gives each linked request
 its own determination, letter and decision e-mail through the workflow table, once each."""
 
+import io
+
 import pytest
 from django.core import mail
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from accounts.models import OrganizationKind
@@ -198,3 +201,24 @@ def test_program_admins_do_not_link(client, payer_request, clinician_requests, p
     assert response.status_code == 403
     clinician_requests[0].refresh_from_db()
     assert clinician_requests[0].payer_request_id is None
+
+
+def test_the_job_runs_from_manage_py_and_from_the_jobs_page(
+    client, payer_request, clinician_requests, reviewer, review_lead, program_admin
+):
+    link(payer_request, clinician_requests, reviewer)
+    review.decision_make(submission_id=payer_request.pk, actor=review_lead, decision="approve")  # chunks not run
+    source = Determination.objects.get(submission=payer_request)
+    sign_in(client, program_admin)
+    form = client.get(reverse("jobs:job_start", args=["apply_payer_determination"])).content.decode()
+    assert f'value="{source.pk}"' in form and payer_request.tracking_number in form
+
+    out = io.StringIO()
+    call_command("run_job", "apply_payer_determination", f"determination={source.pk}", "--here", stdout=out)
+
+    assert "2/2 processed, 0 failed: Finished" in out.getvalue()
+    for request in clinician_requests:
+        request.refresh_from_db()
+        assert request.status == SubmissionStatus.APPROVED
+    with pytest.raises(CommandError, match="determination: Select a valid choice"):
+        call_command("run_job", "apply_payer_determination", "determination=999999", "--here", stdout=out)
