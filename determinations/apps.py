@@ -16,4 +16,4 @@ class DeterminationsConfig(AppConfig):
         from determinations import jobs  # noqa: F401
 
         # Imported here: as above, for the message kinds.
-        from determinations.services import notifications, reminders  # noqa: F401
+        from determinations.services import confirmations, notifications, reminders  # noqa: F401

@@ -27,6 +27,8 @@ class EventType(models.TextChoices):
     APPROVE = "approve", "Approved"
     REJECT = "reject", "Not approved"
     REOPEN = "reopen", "Decision reopened"
+    APPLY_PAYER_APPROVAL = "apply_payer_approval", "Approved by the payer's determination"
+    APPLY_PAYER_REJECTION = "apply_payer_rejection", "Not approved by the payer's determination"
     # Everything else.
     DRAFT_CREATED = "draft_created", "Draft started"
     COPIED_FROM = "copied_from", "Draft started from an earlier request"
@@ -49,6 +51,11 @@ class EventType(models.TextChoices):
     CRITERIA_RECHECKED = "criteria_rechecked", "Automatic criterion checks run again (batch job)"
     MULTI_YEAR_RETESTED = "multi_year_retested", "Multi-year determination re-tested (batch job)"
     LETTER_REGENERATED = "letter_regenerated", "Determination letter regenerated (batch job)"
+    LINKED_TO_PAYER_REQUEST = "linked_to_payer_request", "Linked to the payer's request for the same arrangement"
+    CLINICIAN_REQUEST_LINKED = "clinician_request_linked", "Eligible Clinician Initiated request linked"
+    UNLINKED_FROM_PAYER_REQUEST = "unlinked_from_payer_request", "Link to the payer's request removed"
+    CONFIRMATION_SUBMITTED = "confirmation_submitted", "Yearly confirmation of the multi-year determination sent"
+    CONFIRMATION_ACKNOWLEDGED = "confirmation_acknowledged", "Yearly confirmation acknowledged by CMS"
 
 
 # Internal steps of CMS's review; the submitter's history leaves them out.
@@ -71,6 +78,9 @@ STAFF_ONLY = frozenset(
         EventType.CRITERIA_RECHECKED,
         EventType.MULTI_YEAR_RETESTED,
         EventType.LETTER_REGENERATED,
+        EventType.LINKED_TO_PAYER_REQUEST,
+        EventType.CLINICIAN_REQUEST_LINKED,
+        EventType.UNLINKED_FROM_PAYER_REQUEST,
     }
 )
 

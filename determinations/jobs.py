@@ -1,16 +1,18 @@
 """The batch jobs of the determinations domain, registered with ``jobs`` (run from /program/jobs/ or
 ``manage.py run_job``): re-check a year's open requests, re-test multi-year determinations,
-regenerate and re-send the letters of a period, and run the QP determinations of a snapshot (also
-started from /program/qp/)."""
+regenerate and re-send the letters of a period, apply a payer's determination to the clinicians'
+requests linked to it, and run the QP determinations of a snapshot (also started from /program/qp/)."""
 
 import datetime
 
 from django import forms
 from django.utils import timezone
 
+from determinations.choices import Process
 from determinations.models import Determination, PerformanceYear, Submission
 from determinations.models.qp import SNAPSHOTS
-from determinations.services import qp_batch, rechecks
+from determinations.services import linked_requests, qp_batch, rechecks
+from determinations.services.applied_determinations import APPLY_JOB, linked_open_requests
 from determinations.states import OPEN
 from jobs.kinds import JobKind, job_kind
 
@@ -148,6 +150,38 @@ class SnapshotForm(YearForm):
         return {"year": self.cleaned_data["year"], "snapshot": self.cleaned_data["snapshot"]}
 
 
+class PayerDeterminationForm(forms.Form):
+    determination = forms.TypedChoiceField(
+        coerce=int,
+        label="Payer Initiated determination",
+        choices=(),
+        help_text="Decided Payer Initiated requests with linked Eligible Clinician Initiated requests still pending.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        pending = Determination.objects.filter(
+            superseded_at__isnull=True,
+            submission__process=Process.PAYER_INITIATED,
+            submission__linked_requests__status__in=OPEN,
+        ).select_related("submission", "arrangement")
+        self.fields["determination"].choices = [
+            (d.pk, f"{d.submission} · {d.submission.arrangement_name} ({d.get_outcome_display()})")
+            for d in pending.distinct()
+        ]
+
+    def parameters(self) -> dict:
+        return {"determination": self.cleaned_data["determination"]}
+
+
+def _linked_pending_requests(parameters: dict):
+    determination = Determination.objects.get(pk=parameters["determination"])
+    pending = linked_open_requests(determination.submission_id)
+    if "requests" in parameters:  # a job for the requests linked after the decision
+        pending = pending.filter(pk__in=parameters["requests"])
+    return pending.values_list("pk", flat=True)
+
+
 job_kind(
     JobKind(
         name=qp_batch.JOB_KIND,
@@ -161,5 +195,22 @@ job_kind(
         columns=("run", "stage", "records", "clinicians", "published"),
         form=SnapshotForm,
         cancel=qp_batch.qp_run_cancelled,
+    )
+)
+
+
+job_kind(
+    JobKind(
+        name=APPLY_JOB,
+        label="Apply a payer's determination to linked requests",
+        description="Give each pending Eligible Clinician Initiated request linked to a decided Payer Initiated "
+        "request its own determination, letter and decision e-mail, from the payer's determination. Started "
+        "by itself when the payer's request is decided.",
+        items=_linked_pending_requests,
+        process=lambda job, key, prepared: linked_requests.payer_determination_apply(
+            determination_id=job.parameters["determination"], submission_id=int(key), job_id=job.pk
+        ),
+        columns=("tracking_number", "payer_request", "outcome", "years", "determination"),
+        form=PayerDeterminationForm,
     )
 )

@@ -2,7 +2,16 @@
 
 from django.urls import include, path
 
-from .views import information_requests, program, qp_program, qp_results, requests, review_detail
+from .views import (
+    confirmations,
+    information_requests,
+    linked_requests,
+    program,
+    qp_program,
+    qp_results,
+    requests,
+    review_detail,
+)
 
 app_name = "determinations"
 
@@ -60,6 +69,28 @@ urlpatterns = [
     path("review/requests/<int:pk>/recommend/", review_detail.recommend, name="review_recommend"),
     path("review/requests/<int:pk>/decide/", review_detail.decide, name="review_decide"),
     path("review/requests/<int:pk>/reopen/", review_detail.reopen, name="review_reopen"),
+    # Clinicians' requests linked to a payer's request, and yearly confirmations of multi-year determinations
+    path("review/requests/<int:pk>/link/", linked_requests.requests_link, name="requests_link"),
+    path(
+        "review/requests/<int:pk>/linked/<int:linked_pk>/unlink/",
+        linked_requests.request_unlink,
+        name="request_unlink",
+    ),
+    path(
+        "review/requests/<int:pk>/confirmations/<int:confirmation_pk>/acknowledge/",
+        confirmations.confirmation_acknowledge,
+        name="confirmation_acknowledge",
+    ),
+    path(
+        "requests/<int:pk>/confirmations/<int:year>/",
+        confirmations.confirmation_changes,
+        name="confirmation_changes",
+    ),
+    path(
+        "requests/<int:pk>/confirmations/<int:year>/certify/",
+        confirmations.confirmation_certify,
+        name="confirmation_certify",
+    ),
     # QP determinations: the program admin's uploads and runs, and the results clinicians see
     path("program/qp/", qp_program.qp_program, name="qp_program"),
     path("program/qp/uploads/", qp_program.participation_upload, name="participation_upload"),

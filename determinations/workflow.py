@@ -21,12 +21,13 @@ from determinations.events import EventType
 from determinations.models import Submission
 from determinations.permissions import Code, Decision, is_assignee, is_deciding_lead, is_lead, is_member, is_reviewer
 from determinations.rules import tracking_numbers
+from determinations.services import applied_determinations as applied
 from determinations.services import review_transitions as review
 from determinations.services.events import event_record
 from determinations.services.notifications import submission_receipt_queue
 from determinations.services.precheck import criterion_results_record
 from determinations.services.submission_completeness import submission_blocking_problems
-from determinations.states import BEFORE_DECISION, DECIDED, SUBMITTER_LABELS, SubmissionStatus
+from determinations.states import BEFORE_DECISION, DECIDED, OPEN, SUBMITTER_LABELS, SubmissionStatus
 from qppportal.dates import date_text
 
 
@@ -71,6 +72,11 @@ class Transition:
     messages: tuple[Callable, ...] = field(default=())
     # Background work queued after commit (never failing the request if the broker is down).
     after_commit: tuple[Callable, ...] = field(default=())
+    # Batch jobs the transition starts (applying a payer's decision to linked requests), created in
+    # its transaction; their chunks are queued after commit.
+    jobs: tuple[Callable, ...] = field(default=())
+    # False for transitions only a batch job makes (applying a payer's decision): no page offers them.
+    offered: bool = True
     # How refusals name the action ("you cannot approve it now"); by default, from the label.
     action: str = ""
     # Whether a second try repeats ``event`` (the last one of this transition): the problems when
@@ -176,6 +182,7 @@ TRANSITIONS: dict[str, Transition] = {
             effect=review.approve_effect,
             messages=(review.decision_notify,),
             after_commit=(review.letter_render_enqueue,),
+            jobs=(applied.linked_requests_apply_start,),
             action="approve it",
         ),
         Transition(
@@ -187,7 +194,32 @@ TRANSITIONS: dict[str, Transition] = {
             effect=review.reject_effect,
             messages=(review.decision_notify,),
             after_commit=(review.letter_render_enqueue,),
+            jobs=(applied.linked_requests_apply_start,),
             action="reject it",
+        ),
+        Transition(
+            EventType.APPLY_PAYER_APPROVAL,
+            frozenset(OPEN),
+            SubmissionStatus.APPROVED,
+            is_lead,
+            guard=applied.approval_guard,
+            effect=applied.apply_effect,
+            messages=(review.decision_notify,),
+            after_commit=(review.letter_render_enqueue,),
+            action="apply the payer's approval",
+            offered=False,
+        ),
+        Transition(
+            EventType.APPLY_PAYER_REJECTION,
+            frozenset(OPEN),
+            SubmissionStatus.REJECTED,
+            is_lead,
+            guard=applied.rejection_guard,
+            effect=applied.apply_effect,
+            messages=(review.decision_notify,),
+            after_commit=(review.letter_render_enqueue,),
+            action="apply the payer's determination",
+            offered=False,
         ),
         Transition(
             EventType.REOPEN,
@@ -256,6 +288,8 @@ def transition_apply(*, submission_id: int, name: str, actor, reason: str = "", 
         )
         for queue_messages in transition.messages:
             queue_messages(submission, event)
+        for start_job in transition.jobs:
+            start_job(submission, event)
         for follow_up in transition.after_commit:
             transaction.on_commit(lambda follow_up=follow_up: follow_up(submission, event))
     return submission
@@ -297,5 +331,5 @@ def transitions_available(submission, user) -> dict[str, Decision]:
     return {
         name: transition.permission(user, submission)
         for name, transition in TRANSITIONS.items()
-        if submission.status in transition.sources
+        if transition.offered and submission.status in transition.sources
     }

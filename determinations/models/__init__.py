@@ -1,5 +1,6 @@
 """Models of the determinations domain, one module per concept."""
 
+from .confirmation import YearlyConfirmation
 from .determination import Determination, DeterminationOutcome
 from .event import EventVisibility, SubmissionEvent
 from .evidence import ArrangementMeasure, CriterionCitation, Document, DocumentKind, DocumentSection, MeasureBasis
@@ -54,4 +55,5 @@ __all__ = [
     "SubmissionEvent",
     "SubmissionWindow",
     "SubmissionWindowChange",
+    "YearlyConfirmation",
 ]

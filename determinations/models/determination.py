@@ -35,6 +35,15 @@ class Determination(models.Model):
         null=True, blank=True, help_text="Set when a lead reopens the decision; the next decision replaces it."
     )
     letter = models.FileField(upload_to="letters/", blank=True, max_length=255)
+    applied_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        help_text="The Payer Initiated determination this one applies to a linked Eligible Clinician Initiated "
+        "request (not listed again on the public list).",
+    )
 
     class Meta:
         ordering = ["-decided_at"]

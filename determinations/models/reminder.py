@@ -14,6 +14,20 @@ class ReminderKind(models.TextChoices):
     DRAFT_WINDOW_CLOSING = "draft_window_closing", "Draft in a window that is closing (to its organization)"
     QUESTION_DUE = "question_due", "CMS question due or overdue (to the submitting organization)"
     REVIEW_UNASSIGNED = "review_unassigned", "Request unassigned too long (to review leads)"
+    REVIEW_UNDECIDED = "review_undecided", "Request undecided too long (to its reviewer and review leads)"
+    REVIEWER_DIGEST = "reviewer_digest", "Weekly digest of each reviewer's requests"
+    RENEWAL_DUE = "renewal_due", "Renewal: approved last year, no request for the coming year (to its organization)"
+    CONFIRMATION_DUE = "confirmation_due", "Multi-year determination: yearly confirmation due (to its organization)"
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
 
 
 def parse_offsets(text: str) -> list[int]:
@@ -37,6 +51,9 @@ class ReminderSchedule(models.Model):
     )
     after_days = models.PositiveSmallIntegerField(
         default=0, help_text="For staff reminders: days a request may wait before the leads are told."
+    )
+    weekday = models.PositiveSmallIntegerField(
+        choices=Weekday.choices, default=Weekday.MONDAY, help_text="For the weekly digest: the day it goes out."
     )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(

@@ -83,6 +83,15 @@ class Submission(models.Model):
         default=0,
         help_text="Moved by every event on the request (services/events.py): the key of its cached page fragments.",
     )
+    payer_request = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="linked_requests",
+        help_text="For an Eligible Clinician Initiated request: the Payer Initiated request for the same "
+        "arrangement a reviewer linked it to; that request's determination is applied to this one.",
+    )
 
     class Meta:
         ordering = ["-updated_at"]

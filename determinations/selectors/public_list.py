@@ -26,7 +26,10 @@ VERSION_KEY = "public-list:version"
 
 
 def published_determinations(*, year: int | None = None, payer_type: str = "") -> QuerySet[Determination]:
-    determinations = Determination.objects.filter(outcome=DeterminationOutcome.APPROVED, superseded_at__isnull=True)
+    # A determination applied to a linked clinician's request repeats its payer's: listed once, as the payer's.
+    determinations = Determination.objects.filter(
+        outcome=DeterminationOutcome.APPROVED, superseded_at__isnull=True, applied_from__isnull=True
+    )
     if year is not None:
         determinations = determinations.filter(first_year__lte=year, last_year__gte=year)
     if payer_type:

@@ -22,6 +22,10 @@ DEFAULT_REMINDER_SCHEDULES = {
     ReminderKind.DRAFT_WINDOW_CLOSING: ("30,7,1", 0),
     ReminderKind.QUESTION_DUE: ("5,1", 0),
     ReminderKind.REVIEW_UNASSIGNED: ("", 5),
+    ReminderKind.REVIEW_UNDECIDED: ("", 60),
+    ReminderKind.REVIEWER_DIGEST: ("", 0),
+    ReminderKind.RENEWAL_DUE: ("30", 0),
+    ReminderKind.CONFIRMATION_DUE: ("30,7", 0),
 }
 
 

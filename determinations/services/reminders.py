@@ -19,6 +19,8 @@ from django.utils import timezone
 from accounts.models import Membership, StaffRole, User
 from determinations.models import InformationRequest, ReminderKind, ReminderSchedule, Submission
 from determinations.rules.business_days import add_business_days
+from determinations.services.reminders_review import requests_undecided, reviewer_digests
+from determinations.services.reminders_yearly import confirmations_due, renewals_due
 from determinations.services.submission_completeness import submission_blocking_problems
 from determinations.states import SubmissionStatus
 from messaging.kinds import Email, NotDue, message_kind
@@ -33,6 +35,10 @@ def reminders_sweep(*, now=None) -> dict[str, int]:
         ReminderKind.DRAFT_WINDOW_CLOSING: _drafts_in_closing_windows,
         ReminderKind.QUESTION_DUE: _questions_due,
         ReminderKind.REVIEW_UNASSIGNED: _requests_unassigned,
+        ReminderKind.REVIEW_UNDECIDED: requests_undecided,
+        ReminderKind.REVIEWER_DIGEST: reviewer_digests,
+        ReminderKind.RENEWAL_DUE: renewals_due,
+        ReminderKind.CONFIRMATION_DUE: confirmations_due,
     }
     return {kind: sweep(schedules[kind], now) for kind, sweep in sweeps.items() if kind in schedules}
 

@@ -28,6 +28,7 @@ from determinations.selectors.measures import mips_measure_list_year, mips_measu
 from determinations.selectors.participants import submission_participants
 from determinations.selectors.review import section_items
 from determinations.services import documents, participants, precheck, submissions
+from determinations.services.confirmations import confirmations_of
 from determinations.services.review_transitions import open_information_request
 from determinations.services.submission_completeness import missing_by_section, submission_blocking_problems
 from determinations.states import SUBMITTER_LABELS, SubmissionStatus
@@ -437,6 +438,7 @@ def submission_detail(request, pk: int):
         **_evidence_context(detail),
         "status_label": SUBMITTER_LABELS[detail.status],
         "can_withdraw": bool(transitions_available(detail, request.user).get("withdraw")),
+        "confirmations": confirmations_of(detail),
     }
     return render(request, "determinations/submission_detail.html", context)
 

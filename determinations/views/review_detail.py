@@ -22,6 +22,7 @@ from determinations import permissions
 from determinations.forms import review as forms
 from determinations.models import Criterion, Submission
 from determinations.rules.participants import participant_counts
+from determinations.selectors.linked_requests import review_panels
 from determinations.selectors.participants import participants_of
 from determinations.selectors.review import (
     CRITERION_SECTIONS,
@@ -153,6 +154,7 @@ def _context(request, submission, **bound) -> dict:
         "may_claim": bool(claim_url) and permissions.can_claim(user, submission).allowed,
         "queue_url": _url_or_empty("accounts:reviewer_home"),
         "error": bound.pop("error", ""),
+        **review_panels(submission, user),
     }
     return context
 

@@ -7,7 +7,10 @@ from messaging.services import messages_dispatch
 
 
 class Command(BaseCommand):
-    help = "Queue due reminders (drafts in closing windows, CMS questions due, unassigned requests)."
+    help = (
+        "Queue the reminders due now (every kind of the Reminder schedules: drafts, questions, renewals, "
+        "multi-year confirmations, unassigned and undecided requests, the weekly digest)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--send", action="store_true", help="send the outbox now instead of leaving it to a worker")

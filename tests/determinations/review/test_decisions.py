@@ -104,6 +104,9 @@ def test_every_review_transition_is_exercised():
         "approve",
         "reject",
         "reopen",
+        # Made by the batch job that applies a payer's decision (tests/determinations/review/test_linked_requests.py).
+        "apply_payer_approval",
+        "apply_payer_rejection",
     }
 
 
