@@ -5,6 +5,8 @@ active flag or memberships; nobody sets another person's password (the admin sen
 link instead, and people join through invitations); an authenticator's secret is never shown.
 """
 
+from auditlog.admin import LogEntryAdmin as AuditlogLogEntryAdmin
+from auditlog.models import LogEntry
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import PasswordResetForm, UserChangeForm
@@ -126,4 +128,18 @@ class TOTPDeviceAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+# Audit records: who changed which reference, configuration or staff row, when, from and to
+# (settings ``AUDITLOG_INCLUDE_TRACKING_MODELS``). django-auditlog's list searches the actor's
+# first and last names, which our User does not have; nobody deletes a record (the table refuses too).
+admin.site.unregister(LogEntry)
+
+
+@admin.register(LogEntry)
+class AuditRecordAdmin(AuditlogLogEntryAdmin):
+    search_fields = ["object_repr", "changes_text", "actor__email", "actor__full_name", "actor_email"]
+
+    def has_delete_permission(self, request, obj=None):
         return False
