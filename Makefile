@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install lint format check-deploy serve
+.PHONY: run test install lint format check-deploy serve bandit
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ test: install
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## Security lint: medium and high findings fail unless explained in a `# nosec <id>` comment (pyproject.toml).
+bandit:
+	$(BIN)/bandit -c pyproject.toml -r . --severity-level medium -q
 
 format:
 	$(BIN)/ruff format .
