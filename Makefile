@@ -5,10 +5,11 @@ BIN := $(VENV)/bin
 
 .PHONY: run test install lint format check-deploy serve bandit
 
-$(BIN)/.installed: requirements.txt
+## Runtime (requirements.txt) and development (requirements-dev.txt: tests, linters, load test) packages,
+## every file checked against its pinned hash. Production installs requirements.txt alone (docs/operations.md).
+$(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.txt -r requirements-dev.txt
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
