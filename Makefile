@@ -3,12 +3,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install lint format check-deploy serve
+.PHONY: run test install lint format check-deploy serve bandit
 
-$(BIN)/.installed: requirements.txt
+## Runtime (requirements.txt) and development (requirements-dev.txt: tests, linters, load test) packages,
+## every file checked against its pinned hash. Production installs requirements.txt alone (docs/operations.md).
+$(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.txt -r requirements-dev.txt
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -40,6 +41,10 @@ test: install
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## Security lint: medium and high findings fail unless explained in a `# nosec <id>` comment (pyproject.toml).
+bandit:
+	$(BIN)/bandit -c pyproject.toml -r . --severity-level medium -q
 
 format:
 	$(BIN)/ruff format .

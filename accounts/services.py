@@ -88,6 +88,9 @@ def invitation_for_token(token: str) -> Invitation:
 
 
 def _apply_invitation(invitation: Invitation, user: User) -> None:
+    if invitation.invited_by_id == user.pk:
+        # Separation of duties: a role always comes from someone else.
+        raise InvitationError("You cannot accept an invitation you sent yourself. Ask another program admin.")
     if invitation.organization_id:
         membership_grant(user=user, organization=invitation.organization, role=invitation.membership_role)
     else:

@@ -191,7 +191,8 @@ def _child(step: str, *args: str) -> dict:
 
 def _create_database() -> None:
     name = DATABASE_URL.rsplit("/", 1)[1]
-    query = f"SELECT 1 FROM pg_database WHERE datname = '{name}'"
+    # The benchmark's own database, named in the DATABASE_URL its operator set; psql -c takes no parameters.
+    query = f"SELECT 1 FROM pg_database WHERE datname = '{name}'"  # nosec B608
     server = DATABASE_URL.rsplit("/", 1)[0] + "/postgres"
     exists = subprocess.run(["psql", server, "-tAc", query], capture_output=True, text=True)
     if exists.stdout.strip() != "1":

@@ -191,9 +191,10 @@ RANK = "CASE {0} WHEN 'qp' THEN 2 WHEN 'partial_qp' THEN 1 ELSE 0 END"
 
 def statement() -> str:
     """The INSERT of one run's results: every clinician of the snapshot in one pass."""
+    # Table and column names are this module's constants; values go as %(name)s parameters.
     scope = (
         f"SELECT npi, tin, apm_entity_id, affiliated_practitioner, all_payer_level, {_figures_after_exclusions()} "
-        f"FROM {RECORDS} WHERE performance_year_id = %(year_id)s AND snapshot = %(snapshot)s"
+        f"FROM {RECORDS} WHERE performance_year_id = %(year_id)s AND snapshot = %(snapshot)s"  # nosec B608
     )
     status = (
         "CASE WHEN (" + RANK.format("mo_status") + ") >= (" + RANK.format("COALESCE(ap_status, 'none')") + ") "
@@ -269,7 +270,7 @@ SELECT %(run)s, %(year)s, %(snapshot)s, b.npi, b.tin, b.apm_entity_id, b.aff, b.
   %(medicare_provisional)s OR (ap_status IS NOT NULL AND %(ap_provisional)s) OR weighted
 FROM ranked b LEFT JOIN earlier ON earlier.npi = b.npi
 WHERE b.choice = 1
-"""
+"""  # nosec B608: as ``scope`` above, only constants are formatted in; values are parameters
 
 
 def determine_snapshot(*, run, params: YearParameters) -> int:

@@ -161,15 +161,18 @@ def _stage(cursor, rows) -> None:
     for row in rows:
         batch.append(tuple(str(v) if isinstance(v, Decimal) else v for v in row))
         if len(batch) >= INSERT_BATCH:
-            cursor.executemany(f"INSERT INTO {STAGING} ({names}) VALUES ({placeholders})", batch)
+            # The staging table and its columns are this module's constants; the rows go as parameters.
+            cursor.executemany(f"INSERT INTO {STAGING} ({names}) VALUES ({placeholders})", batch)  # nosec B608
             batch = []
     if batch:
-        cursor.executemany(f"INSERT INTO {STAGING} ({names}) VALUES ({placeholders})", batch)
+        # As above: constants formatted in, rows as parameters.
+        cursor.executemany(f"INSERT INTO {STAGING} ({names}) VALUES ({placeholders})", batch)  # nosec B608
 
 
 def _report_duplicates(cursor, errors: ErrorSink, report: LoadReport) -> None:
     cursor.execute(
-        f"SELECT line, npi, tin, apm_entity_id, first FROM (SELECT line, npi, tin, apm_entity_id, "
+        # Only the staging table's name (a constant) is formatted in.
+        f"SELECT line, npi, tin, apm_entity_id, first FROM (SELECT line, npi, tin, apm_entity_id, "  # nosec B608
         f"ROW_NUMBER() OVER (PARTITION BY npi, tin, apm_entity_id ORDER BY line) AS n, "
         f"MIN(line) OVER (PARTITION BY npi, tin, apm_entity_id) AS first FROM {STAGING}) d WHERE n > 1 ORDER BY line"
     )
@@ -200,7 +203,8 @@ def participation_file_load(
                     ParticipationRecord.objects.filter(performance_year=performance_year, snapshot=snapshot).delete()
                     names = ", ".join(COLUMNS)
                     cursor.execute(
-                        f"INSERT INTO {ParticipationRecord._meta.db_table} "
+                        # Table and column names come from the model and this module; the values are parameters.
+                        f"INSERT INTO {ParticipationRecord._meta.db_table} "  # nosec B608
                         f"(performance_year_id, snapshot, upload_id, {names}) "
                         f"SELECT %s, %s, %s, {names} FROM {STAGING}",
                         [performance_year.pk, snapshot, upload.pk if upload else None],

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "csp",
     "django_filters",
+    "auditlog",
     "accounts",
     "determinations",
     "messaging",
@@ -55,6 +56,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "accounts.signed_in.SignedInMiddleware",
     "accounts.middleware.StaffMfaRequiredMiddleware",
+    # After authentication: stamps who made each audited change (docs/decisions/0030-audit-records-and-requirements.md).
+    "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -150,6 +153,30 @@ SESSION_COOKIE_AGE = 60 * 60 * 8
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# Audit records (django-auditlog) of the reference, configuration and staff models an auditor asks
+# about: who changed what, when, from and to. A request's own history is SubmissionEvent's.
+# Secrets and noise stay out: password hashes, invitation token digests, TOTP keys and counters.
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    {
+        "model": "accounts.user",
+        "exclude_fields": ["password", "last_login"],
+        "m2m_fields": ["groups", "user_permissions"],
+    },
+    "accounts.organization",
+    "accounts.membership",
+    {"model": "accounts.invitation", "exclude_fields": ["token_hash"]},
+    {"model": "auth.group", "m2m_fields": ["permissions"]},
+    {"model": "otp_totp.totpdevice", "include_fields": ["user", "name", "confirmed"]},
+    "determinations.performanceyear",
+    "determinations.submissionwindow",
+    "determinations.reminderschedule",
+    "determinations.mipsmeasure",
+    "determinations.conflictofinterest",
+    "determinations.cliniciannpi",
+)
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
+AUDITLOG_STORE_JSON_CHANGES = True
+
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -120,7 +120,8 @@ def _widget_context(bound_field, extra_attrs: dict) -> dict:
 
 
 def _render(bound_field, template_name: str, widget_context: dict) -> SafeString:
-    return mark_safe(bound_field.form.renderer.render(template_name, {"widget": widget_context}))
+    # safe: the form renderer's template autoescapes every value it is given.
+    return mark_safe(bound_field.form.renderer.render(template_name, {"widget": widget_context}))  # nosec B308 B703
 
 
 def _subwidget_labels(bound_field, count: int) -> list[str]:
@@ -254,9 +255,12 @@ _CLASS_ATTR = re.compile(r'\sclass="([^"]*)"')
 def uswds_button_attrs(flat_attrs: str) -> SafeString:
     """A ``StrictButton``'s flattened attributes with its classes made USWDS ones."""
     flat_attrs = str(flat_attrs or "")
+    # safe: ``flat_attrs`` comes from crispy-forms' flatatt, which escapes each value; our classes are constants.
     if not _CLASS_ATTR.search(flat_attrs):
-        return mark_safe(f'{flat_attrs} class="usa-button"')
-    return mark_safe(_CLASS_ATTR.sub(lambda m: f' class="{uswds_button_classes(m.group(1), "button")}"', flat_attrs))
+        return mark_safe(f'{flat_attrs} class="usa-button"')  # nosec B308 B703 (safe: as above)
+    with_uswds = _CLASS_ATTR.sub(lambda m: f' class="{uswds_button_classes(m.group(1), "button")}"', flat_attrs)
+    # safe: as above; uswds_button_classes only re-joins the (escaped) class names found there.
+    return mark_safe(with_uswds)  # nosec B308 B703
 
 
 @register.filter
