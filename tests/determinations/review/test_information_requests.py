@@ -209,7 +209,8 @@ def test_an_empty_answer_or_another_organization_is_refused(client, in_review, r
 def test_a_double_submitted_answer_is_recorded_once(in_review, reviewer, payer):
     ask(in_review, reviewer)
     review.information_request_answer(submission_id=in_review.pk, actor=payer, response="First")
-    review.information_request_answer(submission_id=in_review.pk, actor=payer, response="First")
+    with pytest.raises(TransitionRepeated, match="Already done by you on .*: Information sent to CMS"):
+        review.information_request_answer(submission_id=in_review.pk, actor=payer, response="First")
     assert SubmissionEvent.objects.filter(submission=in_review, event_type="respond").count() == 1
 
 
