@@ -143,7 +143,7 @@ def test_a_lead_with_a_conflict_of_interest_cannot_decide(recommended, review_le
     ConflictOfInterest.objects.create(
         reviewer=review_lead, organization=recommended.organization, reason="Former employer"
     )
-    with pytest.raises(TransitionRefused, match="You declared a conflict of interest with this organization"):
+    with pytest.raises(TransitionRefused, match="You declared a conflict of interest with the organization that filed"):
         decide(recommended, review_lead)
     decide(recommended, second_lead)
 

@@ -93,7 +93,7 @@ def test_others_cannot_download_it(client, approved):
     stranger = organization_member("payer", "other_payer", "Another Payer")
     sign_in(client, stranger)
     response = client.get(letter_url(approved))
-    assert response.status_code == 404 and approved.tracking_number not in response.content.decode()
+    assert response.status_code == 404 and approved.submission.tracking_number not in response.content.decode()
 
 
 def test_the_submitter_sees_the_decision_and_the_letter_link(client, approved, payer):
