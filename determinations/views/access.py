@@ -1,10 +1,11 @@
-"""How the submitter's pages load a request and hand out its files, the same way on every page."""
+"""How the submitter's and the reviewer's pages load a request and hand out its files, the same way on every page."""
 
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 
 from determinations import permissions
 from determinations.models import Submission
+from determinations.selectors.review import submission_for_review
 
 NOT_FOUND = "No such request."
 
@@ -23,6 +24,17 @@ def submission_for(request, pk: int, *, edit: bool = False) -> Submission:
     if decision.code is permissions.Code.NOT_VISIBLE:
         raise Http404(NOT_FOUND)
     permissions.require(decision)
+    return submission
+
+
+def submission_under_review(request, pk: int) -> Submission:
+    """The request with everything the review pages show; a draft or a missing one is a 404, and a
+    person recused from its organization gets the 403 page saying so, before any form is read."""
+    try:
+        submission = submission_for_review(request.user, pk)
+    except Submission.DoesNotExist:
+        raise Http404("There is no submitted request with this number.") from None
+    permissions.require(permissions.can_view_submission(request.user, submission))
     return submission
 
 

@@ -26,7 +26,7 @@ from determinations.forms.confirmation import (
 from determinations.models import YearlyConfirmation
 from determinations.services import confirmations as service
 
-from .access import submission_for
+from .access import submission_for, submission_under_review
 
 
 @dataclass(frozen=True)
@@ -145,6 +145,7 @@ def confirmation_certify(request, pk: int, year: int):
 @staff_role_required(StaffRole.REVIEWER, StaffRole.REVIEW_LEAD)
 @require_POST
 def confirmation_acknowledge(request, pk: int, confirmation_pk: int):
+    submission_under_review(request, pk)
     form = ConfirmationAcknowledgeForm(request.POST)
     confirmation = YearlyConfirmation.objects.filter(pk=confirmation_pk, determination__submission_id=pk).first()
     if confirmation is None:

@@ -4,7 +4,6 @@ why), and removing a link made by mistake. Writes go through ``services.linked_r
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -13,8 +12,8 @@ from accounts.models import StaffRole
 from accounts.views.decorators import staff_role_required
 from determinations.models import Submission
 from determinations.selectors.linked_requests import link_candidates
-from determinations.selectors.review import submission_for_review
 from determinations.services import linked_requests
+from determinations.views.access import submission_under_review
 
 reviewers_only = staff_role_required(StaffRole.REVIEWER, StaffRole.REVIEW_LEAD)
 
@@ -28,20 +27,13 @@ class LinkSearchForm(forms.Form):
     )
 
 
-def _load(request, pk: int) -> Submission:
-    try:
-        return submission_for_review(request.user, pk)
-    except Submission.DoesNotExist:
-        raise Http404("There is no submitted request with this number.") from None
-
-
 def _back(pk: int):
     return redirect(reverse("determinations:review_detail", args=[pk]) + "#linked")
 
 
 @reviewers_only
 def requests_link(request, pk: int):
-    payer_request = _load(request, pk)
+    payer_request = submission_under_review(request, pk)
     allowed = linked_requests.can_link_requests(request.user, payer_request)
     if not allowed:
         messages.error(request, allowed.message)
@@ -77,7 +69,7 @@ def requests_link(request, pk: int):
 @reviewers_only
 @require_POST
 def request_unlink(request, pk: int, linked_pk: int):
-    _load(request, pk)
+    submission_under_review(request, pk)
     try:
         unlinked = linked_requests.request_unlink(payer_request_id=pk, request_id=linked_pk, actor=request.user)
     except (linked_requests.LinkRefused, Submission.DoesNotExist) as refused:

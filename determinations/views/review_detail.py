@@ -10,7 +10,6 @@ from collections.abc import Callable
 from functools import partial
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -20,7 +19,7 @@ from accounts.models import StaffRole
 from accounts.views.decorators import staff_role_required
 from determinations import permissions
 from determinations.forms import review as forms
-from determinations.models import Criterion, Submission
+from determinations.models import Criterion
 from determinations.rules.participants import participant_counts
 from determinations.selectors.linked_requests import review_panels
 from determinations.selectors.participants import participants_of
@@ -30,11 +29,11 @@ from determinations.selectors.review import (
     information_request_changes,
     renewal_of,
     section_items,
-    submission_for_review,
     yearly_outcomes,
 )
 from determinations.services import review
 from determinations.states import SUBMITTER_LABELS
+from determinations.views.access import submission_under_review
 from determinations.workflow import TransitionRefused, transitions_available
 
 staff_only = staff_role_required(StaffRole.REVIEWER, StaffRole.REVIEW_LEAD, StaffRole.PROGRAM_ADMIN)
@@ -43,17 +42,6 @@ reviewers_only = staff_role_required(StaffRole.REVIEWER, StaffRole.REVIEW_LEAD)
 # event moves, so this bounds only what no event records (a reviewer's changed name, say).
 FRAGMENT_SECONDS = 600
 CRITERION_ORDER = {key: position for position, key in enumerate(Criterion.values)}
-
-
-def _load(request, pk: int) -> Submission:
-    """The request with everything the page shows; a draft or a missing one is a 404, and a person
-    recused from its organization gets the 403 page saying so, before any form is read."""
-    try:
-        submission = submission_for_review(request.user, pk)
-    except Submission.DoesNotExist:
-        raise Http404("There is no submitted request with this number.") from None
-    permissions.require(permissions.can_view_submission(request.user, submission))
-    return submission
 
 
 def _url_or_empty(name: str, *args) -> str:
@@ -160,7 +148,7 @@ def _context(request, submission, **bound) -> dict:
 
 
 def _page(request, submission_pk: int, *, status: int = 200, **bound):
-    submission = _load(request, submission_pk)
+    submission = submission_under_review(request, submission_pk)
     return render(request, "determinations/review_detail.html", _context(request, submission, **bound), status=status)
 
 
@@ -206,7 +194,7 @@ def review_detail(request, pk: int):
 @reviewers_only
 @require_POST
 def findings_save(request, pk: int):
-    submission = _load(request, pk)
+    submission = submission_under_review(request, pk)
     finding_forms = forms.finding_forms(submission.criterion_results.all(), request.POST)
     if not all(form.is_valid() for form in finding_forms.values()):
         return _page(request, pk, status=400, finding_forms=finding_forms)
@@ -249,7 +237,12 @@ def information_request_create(request, pk: int):
 
     form = forms.InformationRequestForm(request.POST or None)
     return _form_page(
-        request, _load(request, pk), form, "determinations/information_request_create.html", ask, anchor="questions"
+        request,
+        submission_under_review(request, pk),
+        form,
+        "determinations/information_request_create.html",
+        ask,
+        anchor="questions",
     )
 
 
@@ -319,7 +312,7 @@ DECIDED_MESSAGES = {
 
 @staff_role_required(StaffRole.REVIEW_LEAD)
 def decide(request, pk: int):
-    submission = _load(request, pk)
+    submission = submission_under_review(request, pk)
     results = sorted(submission.criterion_results.all(), key=lambda r: CRITERION_ORDER.get(r.criterion, 99))
     form = forms.DecisionForm(request.POST or None, results=results, years=submission.years)
 
@@ -349,7 +342,7 @@ def decide(request, pk: int):
 
 @staff_role_required(StaffRole.REVIEW_LEAD)
 def reopen(request, pk: int):
-    submission = _load(request, pk)
+    submission = submission_under_review(request, pk)
 
     def make(data) -> str:
         review.decision_reopen(submission_id=pk, actor=request.user, reason=data["reason"])

@@ -235,6 +235,46 @@ TABLE: dict[str, Row] = {
     "determinations:conflict_declare": Row(
         request_of("open"), staff_page(reviewer=200, lead=200), post=staff_page(reviewer=200, lead=200)
     ),
+    # Clinicians' requests linked to a payer's request; yearly confirmations of multi-year determinations
+    "determinations:requests_link": Row(
+        request_of("open"), staff_page(reviewer=200, lead=200), post=staff_page(reviewer=REDIRECT, lead=REDIRECT)
+    ),
+    "determinations:request_unlink": Row(
+        request_of("open", linked_pk=lambda world: MISSING),
+        staff_page(reviewer=POST_ONLY, lead=POST_ONLY, recused=POST_ONLY),
+        post=staff_page(reviewer=REDIRECT, lead=REDIRECT),
+    ),
+    "determinations:confirmation_acknowledge": Row(
+        request_of("open", confirmation_pk=lambda world: MISSING),
+        staff_page(reviewer=POST_ONLY, lead=POST_ONLY, recused=POST_ONLY),
+        post=staff_page(reviewer=REDIRECT, lead=REDIRECT),
+    ),
+    "determinations:confirmation_changes": Row(
+        request_of("approved", year=lambda world: 2099),
+        owners_request(owner=REDIRECT, staff=REDIRECT),
+        post=owners_request(owner=REDIRECT, staff=REDIRECT),
+    ),
+    "determinations:confirmation_certify": Row(
+        request_of("approved", year=lambda world: 2099),
+        owners_request(owner=REDIRECT, staff=REDIRECT),
+        post=owners_request(owner=REDIRECT, staff=REDIRECT),
+    ),
+    # Saved views of the review queue
+    "determinations:review_view_save": Row(
+        none,
+        only({REVIEWER: POST_ONLY, LEAD: POST_ONLY, RECUSED: POST_ONLY, RECUSED_LEAD: POST_ONLY}),
+        post=only({REVIEWER: REDIRECT, LEAD: REDIRECT, RECUSED: REDIRECT, RECUSED_LEAD: REDIRECT}),
+    ),
+    "determinations:review_view_rename": Row(
+        missing(),
+        only({REVIEWER: POST_ONLY, LEAD: POST_ONLY, RECUSED: POST_ONLY, RECUSED_LEAD: POST_ONLY}),
+        post=only({REVIEWER: REDIRECT, LEAD: REDIRECT, RECUSED: REDIRECT, RECUSED_LEAD: REDIRECT}),
+    ),
+    "determinations:review_view_delete": Row(
+        missing(),
+        only({REVIEWER: POST_ONLY, LEAD: POST_ONLY, RECUSED: POST_ONLY, RECUSED_LEAD: POST_ONLY}),
+        post=only({REVIEWER: 404, LEAD: 404, RECUSED: 404, RECUSED_LEAD: 404}),
+    ),
     "determinations:review_queue_export": Row(none, only({REVIEWER: 200, LEAD: 200, RECUSED: 200, RECUSED_LEAD: 200})),
     "determinations:review_assign": Row(
         none,
@@ -252,6 +292,7 @@ TABLE: dict[str, Row] = {
     "determinations:participation_upload_errors_csv": Row(missing(), only({PROGRAM_ADMIN: 404})),
     "determinations:qp_run": Row(none, only({PROGRAM_ADMIN: POST_ONLY}), post=only({PROGRAM_ADMIN: 400})),
     "determinations:qp_run_detail": Row(missing(), only({PROGRAM_ADMIN: 404})),
+    "determinations:qp_run_cancel": Row(missing(), only({PROGRAM_ADMIN: POST_ONLY}), post=only({PROGRAM_ADMIN: 404})),
     "determinations:qp_run_results_csv": Row(missing(), only({PROGRAM_ADMIN: 404})),
     "messaging:message_list": Row(none, ADMIN_ONLY),
     "messaging:message_resend": Row(
