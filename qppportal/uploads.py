@@ -13,7 +13,8 @@ the portal read or keep the whole body (finding 9 of the 2026-11-30 probe, decis
 
 Each view's file limit is the setting ``settings.UPLOAD_FILE_LIMIT_SETTING_BY_VIEW`` names for its
 URL name or, for every other view, ``DOCUMENT_MAX_BYTES``; the body may be
-``UPLOAD_FORM_ALLOWANCE_BYTES`` larger for the form's other fields and the multipart framing. The reverse proxy's own limit is in docs/operations.md.
+``UPLOAD_FORM_ALLOWANCE_BYTES`` larger for the form's other fields and the multipart framing.
+The reverse proxy's own limit is in docs/operations.md.
 """
 
 from django.conf import settings
