@@ -116,7 +116,7 @@ def choice(data: Mapping, key: str, allowed: set[str], prefix: str = "", *, requ
         if required:
             raise RuleInputError(name, "is required")
         return None
-    if value not in allowed:
+    if not isinstance(value, str) or value not in allowed:
         raise RuleInputError(name, f"must be one of {', '.join(sorted(allowed))}, not {value!r}")
     return value
 
