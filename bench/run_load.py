@@ -163,7 +163,7 @@ def main() -> None:
     port = free_port()
     log = open(ROOT / "var" / "bench-load-gunicorn.log", "w")  # noqa: SIM115 (closed in finally)
     server = subprocess.Popen(
-        [str(GUNICORN), "--workers", str(arguments.workers), "--threads", "4", "--timeout", "120",
+        [str(GUNICORN), "--workers", str(arguments.workers), "--threads", "4", "--timeout", "120", "--keep-alive", "75",
          "--bind", f"127.0.0.1:{port}", "qppportal.wsgi"],
         cwd=ROOT, env=env, stdout=log, stderr=log,
     )  # fmt: skip
@@ -175,7 +175,8 @@ def main() -> None:
         locust = subprocess.Popen(
             [str(LOCUST), "-f", str(ROOT / "bench" / "load" / "locustfile.py"), "--headless",
              "-u", str(arguments.users), "-r", str(arguments.spawn_rate), "-t", arguments.time,
-             "--host", f"http://127.0.0.1:{port}", "--csv", str(OUT / f"load-{stamp}"), "--only-summary"],
+             "--host", f"http://127.0.0.1:{port}", "--csv", str(OUT / f"load-{stamp}"), "--only-summary",
+             "--stop-timeout", "60"],
             cwd=ROOT, env=load_env,
         )  # fmt: skip
         while locust.poll() is None:
