@@ -6,18 +6,19 @@ from determinations.models import ArrangementMeasure, Determination, Document, S
 
 
 class ReadOnlyInline(admin.TabularInline):
+    """Rows shown, never edited; every field is read-only, so fields a form cannot hold (``uploaded_at``) show too."""
+
     extra = 0
     can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
 
     def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
-
-    def get_readonly_fields(self, request, obj=None):
-        # Shown, never edited: a non-editable field (``uploaded_at``) in an editable inline is a FieldError.
-        return self.fields
 
 
 class MeasureInline(ReadOnlyInline):

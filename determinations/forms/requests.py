@@ -4,7 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
-from determinations.models import DocumentSection, MeasureBasis
+from determinations.models import DocumentSection, MeasureBasis, MipsMeasure
 from determinations.rules.participants import COLUMNS, participants_from_csv
 from qppportal.dates import date_text
 
@@ -63,6 +63,28 @@ class StartRequestForm(forms.Form):
 
 class MeasureSearchForm(forms.Form):
     q = forms.CharField(label="Search the MIPS quality measures by number or words", max_length=100, required=False)
+
+
+class PublishedSearchForm(forms.Form):
+    """The clinician's search of the approved arrangements before filing (a GET form)."""
+
+    q = forms.CharField(
+        label="Search approved arrangements by payer or arrangement name", max_length=100, required=False
+    )
+
+
+class MipsMeasureChoiceForm(forms.Form):
+    """A measure picked from the search results: an ID on the list the request picks from."""
+
+    mips_measure = forms.ModelChoiceField(queryset=None)
+
+    def __init__(self, *args, list_year: int | None, year: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["mips_measure"]
+        field.queryset = MipsMeasure.objects.filter(year=list_year)
+        field.error_messages["invalid_choice"] = field.error_messages["required"] = (
+            f"That measure is not on the {list_year or year} MIPS list."
+        )
 
 
 class OtherMeasureForm(forms.Form):

@@ -166,7 +166,7 @@ def _string_set(data: Mapping, key: str, allowed: Mapping[str, str], prefix: str
     values = inputs.items(data, key, prefix)
     if not values:
         return None
-    unknown = sorted(str(v) for v in values if v not in allowed)
+    unknown = sorted(str(v) for v in values if not isinstance(v, str) or v not in allowed)
     if unknown:
         raise RuleInputError(
             f"{prefix}{key}", f"unknown values {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}"

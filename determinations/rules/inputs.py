@@ -12,6 +12,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 HUNDRED = Decimal(100)
+# The largest figure the rules take: what the request form's amounts hold (16 digits, 2 after the
+# point). Larger figures are refused with the field's name rather than overflowing ``decimal``'s
+# 28-digit context when an amount is rounded to cents.
+LARGEST = Decimal("99999999999999.99")
 
 
 class RuleInputError(ValueError):
@@ -59,6 +63,8 @@ def decimal(
         raise RuleInputError(name, f"must be a number, not {value!r}") from None
     if not number.is_finite():
         raise RuleInputError(name, "must be a finite number")
+    if abs(number) > LARGEST:
+        raise RuleInputError(name, f"must be {LARGEST} or less" if number > 0 else f"must be -{LARGEST} or more")
     if minimum is not None and maximum is not None and not minimum <= number <= maximum:
         raise RuleInputError(name, f"must be between {minimum} and {maximum}")
     if minimum is not None and number < minimum:
@@ -110,7 +116,7 @@ def choice(data: Mapping, key: str, allowed: set[str], prefix: str = "", *, requ
         if required:
             raise RuleInputError(name, "is required")
         return None
-    if value not in allowed:
+    if not isinstance(value, str) or value not in allowed:
         raise RuleInputError(name, f"must be one of {', '.join(sorted(allowed))}, not {value!r}")
     return value
 

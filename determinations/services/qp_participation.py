@@ -196,10 +196,12 @@ def participation_file_load(
     with connection.cursor() as cursor:
         _create_staging(cursor)
         try:
-            _stage(cursor, _rows(lines, errors, known_entities, report, progress))
-            _report_duplicates(cursor, errors, report)
-            if report.clean:
-                with transaction.atomic():
+            # One transaction (a savepoint inside another): a file that stops decoding part-way aborts
+            # the COPY, and the rollback leaves the connection usable for the clean-up below.
+            with transaction.atomic():
+                _stage(cursor, _rows(lines, errors, known_entities, report, progress))
+                _report_duplicates(cursor, errors, report)
+                if report.clean:
                     ParticipationRecord.objects.filter(performance_year=performance_year, snapshot=snapshot).delete()
                     names = ", ".join(COLUMNS)
                     cursor.execute(

@@ -16,13 +16,15 @@ from determinations.forms.requests import (
     CopyRequestForm,
     DocumentUploadForm,
     MeasureSearchForm,
+    MipsMeasureChoiceForm,
     OtherMeasureForm,
     ParticipantsForm,
+    PublishedSearchForm,
     StartRequestForm,
     WithdrawForm,
 )
 from determinations.forms.sections import SECTIONS, SECTIONS_BY_KEY
-from determinations.models import Document, DocumentKind, MipsMeasure
+from determinations.models import Document, DocumentKind
 from determinations.rules.participants import participant_counts
 from determinations.selectors.measures import mips_measure_list_year, mips_measures_search
 from determinations.selectors.participants import submission_participants
@@ -69,7 +71,8 @@ def request_start(request):
     open_windows = list(selectors.submission_windows_for_organization(organization, now=now, open_only=True))
     form = StartRequestForm(request.POST or None, windows=open_windows, clinician=clinician)
     published = []
-    query = request.GET.get("q", "").strip()
+    search = PublishedSearchForm(request.GET)
+    query = search.cleaned_data["q"] if search.is_valid() else ""
     if clinician and query:
         published = selectors.published_arrangements_search(query=query)
     if request.method == "POST" and form.is_valid():
@@ -102,10 +105,12 @@ def request_start(request):
         "open_windows": open_windows,
         "next_window": selectors.submission_window_next_for_organization(organization, now=now),
         "query": query,
+        "search": search,
         "published": published,
         "now": now,
     }
-    return render(request, "determinations/request_start.html", context)
+    status = 400 if search.errors else 200
+    return render(request, "determinations/request_start.html", context, status=status)
 
 
 def _warn_of_duplicates(request, submission) -> None:
@@ -226,13 +231,15 @@ def measure_add(request, pk: int):
     submission = submission_for(request, pk, edit=True)
     url = reverse("determinations:submission_section", args=[submission.pk, "quality"])
     if "mips_measure" in request.POST:
-        list_year = mips_measure_list_year(submission.performance_year.year)
-        measure = MipsMeasure.objects.filter(pk=request.POST["mips_measure"], year=list_year).first()
-        if measure is None:
-            messages.error(
-                request, f"That measure is not on the {list_year or submission.performance_year.year} MIPS list."
-            )
+        choice = MipsMeasureChoiceForm(
+            request.POST,
+            list_year=mips_measure_list_year(submission.performance_year.year),
+            year=submission.performance_year.year,
+        )
+        if not choice.is_valid():
+            messages.error(request, choice.errors["mips_measure"][0])
             return redirect(url + "#measures")
+        measure = choice.cleaned_data["mips_measure"]
         fields = {
             "mips_measure": measure,
             "title": measure.title,

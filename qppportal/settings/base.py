@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "qppportal.uploads.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -313,6 +314,22 @@ JOB_BATCH_SIZE = env.int("JOB_BATCH_SIZE", default=50)
 JOB_STALL_MINUTES = env.int("JOB_STALL_MINUTES", default=15)
 
 DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+# Request-size limits (qppportal/uploads.py, decision 0029): a file part over its view's limit is
+# refused with 413 as it streams, and a body over the limit plus the allowance is refused unread.
+# The QP participation file of a whole snapshot is larger than any document.
+PARTICIPATION_FILE_MAX_BYTES = env.int("PARTICIPATION_FILE_MAX_BYTES", default=512 * 1024 * 1024)
+# Views whose file limit is another setting than DOCUMENT_MAX_BYTES: URL name -> that setting's name.
+UPLOAD_FILE_LIMIT_SETTING_BY_VIEW = {"determinations:participation_upload": "PARTICIPATION_FILE_MAX_BYTES"}
+UPLOAD_FORM_ALLOWANCE_BYTES = 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "qppportal.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger files stream to a temporary file
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # the form fields other than files (a pasted participant list)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
 # Demo accounts have published passwords: production settings switch this off.
 DEMO_DATA_ALLOWED = True
 # CMS aims to decide a request within this many days of its window's deadline (a program-office target).

@@ -27,6 +27,8 @@ class Command(BaseCommand):
                 data = json.load(handle)
         except OSError as error:
             raise CommandError(f"{file}: cannot read it ({error.strerror})") from None
+        except UnicodeDecodeError:
+            raise CommandError(f"{file} is not UTF-8 text: save it as UTF-8 JSON") from None
         except json.JSONDecodeError as error:
             raise CommandError(f"{file}: not valid JSON ({error.msg} at line {error.lineno})") from None
         try:

@@ -92,8 +92,9 @@ def test_oversize_file_is_refused(client, reference_data, march_2026, commercial
     sign_in(client, commercial_payer)
     submission = start_request(client, window(2027, "payer_initiated", "other_payer"))
     response = upload(client, submission, name="big.pdf", content=PDF_BYTES + b"0" * 2048)
-    assert response.status_code == 400
-    assert "big.pdf is 2.1\xa0KB; a document can be at most 1.0\xa0KB." in response.content.decode()
+    # Refused as it streams in, before the form (qppportal/uploads.py, decision 0029).
+    assert response.status_code == 413
+    assert "files can be at most 1 KB. Nothing was saved." in response.content.decode()
     assert submission.documents.count() == 0
 
 
