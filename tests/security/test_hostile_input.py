@@ -33,6 +33,7 @@ from accounts.models import MembershipRole, StaffRole
 from accounts.services import invitation_create
 from determinations.forms.sections import SECTIONS
 from determinations.models import ParticipationRecord, PerformanceYear, SubmissionWindow
+from determinations.services import confirmations
 from determinations.services.qp_participation import COLUMNS
 from tests.factories import (
     COMPLETE_ANSWERS,
@@ -187,6 +188,22 @@ class World:
             invited_by=self.program_admin, email="newcomer@example.org", staff_role=StaffRole.REVIEWER
         )
         return token
+
+    @cached_property
+    def multi_year(self):
+        """Approved for 2026-2028: its holder confirms 2027 while the 2027 window is open (the test's clock)."""
+        return SubmissionFactory(state="approved", year=2026, years=3, reviewer=self.reviewer, lead=self.lead)
+
+    @cached_property
+    def multi_year_member(self):
+        return self.multi_year.organization.memberships.get().user
+
+    @cached_property
+    def confirmation(self):
+        """The 2027 confirmation of ``multi_year``, sent: what a reviewer acknowledges."""
+        pk, member = self.multi_year.pk, self.multi_year_member
+        confirmations.confirmation_save(submission_id=pk, year=2027, actor=member, answers={"changed": False})
+        return confirmations.confirmation_submit(submission_id=pk, year=2027, actor=member, name="Jo", title="CEO")
 
     @cached_property
     def window(self):
@@ -475,6 +492,59 @@ TARGETS = [
         ids="job-letters-period",
     ),
     Target(
+        forms=("determinations.forms.confirmation.ConfirmationSection",),
+        url=lambda w: reverse("determinations:confirmation_changes", args=[w.multi_year.pk, 2027]),
+        user=lambda w: w.multi_year_member,
+        fields=("changed", "areas", "changes"),
+        baseline=lambda w: {"changed": "False", "save": "1"},
+        ids="confirmation-changes",
+    ),
+    Target(
+        forms=("determinations.forms.confirmation.ConfirmationCertifyForm",),
+        url=lambda w: reverse("determinations:confirmation_certify", args=[w.multi_year.pk, 2027]),
+        user=lambda w: w.multi_year_member,
+        fields=("attester_name", "attester_title", "attests"),
+        ids="confirmation-certify",
+    ),
+    Target(
+        forms=("determinations.forms.confirmation.ConfirmationAcknowledgeForm",),
+        url=lambda w: reverse(
+            "determinations:confirmation_acknowledge", args=[w.multi_year.pk, w.confirmation.pk]
+        ),  # fmt: skip
+        user=lambda w: w.reviewer,
+        fields=("note",),
+        ids="confirmation-acknowledge",
+    ),
+    Target(
+        forms=("determinations.views.linked_requests.LinkSearchForm",),
+        url=lambda w: reverse("determinations:requests_link", args=[w.submitted.pk]),
+        user=lambda w: w.reviewer,
+        fields=("q",),
+        method="get",
+        ids="link-search",
+    ),
+    Target(
+        forms=("determinations.forms.saved_views.SavedViewForm",),
+        url=lambda w: reverse("determinations:review_view_save"),
+        user=lambda w: w.reviewer,
+        fields=("name", "query"),
+        ids="saved-view",
+    ),
+    Target(
+        forms=("determinations.jobs.SnapshotForm",),
+        url=lambda w: reverse("jobs:job_start", args=["qp_batch"]),
+        user=lambda w: w.program_admin,
+        fields=("year", "snapshot"),
+        ids="job-qp-batch",
+    ),
+    Target(
+        forms=("determinations.jobs.PayerDeterminationForm",),
+        url=lambda w: reverse("jobs:job_start", args=["apply_payer_determination"]),
+        user=lambda w: w.program_admin,
+        fields=("determination",),
+        ids="job-apply-payer-determination",
+    ),
+    Target(
         forms=("messaging.forms.MessageFilterForm",),
         url=lambda w: reverse("messaging:message_list"),
         user=lambda w: w.program_admin,
@@ -535,13 +605,6 @@ TARGETS = [
             "snapshot_1_date",
         ),  # fmt: skip
         ids="admin-performance-year",
-    ),
-    Target(
-        forms=("accounts.admin.UserAdmin.CreationForm",),
-        url=lambda w: reverse("admin:accounts_user_add"),
-        user=lambda w: w.program_admin,
-        fields=("email", "full_name", "password1", "password2", "usable_password"),
-        ids="admin-user-add",
     ),
     Target(
         forms=("accounts.admin.UserAdmin.ChangeForm",),
