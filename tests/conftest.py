@@ -1,4 +1,5 @@
-"""Fixtures for the whole suite: the reference data, a clock in an open window, uploads, people in each role.
+"""Fixtures for the whole suite: the reference data, a clock in an open window, uploads, people in each role,
+and a payer's request, submitted or in review.
 
 The reference data (performance years and their submission windows) is loaded once per test
 database, when pytest-django sets it up, and loaded again after each transactional test, whose
@@ -12,7 +13,8 @@ from pytest_django.plugin import blocking_manager_key
 
 from accounts.models import MembershipRole, OrganizationKind, StaffRole
 from determinations.services.reference_data import reference_data_load
-from tests.factories import MembershipFactory, OrganizationFactory, UserFactory, organization_member
+from tests.factories import MembershipFactory, OrganizationFactory, SubmissionFactory, UserFactory, organization_member
+from tests.factories.submissions import review_started
 from tests.support import MARCH_2026, cache_clear, sign_in
 
 
@@ -125,3 +127,30 @@ def program_admin(db):
 def signed_in(client):
     """``signed_in(user)`` returns the test client signed in (and verified) as ``user``."""
     return lambda user: sign_in(client, user)
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """A folder of this test's own for uploads and letters, for tests that look at the files."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def payer(db):
+    return organization_member(OrganizationKind.PAYER, "other_payer", "Test Commercial Health Plan")
+
+
+@pytest.fixture
+def second_lead(db):
+    return UserFactory(staff_role=StaffRole.REVIEW_LEAD, full_name="Second Lead")
+
+
+@pytest.fixture
+def submitted(reference_data, clock, media, payer):
+    return SubmissionFactory(member=payer)
+
+
+@pytest.fixture
+def in_review(submitted, reviewer):
+    return review_started(submitted, reviewer)

@@ -10,15 +10,15 @@ from django.core.management import call_command
 
 from jobs.models import Job, JobStatus
 from tests.e2e.test_pages_accessible import sign_in
+from tests.factories import submissions as support
 from tests.jobs.support import request_copies
 from tests.qppportal import conftest as task_fixtures
 from tests.qppportal.processes import celery_env, celery_worker, publishing_to, stop
-from tests.review import review_support as support
 from tests.support import MARCH_2026
 
 pytestmark = [pytest.mark.e2e, pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
-payer, own_redis = support.payer, task_fixtures.own_redis
+own_redis = task_fixtures.own_redis
 REQUESTS = 200
 
 

@@ -310,6 +310,34 @@ def attested(submission, member, *, measure_count, document_count, **options) ->
     return submission
 
 
+def complete_draft(
+    member,
+    *,
+    name="Example Shared Risk Program",
+    years=1,
+    payer_type="",
+    document_count=1,
+    measure_count=1,
+    now=None,
+) -> Submission:
+    """A draft of ``member``'s organization in its 2027 window with every answer, participants, measures,
+    cited documents and the attestation: ready to submit (at ``now``, or the test's clock)."""
+    organization = member.memberships.get().organization
+    with time_machine.travel(now or timezone.now(), tick=True):
+        submission = draft_answered(
+            window_for(organization, payer_type=payer_type), member, organization, name=name, payer_name="", years=years
+        )
+        attested(submission, member, measure_count=measure_count, document_count=document_count)
+    return Submission.objects.get(pk=submission.pk)
+
+
+def submitted_request(member, *, now=None, **draft) -> Submission:
+    """A complete request, submitted by ``member`` (at ``now``, or the test's clock, inside the window)."""
+    submission = complete_draft(member, now=now, **draft)
+    transition_apply(submission_id=submission.pk, name="submit", actor=member, now=now)
+    return Submission.objects.get(pk=submission.pk)
+
+
 def submitted(submission, member, **options) -> Submission:
     """Add the measures and documents, attest and submit ``submission`` as ``member``."""
     attested(submission, member, **options)

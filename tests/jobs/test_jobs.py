@@ -20,18 +20,16 @@ from jobs.kinds import KINDS, JobKind
 from jobs.models import ItemStatus, Job, JobItem, JobStatus
 from messaging.models import Message
 from messaging.services import messages_dispatch
-from tests.review import review_support as support
+from tests.factories import submissions as support
 from tests.support import sign_in
 
 from .support import request_copies
 
 pytestmark = pytest.mark.django_db
 
-review_data, clock, media, payer = support.review_data, support.clock, support.media, support.payer
-
 
 @pytest.fixture
-def open_requests(review_data, clock, media, payer, reviewer):
+def open_requests(reference_data, clock, media, payer, reviewer):
     first = support.review_started(support.submitted_request(payer, name="=HYPERLINK(evil)"), reviewer)
     return [first.pk, *request_copies(first, 11)]
 
@@ -163,7 +161,7 @@ def test_a_bad_period_is_refused_on_the_form(client, program_admin):
 
 
 @pytest.fixture
-def multi_year_approval(review_data, clock, media, payer, reviewer, review_lead):
+def multi_year_approval(reference_data, clock, media, payer, reviewer, review_lead):
     submission = support.review_started(support.submitted_request(payer, years=2), reviewer)
     support.approved(submission, reviewer, review_lead)
     return submission.determinations.get()

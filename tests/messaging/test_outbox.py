@@ -19,16 +19,14 @@ from messaging.models import Message, MessageStatus
 from messaging.services import messages_dispatch
 from tests.determinations.submissions.flow import add_other_measure, answer_every_section, start_request, submit, upload
 from tests.factories import MembershipFactory
+from tests.factories import submissions as support
 from tests.qppportal.processes import publishing_to, unused_port
-from tests.review import review_support as support
 from tests.support import sign_in
 
 pytestmark = pytest.mark.django_db
 
-review_data, clock, media, payer = support.review_data, support.clock, support.media, support.payer
 
-
-def test_the_receipt_is_queued_for_every_member_in_the_submit_transaction(review_data, clock, media, payer):
+def test_the_receipt_is_queued_for_every_member_in_the_submit_transaction(reference_data, clock, media, payer):
     colleague = MembershipFactory(organization=payer.memberships.get().organization).user
     submission = support.submitted_request(payer)
     rows = Message.objects.filter(kind="submission_receipt", object_id=submission.pk)
@@ -44,7 +42,7 @@ def test_the_receipt_is_queued_for_every_member_in_the_submit_transaction(review
     assert messages_dispatch().sent == 0
 
 
-def test_a_change_that_rolls_back_leaves_no_message(review_data, clock, media, payer):
+def test_a_change_that_rolls_back_leaves_no_message(reference_data, clock, media, payer):
     draft = support.complete_draft(payer)
     with pytest.raises(RuntimeError), transaction.atomic():
         transition_apply(submission_id=draft.pk, name="submit", actor=payer)
@@ -56,10 +54,10 @@ def test_a_change_that_rolls_back_leaves_no_message(review_data, clock, media, p
 
 
 def test_submitting_with_the_broker_down_answers_normally_and_keeps_the_receipt(
-    client, review_data, clock, media, payer, django_capture_on_commit_callbacks, caplog
+    client, reference_data, clock, media, payer, django_capture_on_commit_callbacks, caplog
 ):
     sign_in(client, payer)
-    submission = start_request(client, support.window())
+    submission = start_request(client, support.window_for(payer.memberships.get().organization))
     answer_every_section(client, submission)
     assert add_other_measure(client, submission).status_code == 302
     assert upload(client, submission).status_code == 302
@@ -77,7 +75,7 @@ def test_submitting_with_the_broker_down_answers_normally_and_keeps_the_receipt(
 
 
 def test_a_mail_server_that_is_down_is_retried_with_backoff_then_failed_then_resent(
-    settings, client, review_data, clock, media, payer, program_admin
+    settings, client, reference_data, clock, media, payer, program_admin
 ):
     support.submitted_request(payer)
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -113,7 +111,7 @@ def test_a_mail_server_that_is_down_is_retried_with_backoff_then_failed_then_res
     assert "will be sent again" in again
 
 
-def test_a_question_answered_before_it_was_sent_is_not_sent_and_says_why(review_data, clock, media, payer, reviewer):
+def test_a_question_answered_before_it_was_sent_is_not_sent_and_says_why(reference_data, clock, media, payer, reviewer):
     in_review = support.review_started(support.submitted_request(payer), reviewer)
     review.information_request_ask(
         submission_id=in_review.pk, actor=reviewer, question="Send the risk table.", due_at=support.due_in(10)
@@ -134,7 +132,7 @@ def test_only_program_admins_see_the_messages_page(client, reviewer, payer_submi
         assert Message.objects.count() == 0
 
 
-def test_the_send_messages_command_sends_what_is_pending(review_data, clock, media, payer):
+def test_the_send_messages_command_sends_what_is_pending(reference_data, clock, media, payer):
     support.submitted_request(payer)
     out = io.StringIO()
     call_command("send_messages", stdout=out)

@@ -20,13 +20,11 @@ from messaging import services as message_services
 from messaging.kinds import KINDS
 from messaging.models import Message, MessageStatus
 from messaging.services import messages_dispatch
+from tests.factories import submissions as support
 from tests.jobs.support import request_copies
-from tests.review import review_support as support
 from tests.support import EASTERN, sign_in
 
 pytestmark = pytest.mark.django_db
-
-review_data, clock, media, payer = support.review_data, support.clock, support.media, support.payer
 
 
 def at(month, day, hour=9):
@@ -34,12 +32,12 @@ def at(month, day, hour=9):
 
 
 @pytest.fixture
-def draft(review_data, clock, media, payer):
+def draft(reference_data, clock, media, payer):
     """Complete but not attested: the reminder says the attestation is missing. Its window closes June 1."""
     submission = support.complete_draft(payer)
     submission.attestation = {}
     submission.save(update_fields=["attestation"])
-    assert support.window().closes_at.astimezone(EASTERN).date() == datetime.date(2026, 6, 1)
+    assert submission.window.closes_at.astimezone(EASTERN).date() == datetime.date(2026, 6, 1)
     return submission
 
 
@@ -103,7 +101,7 @@ def test_a_program_admin_changes_the_schedule_without_a_deploy(client, draft, pr
 
 
 def test_cms_questions_are_reminded_5_and_1_business_days_before_and_when_overdue(
-    review_data, clock, media, payer, reviewer
+    reference_data, clock, media, payer, reviewer
 ):
     in_review = support.review_started(support.submitted_request(payer), reviewer)
     due = datetime.datetime(2026, 4, 6, 23, 59, 59, tzinfo=EASTERN)  # a Monday
@@ -129,7 +127,7 @@ def test_cms_questions_are_reminded_5_and_1_business_days_before_and_when_overdu
     assert subjects == ["Due April 6, 2026", "Due April 6, 2026", "Overdue"]
 
 
-def test_leads_hear_of_requests_unassigned_too_long(review_data, clock, media, payer, review_lead):
+def test_leads_hear_of_requests_unassigned_too_long(reference_data, clock, media, payer, review_lead):
     submitted = support.submitted_request(payer)
     with at(3, 19):
         assert reminders_sweep()["review_unassigned"] == 0

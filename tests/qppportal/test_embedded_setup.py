@@ -42,7 +42,7 @@ SET_UP = textwrap.dedent(
     from tests.factories import UserFactory
     from tests.factories import organization_member as member_of
     from tests.jobs.support import request_copies
-    from tests.review import review_support as support
+    from tests.factories import submissions as support
     from tests.support import MARCH_2026
 
     call_command("load_reference_data", verbosity=0)

@@ -13,14 +13,12 @@ from django.urls import reverse
 from determinations.states import SubmissionStatus
 from messaging.models import Message, MessageStatus
 from tests.determinations.submissions.flow import submit
-from tests.review import review_support as support
+from tests.factories import submissions as support
 from tests.support import MARCH_2026, sign_in
 
 from .processes import celery_beat, celery_env, celery_worker, mail_files, publishing_to, stop, wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-payer = support.payer
 
 
 @pytest.fixture

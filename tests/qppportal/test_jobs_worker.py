@@ -16,15 +16,14 @@ from django.db.models import Count
 from determinations.models import SubmissionEvent
 from jobs import selectors, services
 from jobs.models import ItemStatus, Job, JobStatus
+from tests.factories import submissions as support
 from tests.jobs.support import request_copies
-from tests.review import review_support as support
 from tests.support import MARCH_2026
 
 from .processes import celery_env, celery_worker, publishing_to, stop, wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
-payer = support.payer
 REQUESTS = 300
 
 

@@ -13,15 +13,14 @@ from django.utils import timezone
 from determinations.models import SubmissionWindow
 from determinations.tasks import reminders_sweep
 from messaging.models import Message, MessageStatus
+from tests.factories import submissions as support
 from tests.jobs.support import request_copies
-from tests.review import review_support as support
 from tests.support import MARCH_2026
 
 from .processes import celery_env, celery_worker, mail_files, publishing_to, stop, wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
-payer = support.payer
 DRAFTS = 1000
 
 
