@@ -146,8 +146,10 @@ def qp_run_cancelled(job: Job) -> None:
     QPDeterminationRun.objects.filter(pk=run.pk).update(
         status=QPDeterminationRun.Status.CANCELLED, finished_at=timezone.now()
     )
+    table = QPDetermination._meta.db_table
     with connection.cursor() as cursor:  # a raw delete: no rows are loaded into Python
-        cursor.execute(f"DELETE FROM {QPDetermination._meta.db_table} WHERE run_id = %s", [run.pk])
+        # Only the model's own table name is formatted in; the run's id is a parameter.
+        cursor.execute(f"DELETE FROM {table} WHERE run_id = %s", [run.pk])  # nosec B608
 
 
 def qp_batch_run(*, run_id: int, set_based: bool | None = None) -> QPDeterminationRun:

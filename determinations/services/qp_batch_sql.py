@@ -191,9 +191,9 @@ RANK = "CASE {0} WHEN 'qp' THEN 2 WHEN 'partial_qp' THEN 1 ELSE 0 END"
 
 def statement() -> str:
     """The INSERT of one run's results: every clinician of the snapshot in one pass."""
-    # Table and column names are this module's constants; values go as %(name)s parameters.
     scope = (
         f"SELECT npi, tin, apm_entity_id, affiliated_practitioner, all_payer_level, {_figures_after_exclusions()} "
+        # Table and column names are this module's constants; values go as %(name)s parameters.
         f"FROM {RECORDS} WHERE performance_year_id = %(year_id)s AND snapshot = %(snapshot)s"  # nosec B608
     )
     status = (
