@@ -134,8 +134,8 @@ def seed(count: int) -> tuple[list[int], list[int]]:
     from determinations.models import SubmissionWindow
     from tests.factories import UserFactory
     from tests.factories import organization_member as member_of
+    from tests.factories import submissions as support
     from tests.jobs.support import request_copies
-    from tests.review import review_support as support
     from tests.support import MARCH_2026
 
     call_command("load_reference_data", verbosity=0)
