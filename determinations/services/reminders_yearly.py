@@ -119,13 +119,18 @@ def renewals_due(schedule: ReminderSchedule, now) -> int:
     return _queue(ReminderKind.RENEWAL_DUE, rows)
 
 
-@message_kind(ReminderKind.RENEWAL_DUE, label="Reminder: renew last year's approval")
-def renewal_due_compose(message) -> Email:
+def _still_current(message) -> tuple[Determination, int]:
+    """The determination a yearly reminder is about, and the year it is for; not due once reopened."""
     determination = Determination.objects.select_related("submission__arrangement").get(pk=message.object_id)
-    submission = determination.submission
-    year = occasion_year(message.occasion)
     if determination.superseded_at is not None:
         raise NotDue("The determination was reopened before the reminder was sent.")
+    return determination, occasion_year(message.occasion)
+
+
+@message_kind(ReminderKind.RENEWAL_DUE, label="Reminder: renew last year's approval")
+def renewal_due_compose(message) -> Email:
+    determination, year = _still_current(message)
+    submission = determination.submission
     window = confirmation_window(determination, year)
     now = timezone.now()
     if window is None or not window.opens_at <= now < window.closes_at:
@@ -172,11 +177,8 @@ def confirmations_due(schedule: ReminderSchedule, now) -> int:
 
 @message_kind(ReminderKind.CONFIRMATION_DUE, label="Reminder: confirm a multi-year determination for the year")
 def confirmation_due_compose(message) -> Email:
-    determination = Determination.objects.select_related("submission__arrangement").get(pk=message.object_id)
+    determination, year = _still_current(message)
     submission = determination.submission
-    year = occasion_year(message.occasion)
-    if determination.superseded_at is not None:
-        raise NotDue("The determination was reopened before the reminder was sent.")
     if determination.confirmations.filter(year=year, submitted_at__isnull=False).exists():
         raise NotDue(f"The confirmation for {year} was sent before the reminder was.")
     window = confirmation_window(determination, year)
