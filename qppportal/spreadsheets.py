@@ -4,13 +4,17 @@ Names, answers and uploaded values come from people outside CMS. A cell that sta
 ``+``, ``-``, ``@``, a tab or a carriage return is run as a formula by Excel, LibreOffice and
 Google Sheets (``=HYPERLINK(...)`` sends whoever opens the file to any address), so such a cell is
 written with a leading apostrophe, which spreadsheets show as text (OWASP, "CSV Injection").
-Numbers are written as they are: a negative amount is a number, not a formula.
+A spreadsheet set up for semicolon-, tab- or bar-separated files splits a cell at those characters
+whatever our quoting, so a formula character after one of them (and any quotes or spaces) gets the
+same apostrophe. Numbers are written as they are: a negative amount is a number, not a formula.
 """
 
 import csv
+import re
 from decimal import Decimal
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_AFTER_OTHER_SEPARATOR = re.compile(r"""([;\t|]["\s]*)(?=[=+\-@])""")
 
 
 def spreadsheet_text(value) -> str:
@@ -19,7 +23,7 @@ def spreadsheet_text(value) -> str:
         return ""
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         return str(value)
-    text = str(value)
+    text = FORMULA_AFTER_OTHER_SEPARATOR.sub(r"\1'", str(value))
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 

@@ -123,7 +123,7 @@ def test_the_determine_qp_command_writes_a_formula_as_text(reference_data, tmp_p
         ("+1", "'+1"),
         ("-1+2", "'-1+2"),
         ("@SUM(A1)", "'@SUM(A1)"),
-        ("\t=1", "'\t=1"),
+        ("\t=1", "'\t'=1"),  # a tab-separated reading splits at the tab: both parts are text
         ("\r=1", "'\r=1"),
         ("Plain name", "Plain name"),
         (-5, "-5"),  # a number is never a formula
@@ -135,3 +135,14 @@ def test_a_cell_is_text_whenever_a_spreadsheet_would_run_it(value, cell):
     out = io.StringIO()
     SafeWriter(out).writerow([value])
     assert next(csv.reader(io.StringIO(out.getvalue())))[0] == cell
+
+
+@pytest.mark.parametrize("separator", [";", "\t", "|"])
+def test_a_cell_holding_another_separator_stays_one_cell(separator):
+    """A spreadsheet set up for semicolon (or tab) separated files splits an unquoted ``a;=1+2`` into
+    ``a`` and the formula ``=1+2`` whatever the quoting; the part after the separator is text too."""
+    value = f'Plan A{separator}=HYPERLINK("http://evil.example")'
+    out = io.StringIO()
+    SafeWriter(out).writerow(["Tracking", value, 12])
+    for cell in next(csv.reader(io.StringIO(out.getvalue()), delimiter=separator)):
+        assert not cell.startswith(("=", "+", "-", "@")), cell
