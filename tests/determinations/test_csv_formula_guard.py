@@ -138,7 +138,7 @@ def test_a_cell_is_text_whenever_a_spreadsheet_would_run_it(value, cell):
 
 
 @pytest.mark.parametrize("separator", [";", "\t", "|"])
-def test_a_cell_holding_another_separator_stays_one_cell(separator):
+def test_no_part_of_a_cell_is_a_formula_under_another_separator(separator):
     """A spreadsheet set up for semicolon (or tab) separated files splits an unquoted ``a;=1+2`` into
     ``a`` and the formula ``=1+2`` whatever the quoting; the part after the separator is text too."""
     value = f'Plan A{separator}=HYPERLINK("http://evil.example")'
