@@ -60,13 +60,15 @@ def _busy_request(reviewer):
         reviewer=reviewer,
     )
     for number in range(3):
-        review.information_request_ask(
+        question = review.information_request_ask(
             submission_id=submission.pk,
             actor=reviewer,
             question=f"Question {number + 1}: send the risk corridor table.",
             due_at=steps.due_in(10),
         )
-        review.information_request_answer(submission_id=submission.pk, actor=payer, response="Attached.")
+        review.information_request_answer(
+            submission_id=submission.pk, actor=payer, information_request_id=question.pk, response="Attached."
+        )
     for number in range(15):
         review.internal_note_add(submission_id=submission.pk, actor=reviewer, text=f"Checked item {number + 1}.")
     steps.recommended(submission, reviewer)

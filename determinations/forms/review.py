@@ -209,6 +209,10 @@ class ReopenForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
+    """The answer names the question it was written for, so a page left open while CMS asked again
+    cannot answer the newer question unseen."""
+
+    question = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     response = _text("Your answer to CMS", rows=8, help_text="Change your answers and add documents first if needed.")
 
     def __init__(self, *args, **kwargs):

@@ -87,11 +87,13 @@ def information_request_ask(*, submission_id: int, actor, question: str, due_at:
     return submission.information_requests.order_by("-asked_at", "-pk").first()
 
 
-def information_request_answer(*, submission_id: int, actor, response: str, now=None) -> Submission:
-    """A member answers; the submission goes back to the reviewer with what changed since the question."""
-    return transition_apply(
-        submission_id=submission_id, name="respond", actor=actor, payload={"response": response}, now=now
-    )
+def information_request_answer(
+    *, submission_id: int, actor, information_request_id: int, response: str, now=None
+) -> Submission:
+    """A member answers the question ``information_request_id``; the submission goes back to the
+    reviewer with what changed since the question."""
+    payload = {"response": response, "information_request": information_request_id}
+    return transition_apply(submission_id=submission_id, name="respond", actor=actor, payload=payload, now=now)
 
 
 def information_request_extend(*, submission_id: int, actor, due_at: datetime, reason: str, now=None):

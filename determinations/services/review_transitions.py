@@ -113,6 +113,11 @@ def respond_guard(submission, *, now, payload, **context) -> list[str]:
     request = open_information_request(submission)
     if request is None:
         return ["There is no open question from CMS to answer."]
+    if payload.get("information_request", request.pk) != request.pk:
+        return [
+            f"Your answer was written for an earlier question from CMS; CMS asked a new question on "
+            f"{_when(request.asked_at)}. Your text was not sent: read the new question, and send your answer to it."
+        ]
     if now > request.due_at:
         return [
             f"The answer was due by {_when(request.due_at)}, so it can no longer be sent here. "

@@ -32,7 +32,7 @@ def information_request_answer(request, pk: int):
     answering = permissions.can_answer_information_request(request.user, submission, question, now=timezone.now())
     if answering.code in (permissions.Code.NOT_VISIBLE, permissions.Code.WRONG_ROLE):
         permissions.require(answering)
-    form = AnswerForm(request.POST or None)
+    form = AnswerForm(request.POST or None, initial={"question": question.pk})
     status = 200 if answering else 409
     refusal, unsent = answering.message, ""
     if request.method == "POST" and answering.code in (permissions.Code.ALLOWED, permissions.Code.NOT_NOW):
@@ -40,16 +40,22 @@ def information_request_answer(request, pk: int):
         if form.is_valid():
             try:
                 review.information_request_answer(
-                    submission_id=submission.pk, actor=request.user, response=form.cleaned_data["response"]
+                    submission_id=submission.pk,
+                    actor=request.user,
+                    information_request_id=form.cleaned_data["question"],
+                    response=form.cleaned_data["response"],
                 )
             except TransitionRepeated as repeated:
                 messages.info(request, str(repeated))
                 return redirect("determinations:submission_detail", submission.pk)
             except TransitionRefused as refused:
+                text = form.cleaned_data["response"]
+                # Shown again for the question on this page, so sending it again answers that one.
+                form = AnswerForm({"question": question.pk, "response": text})
                 form.add_error(None, str(refused))
                 status = 409
                 if not answering:  # the page shows no form, so the text is shown back beside why
-                    refusal, unsent = str(refused), form.cleaned_data["response"]
+                    refusal, unsent = str(refused), text
             else:
                 messages.success(request, "Your answer is sent to CMS. The reviewer sees what you changed.")
                 return redirect("determinations:submission_detail", submission.pk)

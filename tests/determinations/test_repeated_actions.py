@@ -68,7 +68,10 @@ def submit_post(client, submission):
 
 
 def answer_post(client, submission, text):
-    return client.post(reverse("determinations:information_request_answer", args=[submission.pk]), {"response": text})
+    """The answer form as the page shows it: for the latest question."""
+    question = submission.information_requests.order_by("-asked_at", "-pk").first()
+    url = reverse("determinations:information_request_answer", args=[submission.pk])
+    return client.post(url, {"question": question.pk, "response": text})
 
 
 def ask_post(client, submission, question=QUESTION):

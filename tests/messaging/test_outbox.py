@@ -113,10 +113,12 @@ def test_a_mail_server_that_is_down_is_retried_with_backoff_then_failed_then_res
 
 def test_a_question_answered_before_it_was_sent_is_not_sent_and_says_why(reference_data, clock, media, payer, reviewer):
     in_review = support.review_started(support.submitted_request(payer), reviewer)
-    review.information_request_ask(
+    question = review.information_request_ask(
         submission_id=in_review.pk, actor=reviewer, question="Send the risk table.", due_at=support.due_in(10)
     )
-    review.information_request_answer(submission_id=in_review.pk, actor=payer, response="Attached.")
+    review.information_request_answer(
+        submission_id=in_review.pk, actor=payer, information_request_id=question.pk, response="Attached."
+    )
     result = messages_dispatch()
     assert result.sent == 1 and result.not_due == 1  # the receipt went; the question was no longer owed
     question = Message.objects.get(kind="information_request")

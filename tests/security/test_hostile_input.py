@@ -364,7 +364,8 @@ TARGETS = [
         forms=("determinations.forms.review.AnswerForm",),
         url=lambda w: reverse("determinations:information_request_answer", args=[w.questioned.pk]),
         user=lambda w: w.questioned_member,
-        fields=("response",),
+        fields=("question", "response"),
+        baseline=lambda w: {"question": w.questioned.information_requests.get().pk},
         ids="answer",
     ),
     Target(

@@ -29,7 +29,9 @@ def build(payer, reviewer, review_lead, *, size: int, name: str):
         if round_:
             for number in range(size):
                 steps.document_add(submission, payer, name=f"answer-{number}.pdf", information_request=question)
-        review.information_request_answer(submission_id=submission.pk, actor=payer, response="Answer")
+        review.information_request_answer(
+            submission_id=submission.pk, actor=payer, information_request_id=question.pk, response="Answer"
+        )
     steps.approved(submission, reviewer, review_lead)
     review.decision_reopen(submission_id=submission.pk, actor=review_lead, reason="Amended")
     return submission

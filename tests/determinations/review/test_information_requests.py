@@ -33,6 +33,12 @@ def ask(submission, reviewer, *, days=10, question="Send the contract's risk cor
     )
 
 
+def answer(submission, question, member, text):
+    return review.information_request_answer(
+        submission_id=submission.pk, actor=member, information_request_id=question.pk, response=text
+    )
+
+
 def answer_url(submission):
     return reverse("determinations:information_request_answer", args=[submission.pk])
 
@@ -156,7 +162,9 @@ def test_submitter_changes_answers_adds_documents_and_answers(
     page = client.get(answer_url(in_review)).content.decode()
     assert "Send the contract" in page and "amendment.pdf" in page
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(answer_url(in_review), {"response": "See amendment 2, section 1."})
+        response = client.post(
+            answer_url(in_review), {"question": question.pk, "response": "See amendment 2, section 1."}
+        )
     assert response.status_code == 302
     in_review.refresh_from_db()
     question.refresh_from_db()
@@ -172,8 +180,7 @@ def test_submitter_changes_answers_adds_documents_and_answers(
 
 
 def test_editing_is_closed_again_after_the_answer(client, in_review, reviewer, payer):
-    ask(in_review, reviewer)
-    review.information_request_answer(submission_id=in_review.pk, actor=payer, response="Done")
+    answer(in_review, ask(in_review, reviewer), payer, "Done")
     sign_in(client, payer)
     response = post_section(client, in_review, "cehrt", {"requirement_citation": "Sneaky change"})
     assert response.status_code == 302 and response["Location"].endswith(f"/requests/{in_review.pk}/")
@@ -181,37 +188,62 @@ def test_editing_is_closed_again_after_the_answer(client, in_review, reviewer, p
 
 
 def test_an_answer_after_the_due_date_is_refused_with_a_clear_message(client, in_review, reviewer, payer):
-    ask(in_review, reviewer, days=3)
+    question = ask(in_review, reviewer, days=3)
     with time_machine.travel(MARCH_2026 + datetime.timedelta(days=5), tick=True):
         sign_in(client, payer)
         page = client.get(answer_url(in_review))
         assert page.status_code == 409
         assert "can no longer be sent here" in page.content.decode()
-        response = client.post(answer_url(in_review), {"response": "Late answer"})
+        response = client.post(answer_url(in_review), {"question": question.pk, "response": "Late answer"})
         assert response.status_code == 409
         with pytest.raises(TransitionRefused, match="The answer was due by .* Contact your CMS reviewer"):
-            review.information_request_answer(submission_id=in_review.pk, actor=payer, response="Late answer")
+            answer(in_review, question, payer, "Late answer")
     assert Submission.objects.get(pk=in_review.pk).status == SubmissionStatus.INFORMATION_REQUESTED
     assert InformationRequest.objects.get().response == ""
 
 
 def test_an_empty_answer_or_another_organization_is_refused(client, in_review, reviewer, payer):
-    ask(in_review, reviewer)
+    question = ask(in_review, reviewer)
     stranger = organization_member("payer", "other_payer", "Another Payer")
     sign_in(client, stranger)
     assert client.get(answer_url(in_review)).status_code == 404  # like a request that does not exist
     with pytest.raises(TransitionRefused, match="Only members of the submitting organization"):
-        review.information_request_answer(submission_id=in_review.pk, actor=stranger, response="Mine")
+        answer(in_review, question, stranger, "Mine")
     sign_in(client, payer)
-    assert client.post(answer_url(in_review), {"response": " "}).status_code == 400
+    assert client.post(answer_url(in_review), {"question": question.pk, "response": " "}).status_code == 400
 
 
 def test_a_double_submitted_answer_is_recorded_once(in_review, reviewer, payer):
-    ask(in_review, reviewer)
-    review.information_request_answer(submission_id=in_review.pk, actor=payer, response="First")
+    question = ask(in_review, reviewer)
+    answer(in_review, question, payer, "First")
     with pytest.raises(TransitionRepeated, match="Already done by you on .*: Information sent to CMS"):
-        review.information_request_answer(submission_id=in_review.pk, actor=payer, response="First")
+        answer(in_review, question, payer, "First")
     assert SubmissionEvent.objects.filter(submission=in_review, event_type="respond").count() == 1
+
+
+def test_an_answer_written_for_an_earlier_question_is_not_recorded_against_a_newer_one(
+    client, in_review, reviewer, payer
+):
+    """A tab opened for CMS's first question, sent after a colleague answered it and CMS asked again."""
+    first = ask(in_review, reviewer, question="Send the contract's risk corridor table.")
+    sign_in(client, payer)
+    assert f'name="question" value="{first.pk}"' in client.get(answer_url(in_review)).content.decode()
+    answer(in_review, first, payer, "A colleague's answer.")
+    second = ask(in_review, reviewer, question="Which page states the loss cap?")
+
+    stale = client.post(answer_url(in_review), {"question": first.pk, "response": "The table is attached."})
+    assert stale.status_code == 409
+    page = stale.content.decode()
+    assert "written for an earlier question" in page and "The table is attached." in page
+    assert "Which page states the loss cap?" in page and f'name="question" value="{second.pk}"' in page
+    second.refresh_from_db()
+    assert second.responded_at is None and second.response == ""
+    assert Submission.objects.get(pk=in_review.pk).status == SubmissionStatus.INFORMATION_REQUESTED
+
+    sent = client.post(answer_url(in_review), {"question": second.pk, "response": "Page 7, section 3."})
+    assert sent.status_code == 302
+    second.refresh_from_db()
+    assert second.response == "Page 7, section 3."
 
 
 # --- Overdue, extended, closed -----------------------------------------------------------------
@@ -241,8 +273,7 @@ def test_the_staff_page_shows_an_overdue_question(client, in_review, reviewer):
 
 
 def test_answered_questions_are_never_flagged(in_review, reviewer, payer):
-    ask(in_review, reviewer, days=2)
-    review.information_request_answer(submission_id=in_review.pk, actor=payer, response="Here")
+    answer(in_review, ask(in_review, reviewer, days=2), payer, "Here")
     assert notifications.information_requests_flag_overdue(now=steps.due_in(5)) == 0
 
 

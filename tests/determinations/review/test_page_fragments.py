@@ -64,7 +64,9 @@ def change_question_and_answer_with_a_document(submission, reviewer, payer, lead
         submission_id=submission.pk, actor=reviewer, question="Send page 4.", due_at=steps.due_in(10)
     )
     steps.document_add(submission, payer, name="page-four-of-the-contract.pdf", information_request=question)
-    review.information_request_answer(submission_id=submission.pk, actor=payer, response="Attached.")
+    review.information_request_answer(
+        submission_id=submission.pk, actor=payer, information_request_id=question.pk, response="Attached."
+    )
 
 
 def change_assignee(submission, reviewer, payer, lead):
