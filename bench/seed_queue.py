@@ -63,6 +63,7 @@ def seed(count: int = 50_000, *, seed_value: int = 2026, stdout=sys.stdout) -> i
     from accounts.models import Organization, OrganizationKind, StaffRole, User
     from determinations.choices import PayerType, Process
     from determinations.models import Arrangement, PerformanceYear, Submission, SubmissionEvent, SubmissionWindow
+    from determinations.rules.tracking_numbers import ALPHABET, RANDOM_LENGTH, tracking_number
     from determinations.services.reference_data import reference_data_load
 
     name = settings.DATABASES["default"]["NAME"]
@@ -132,6 +133,19 @@ def seed(count: int = 50_000, *, seed_value: int = 2026, stdout=sys.stdout) -> i
             ],
             batch_size=BATCH,
         )
+        drawn = set()
+
+        def drawn_numbers():  # the portal's own form (decision 0028), drawn from the seeded generator
+            for _n, _organization, year, process, *_rest in plans:
+                code = "PI" if process == Process.PAYER_INITIATED else "EC"
+                number = None
+                while number is None or number in drawn:
+                    symbols = "".join(rng.choices(ALPHABET, k=RANDOM_LENGTH))
+                    number = tracking_number(year=year.year, process_code=code, random_symbols=symbols)
+                drawn.add(number)
+                yield number
+
+        numbers = drawn_numbers()
         submissions = []
         for (_n, organization, year, process, payer_type, window, status), arrangement in zip(
             plans, arrangements, strict=True
@@ -157,21 +171,11 @@ def seed(count: int = 50_000, *, seed_value: int = 2026, stdout=sys.stdout) -> i
                     assignee=rng.choice(reviewers) if assigned else None,
                     assigned_at=submitted_at + timedelta(days=3) if assigned else None,
                     review_due_at=window.closes_at + timedelta(days=settings.REVIEW_TARGET_DAYS),
+                    tracking_number=next(numbers),
                 )
             )
         for batch in _batches(submissions):
             Submission.objects.bulk_create(batch)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                """
-                UPDATE determinations_submission AS s
-                SET tracking_number = 'OPA-' || py.year || '-'
-                    || CASE WHEN s.process = 'payer_initiated' THEN 'PI' ELSE 'EC' END
-                    || '-' || lpad(s.id::text, 6, '0')
-                FROM determinations_performanceyear AS py
-                WHERE py.id = s.performance_year_id AND s.tracking_number IS NULL
-                """
-            )
         season = timezone.localtime(now).replace(month=1, day=1, hour=0, minute=0)
 
         def decided_at(submission):
