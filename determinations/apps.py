@@ -3,7 +3,7 @@
 from django.apps import AppConfig
 from django.db.backends.signals import connection_created
 
-from determinations.append_only import register_sqlite_function
+from qppportal.append_only import register_sqlite_function
 
 
 class DeterminationsConfig(AppConfig):

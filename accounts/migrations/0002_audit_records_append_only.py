@@ -11,4 +11,4 @@ class Migration(migrations.Migration):
         ("auditlog", "0017_add_actor_email"),
     ]
 
-    operations = [migrations.RunPython(audit_records.install, audit_records.uninstall)]
+    operations = [migrations.RunPython(audit_records.TRIGGERS.install, audit_records.TRIGGERS.uninstall)]

@@ -48,5 +48,5 @@ class Migration(migrations.Migration):
                 max_length=40,
             ),
         ),
-        migrations.RunPython(append_only.install, append_only.uninstall),
+        migrations.RunPython(append_only.TRIGGERS.install, append_only.TRIGGERS.uninstall),
     ]

@@ -2,7 +2,7 @@
 
 from django.core.management.commands import flush
 
-from determinations.append_only import emptying_allowed
+from qppportal.append_only import emptying_allowed
 
 
 class Command(flush.Command):
