@@ -190,7 +190,7 @@ job_kind(
         "three stages: prepare, determine (one set-based pass over the snapshot) and publish (the new results "
         "replace the current ones at once; earlier runs stay as history). Cancelling before publishing keeps "
         "the current results.",
-        items=lambda parameters: qp_batch.STAGES,
+        items=qp_batch.stages,
         process=lambda job, key, _prepared: qp_batch.qp_run_stage(job=job, stage=key),
         columns=("run", "stage", "records", "clinicians", "published"),
         form=SnapshotForm,
