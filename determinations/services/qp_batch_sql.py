@@ -312,10 +312,8 @@ def _outcomes() -> str:
     for m in METHODS:
         p = SHORT[m]
         scores.append(f"CASE WHEN mo_entity_{p} THEN emg_{p}_score ELSE {_score(f'mo_{p}')} END AS mo_{p}_score")
-        scores.append(
-            f"CASE WHEN NOT {entity_level} THEN {_score(f'star_{p}')} WHEN mo_entity_{p} THEN emg_{p}_score "
-            f"ELSE {_score(f'mo_{p}')} END AS g_{p}_score"
-        )
+        # At entity level the gate is the Medicare Option's fraction: its score is taken from there, later.
+        scores.append(f"CASE WHEN NOT {entity_level} THEN {_score(f'star_{p}')} END AS g_{p}_score")
         scores.append(
             f"CASE WHEN NOT has THEN NULL WHEN {entity_level} THEN eap_{p}_score ELSE {_score(f'wap_{p}')} END "
             f"AS ap_{p}_score"
@@ -353,7 +351,8 @@ def _per_record(part_filter: str, tables: dict[str, str], *, several: bool) -> s
     return f"""
   SELECT npi, tin, apm_entity_id, aff, lvl, has, fb, participations, mo_status, ap_status,
     {status} AS status, ((w_pay OR w_pat) AND ap_status IS NOT NULL) AS weighted,
-    mo_pay_score, mo_pat_score, g_pay_score, g_pat_score, ap_pay_score, ap_pat_score,
+    mo_pay_score, mo_pat_score, COALESCE(g_pay_score, mo_pay_score) AS g_pay_score,
+    COALESCE(g_pat_score, mo_pat_score) AS g_pat_score, ap_pay_score, ap_pat_score,
     mo_pay_nat, mo_pat_nat, CASE WHEN has THEN ap_pay_nat END AS ap_pay_nat,
     CASE WHEN has THEN ap_pat_nat END AS ap_pat_nat
   FROM (
