@@ -7,7 +7,8 @@
 2. In a fresh process: loads it through ``participation_file_load`` (every row checked, ``COPY``
    into the staging table, then into ``ParticipationRecord``) and reports the time and the peak
    resident memory of the process against its memory before the load.
-3. In another fresh process: runs ``qp_batch_run`` (the set-based path) and, in the same process,
+3. In another fresh process: runs ``qp_batch_run`` (the set-based path: the run's group totals, then
+   the clinicians in parts of ``PART_RECORDS`` as the job's determine stages, then publish) and, in the same process,
    one hand-written statement doing the same arithmetic for 2026 (group sums, the better of the
    group's and the clinician's Medicare fraction, Medicare Option and entity-level All-Payer
    statuses with the Medicare minimums, four scores, the best record per NPI) into a temporary

@@ -187,10 +187,10 @@ job_kind(
         name=qp_batch.JOB_KIND,
         label="Run the QP determinations",
         description="Determine every clinician of a performance year's snapshot from its participation data, in "
-        "three stages: prepare, determine (one set-based pass over the snapshot) and publish (the new results "
-        "replace the current ones at once; earlier runs stay as history). Cancelling before publishing keeps "
-        "the current results.",
-        items=lambda parameters: qp_batch.STAGES,
+        "stages: prepare (the group totals), determine (one stage per part of the clinicians, set-based) and "
+        "publish (the new results replace the current ones at once; earlier runs stay as history). Cancelling "
+        "before publishing keeps the current results.",
+        items=qp_batch.stages,
         process=lambda job, key, _prepared: qp_batch.qp_run_stage(job=job, stage=key),
         columns=("run", "stage", "records", "clinicians", "published"),
         form=SnapshotForm,

@@ -4,10 +4,13 @@ Items are taken one per transaction with ``SELECT … FOR UPDATE SKIP LOCKED``: 
 twice (a worker killed with its task unacknowledged, a resume, a retry after a lost database
 connection) never does an item twice, and its work and its "done" stamp commit together.
 Database connection errors are not the item's fault: they abort the chunk, whose task is retried
-and carries on from the first item not done.
+and carries on from the first item not done. A chunk task takes no more items once it has run for
+``JOB_CHUNK_SECONDS`` and queues the chunk again instead, so a chunk of long items (the QP batch's
+stages) never reaches the task's time limit as long as each item finishes well within what is left.
 """
 
 import logging
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -58,11 +61,13 @@ def _queue_chunks(job: Job, chunks) -> None:
         enqueue_after_commit(tasks.job_chunk_run, job.pk, chunk)
 
 
-def job_chunk_run(*, job_id: int, chunk: int) -> int:
+def job_chunk_run(*, job_id: int, chunk: int, seconds: float | None = None) -> int:
     """Do the pending items of one chunk; returns how many this call did.
 
     Items are taken ``JOB_BATCH_SIZE`` at a time when the kind does batches (``process_many``), one
     at a time otherwise; either way the items taken, their work and their stamps share one transaction.
+    With ``seconds`` (the chunk task), no item is started after that long: the rest of the chunk is
+    queued as a new task, so no task runs into its time limit because its chunk holds many long items.
     """
     job = Job.objects.get(pk=job_id)
     kind = KINDS[job.kind]
@@ -70,7 +75,13 @@ def job_chunk_run(*, job_id: int, chunk: int) -> int:
     batch_size = settings.JOB_BATCH_SIZE if kind.process_many else 1
     prepared = kind.prepare(job)
     done = 0
+    started = time.monotonic()
     while Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).exists():
+        out_of_time = seconds is not None and done and time.monotonic() - started >= seconds
+        if out_of_time and JobItem.objects.filter(job_id=job_id, chunk=chunk, status=ItemStatus.PENDING).exists():
+            logger.info("job %s chunk %s: %s items done in %.0f s, queued again", job_id, chunk, done, seconds)
+            enqueue(tasks.job_chunk_run, job_id, chunk)
+            return done
         with transaction.atomic():
             items = list(
                 JobItem.objects.select_for_update(skip_locked=skip_locked)

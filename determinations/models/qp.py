@@ -186,8 +186,14 @@ class QPDeterminationRun(models.Model):
 class QPDetermination(models.Model):
     """A clinician's QP result for one year and snapshot in one run, with every score the rules compared."""
 
-    # Indexed through (run, npi) and (apm_entity_id, run) only: each index slows the batch's insert.
-    run = models.ForeignKey(QPDeterminationRun, on_delete=models.CASCADE, related_name="determinations", db_index=False)
+    # Indexed through (run, npi) and (apm_entity_id, run) only: each index slows the batch's insert. No
+    # foreign key constraint in the database: checking it cost a look-up per row at the batch's commit
+    # (a third of writing the rows); only the batch writes these rows, under a run it created before, and
+    # Django still deletes them with their run (decision 0037).
+    run = models.ForeignKey(
+        QPDeterminationRun, on_delete=models.CASCADE, related_name="determinations", db_index=False,
+        db_constraint=False,
+    )  # fmt: skip
     year = models.PositiveSmallIntegerField()
     snapshot = models.PositiveSmallIntegerField(choices=SNAPSHOTS)
     npi = models.CharField("NPI", max_length=10)

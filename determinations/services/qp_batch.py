@@ -1,28 +1,30 @@
 """The QP batch: every clinician of a year's snapshot determined at once, as a run kept in history.
 
 From the program admin's page the batch is a ``jobs`` Job (kind ``qp_batch``, registered in
-``determinations/jobs.py``) of three stages, each an item of the job done in its own transaction:
-``prepare`` (the run starts, with the year's figures it will compare scores with), ``determine``
-(every clinician's result written under the run, not yet current) and ``publish`` (the counts and
-the switch of the current run, in one transaction). The job page shows the stages as progress;
-cancelling before ``publish`` leaves the previous run current and removes the cancelled run's rows.
-``manage.py determine_qp`` and the tests call ``qp_batch_run``, which does the same three stages
-in one transaction.
+``determinations/jobs.py``) of stages, each an item of the job done in its own transaction:
+``prepare`` (the run starts, with the year's figures it will compare scores with, and writes its
+group totals), ``determine k/n`` (the results of the k-th of n parts of the clinicians, written
+under the run, not yet current; a part is at most ``PART_RECORDS`` records, so each stage finishes
+well within a chunk task's time limit) and ``publish`` (the counts and the switch of the current
+run, in one transaction). The job page shows the stages as progress; cancelling before ``publish``
+leaves the previous run current and removes the cancelled run's rows. ``manage.py determine_qp``
+and the tests call ``qp_batch_run``, which does the same stages in one transaction.
 
-On PostgreSQL the arithmetic is one ``INSERT ... SELECT`` over the whole snapshot
-(``qp_batch_sql.py``); elsewhere (the SQLite default) the same rules run record by record from
-``rules/qp_levels.py``, streamed, with the same results. Readers see either the previous run or
-the new one; the previous run and its rows stay as history.
+On PostgreSQL the arithmetic is a few set-based statements over the snapshot (``qp_batch_sql.py``);
+elsewhere (the SQLite default) the same rules run record by record from ``rules/qp_levels.py``,
+streamed, with the same results (in one part). Readers see either the previous run or the new one;
+the previous run and its rows stay as history.
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Collection, Iterator
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from determinations.models import ParticipationRecord, PerformanceYear, QPDetermination, QPDeterminationRun
@@ -48,12 +50,37 @@ from . import qp_batch_sql
 SCORE_PLACES = Decimal("0.000000001")
 CHUNK = 5000
 JOB_KIND = "qp_batch"
-STAGES = ("prepare", "determine", "publish")
+PART_RECORDS = 200_000  # records per determine stage: about a minute on a loaded machine (bench/README.md)
+DETERMINE = "determine"
 UNDER_WAY = (QPDeterminationRun.Status.QUEUED, QPDeterminationRun.Status.RUNNING)
 
 
 class RunCancelled(Exception):
     """The run's job was cancelled while a stage ran: the stage's writes roll back."""
+
+
+def _set_based() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def part_count(records: int, *, set_based: bool) -> int:
+    """How many determine stages a snapshot of ``records`` records takes (one for the streamed path)."""
+    return max(1, math.ceil(records / PART_RECORDS)) if set_based else 1
+
+
+def stages(parameters: dict) -> list[str]:
+    """The items of a ``qp_batch`` job: prepare, one determine stage per part, publish."""
+    records = ParticipationRecord.objects.filter(
+        performance_year__year=parameters["year"], snapshot=parameters["snapshot"]
+    ).count()
+    parts = part_count(records, set_based=_set_based())
+    return ["prepare", *(f"{DETERMINE} {k}/{parts}" for k in range(1, parts + 1)), "publish"]
+
+
+def _part_of(stage: str) -> tuple[int, int]:
+    """``"determine 2/5"`` -> part 1 (from 0) of 5."""
+    k, parts = stage.removeprefix(f"{DETERMINE} ").split("/")
+    return int(k) - 1, int(parts)
 
 
 def qp_run_create(*, performance_year: PerformanceYear, snapshot: int, started_by=None, job=None) -> QPDeterminationRun:
@@ -74,7 +101,7 @@ def qp_run_start(
             return None, refusal
         job = job_start(
             kind=JOB_KIND, parameters={"year": performance_year.year, "snapshot": snapshot}, actor=started_by,
-            chunk_size=len(STAGES),
+            chunk_size=10_000,  # one chunk: the stages run in order, the chunk task re-queues itself as it goes
         )  # fmt: skip
         run = qp_run_for_job(job)
     return run, ""
@@ -113,28 +140,40 @@ def qp_run_stage(*, job: Job, stage: str) -> dict:
     """Do one stage of a ``qp_batch`` job (inside the job item's transaction); returns its results row."""
     run = qp_run_for_job(job)
     if stage == "prepare":
-        _begin(run, set_based=connection.vendor == "postgresql")
-        records = ParticipationRecord.objects.filter(
-            performance_year_id=run.performance_year_id, snapshot=run.snapshot
-        ).count()
-        return {"run": run.pk, "stage": stage, "records": records}
+        _begin(run, set_based=_set_based())
+        _prepare(run)
+        return {"run": run.pk, "stage": stage, **_records_seen(run)}
     if run.status != QPDeterminationRun.Status.RUNNING:
         raise ValueError(f"Run {run.pk} is {run.get_status_display().lower()}, not running: its {stage} is skipped.")
-    if stage == "determine":
-        clinicians = _determine(run)
+    if stage.startswith(DETERMINE):
+        part, parts = _part_of(stage)
+        clinicians = _determine(run, part=part, parts=parts)
         _still_running(job)
         return {"run": run.pk, "stage": stage, "clinicians": clinicians}
-    determined = job.items.filter(key="determine", status=ItemStatus.DONE).exists()
-    if not determined:
-        failure = job.items.filter(key="determine").values_list("error", flat=True).first() or "not done"
+    determine = job.items.filter(key__startswith=DETERMINE)
+    failure = None
+    if determine.exclude(status=ItemStatus.DONE).exists():
+        error = determine.exclude(status=ItemStatus.DONE).values_list("error", flat=True).first() or "not done"
+        failure = f"The determination failed: {error}"
+    prepared = job.items.filter(key="prepare").values_list("result", flat=True).first() or {}
+    if failure is None and _records_seen(run) != {k: prepared.get(k) for k in ("records", "last_record")}:
+        failure = "The participation data were replaced while the run was under way: run it again."
+    if failure:
         QPDeterminationRun.objects.filter(pk=run.pk).update(
-            status=QPDeterminationRun.Status.FAILED, failure=f"The determination failed: {failure}"[:2000],
-            finished_at=timezone.now(),
-        )  # fmt: skip
+            status=QPDeterminationRun.Status.FAILED, failure=failure[:2000], finished_at=timezone.now()
+        )
+        _clear(run)
         return {"run": run.pk, "stage": stage, "published": False}
     _still_running(job)
     _finish(run)
     return {"run": run.pk, "stage": stage, "clinicians": run.clinicians, "published": True}
+
+
+def _records_seen(run: QPDeterminationRun) -> dict:
+    """How many records the snapshot has and the last one's id: an upload that replaces them changes both."""
+    return ParticipationRecord.objects.filter(
+        performance_year_id=run.performance_year_id, snapshot=run.snapshot
+    ).aggregate(records=Count("id"), last_record=Max("id"))
 
 
 def qp_run_cancelled(job: Job) -> None:
@@ -146,6 +185,8 @@ def qp_run_cancelled(job: Job) -> None:
     QPDeterminationRun.objects.filter(pk=run.pk).update(
         status=QPDeterminationRun.Status.CANCELLED, finished_at=timezone.now()
     )
+    # Its totals tables stay until the next run of any snapshot starts (``_prepare``): dropping them
+    # here would wait for a determine stage still reading them, which itself waits for this transaction.
     table = QPDetermination._meta.db_table
     with connection.cursor() as cursor:  # a raw delete: no rows are loaded into Python
         # Only the model's own table name is formatted in; the run's id is a parameter.
@@ -159,11 +200,14 @@ def qp_batch_run(*, run_id: int, set_based: bool | None = None) -> QPDeterminati
     if run.status != QPDeterminationRun.Status.QUEUED:
         return run
     if set_based is None:
-        set_based = connection.vendor == "postgresql"
+        set_based = _set_based()
     _begin(run, set_based=set_based)
     try:
         with transaction.atomic():
-            _determine(run)
+            _prepare(run)
+            parts = part_count(_records_seen(run)["records"], set_based=set_based)
+            for part in range(parts):
+                _determine(run, part=part, parts=parts)
             _finish(run)
     except Exception as error:
         QPDeterminationRun.objects.filter(pk=run.pk).update(
@@ -182,11 +226,26 @@ def _begin(run: QPDeterminationRun, *, set_based: bool) -> None:
     run.save(update_fields=["status", "started_at", "method", "parameters", "medicaid_counties"])
 
 
-def _determine(run: QPDeterminationRun) -> int:
+def _prepare(run: QPDeterminationRun) -> None:
+    """Write the run's group totals (set-based path), after dropping those left by runs no longer under way."""
+    if run.method != "set-based SQL":
+        return
+    left = QPDeterminationRun.objects.filter(pk__in=qp_batch_sql.runs_with_totals()).exclude(status__in=UNDER_WAY)
+    for run_id in left.values_list("pk", flat=True):
+        qp_batch_sql.drop_totals(run_id=run_id)
+    qp_batch_sql.stage_totals(run=run, params=run.performance_year.to_rule_parameters())
+
+
+def _determine(run: QPDeterminationRun, *, part: int, parts: int) -> int:
     params = run.performance_year.to_rule_parameters()
     if run.method == "set-based SQL":
-        return qp_batch_sql.determine_snapshot(run=run, params=params)
+        return qp_batch_sql.determine_part(run=run, params=params, part=part, parts=parts)
     return _determine_streamed(run=run, params=params)
+
+
+def _clear(run: QPDeterminationRun) -> None:
+    if run.method == "set-based SQL":
+        qp_batch_sql.drop_totals(run_id=run.pk)
 
 
 def _finish(run: QPDeterminationRun) -> None:
@@ -207,6 +266,7 @@ def _finish(run: QPDeterminationRun) -> None:
     ).update(is_current=False)
     run.status, run.is_current, run.finished_at = QPDeterminationRun.Status.FINISHED, True, timezone.now()
     run.save()
+    _clear(run)
 
 
 # --- The streamed Python path: the reference rules, one participation record at a time ----------------

@@ -1,14 +1,27 @@
-"""The QP batch as one PostgreSQL statement over a whole snapshot (the set-based path of ``qp_batch``).
+"""The QP batch as a few PostgreSQL statements over a whole snapshot (the set-based path of ``qp_batch``).
 
 It does what ``rules/qp_levels.py`` does, in the same order: group totals per APM Entity and per
 TIN, the Medicare Option scores at the year's level, the Medicare scores compared with the
 All-Payer minimums (weighted where the group's is higher), the All-Payer scores at the requested
 level, the statuses, the best record per clinician and the best status over the earlier snapshots.
+
+It runs in two steps (decision 0037):
+
+* ``stage_totals`` writes the run's group totals into three tables of its own, once: each APM
+  Entity's sums with everything that depends on the group alone (its zero-guarded Medicare and
+  All-Payer fractions, which thresholds they reach, their nine-decimal scores), each TIN's sums, and
+  the individual sums of the clinicians with more than one record.
+* ``determine_part`` writes the results of one part of the clinicians (all of a clinician's
+  records fall in the same part: parts are by a hash of the NPI) from their records and those
+  totals, in one ``INSERT ... SELECT``. The job runs the parts as separate items, each well within
+  a chunk task's time limit; the command line and the tests run them one after the other.
+
 Scores stay fractions until compared: ``n * 100 >= threshold * d`` is exact, like the Python's
-comparison of exact decimals. The fractions are materialized once, so the status expressions
-that read them do not repeat their arithmetic, and only the narrow result rows are sorted (once)
-to pick each clinician's best record. Every threshold is a bound parameter read from the year's
-``YearParameters``; none is written in the SQL.
+comparison of exact decimals. A zero denominator is read as 0/1 (a score of zero) once, where the
+fraction is chosen, not in every comparison. Each level of the per-record statement is fenced
+(``OFFSET 0``) so PostgreSQL computes its columns once per record instead of substituting their
+expressions into every place the next level reads them. Every threshold is a bound parameter read
+from the year's ``YearParameters``; none is written in the SQL.
 """
 
 from __future__ import annotations
@@ -22,12 +35,14 @@ RECORDS = "determinations_participationrecord"
 RESULTS = "determinations_qpdetermination"
 RUNS = "determinations_qpdeterminationrun"
 MIDDLE = {QPStatus.QP: "qp", QPStatus.PARTIAL_QP: "partial_qp"}
+SHORT = {method: method[:3] for method in METHODS}  # payment -> pay, patient -> pat
+RANK = "CASE {0} WHEN 'qp' THEN 2 WHEN 'partial_qp' THEN 1 ELSE 0 END"
 
 
 def threshold_parameters(
     params: YearParameters, snapshot: int, performance_year_id: int, run_id: int, medicaid_counties=()
 ) -> dict:
-    """The bound values of the statement: the year's thresholds and flags, and the Medicaid counties, by name."""
+    """The bound values of the statements: the year's thresholds and flags, and the Medicaid counties, by name."""
     values = {"run": run_id, "year": params.year, "year_id": performance_year_id, "snapshot": snapshot}
     values["individual"] = params.qp_individual_determination
     values["medicaid_counties"] = list(medicaid_counties)
@@ -47,15 +62,12 @@ def threshold_parameters(
     return values
 
 
-def _sums(alias: str) -> str:
-    columns = []
-    for method in METHODS:
-        for part, short in (("medicare", "m"), ("other", "o")):
-            for end, letter in (("numerator", "n"), ("denominator", "d")):
-                columns.append(f"COALESCE(SUM({part}_{method}_{end}), 0) AS {alias}_{short}{method[:3]}_{letter}")
-    has = "(other_payment_denominator IS NOT NULL OR other_patient_denominator IS NOT NULL)"
-    columns.append(f"BOOL_OR({has}) AS {alias}_has")
-    return ", ".join(columns)
+def totals_tables(run_id: int) -> dict[str, str]:
+    """The names of a run's totals tables (only the run's integer id is formatted in)."""
+    return {kind: f"qp_run_{int(run_id)}_{kind}" for kind in ("entity", "tin", "clinician", "earlier")}
+
+
+# --- Pieces of SQL --------------------------------------------------------------------------------
 
 
 def _figures_after_exclusions() -> str:
@@ -74,185 +86,327 @@ def _figures_after_exclusions() -> str:
     return ", ".join(columns)
 
 
-def _individual_sums() -> str:
-    """A clinician's own Medicare figures summed over all of their records (the individual level)."""
-    return ", ".join(
-        f"SUM(r.medicare_{method}_{end}) AS i_{method[:3]}_{letter}"
-        for method in METHODS
-        for end, letter in (("numerator", "n"), ("denominator", "d"))
+def records_scope(part_filter: str = "") -> str:
+    """The snapshot's records as the rules see them (figures after the exclusions); every statement of
+    the batch reads the records through this one query."""
+    return (
+        f"SELECT npi, tin, apm_entity_id, affiliated_practitioner, all_payer_level, {_figures_after_exclusions()} "
+        # Table and column names are this module's constants; values go as %(name)s parameters.
+        f"FROM {RECORDS} WHERE performance_year_id = %(year_id)s AND snapshot = %(snapshot)s{part_filter}"  # nosec B608
     )
 
 
-def _n(prefix: str) -> str:
-    """The numerator of a fraction, 0 when the denominator is 0 (a score of zero)."""
-    return f"(CASE WHEN {prefix}_d = 0 THEN 0 ELSE {prefix}_n END)"
-
-
-def _d(prefix: str) -> str:
-    return f"(CASE WHEN {prefix}_d = 0 THEN 1 ELSE {prefix}_d END)"
-
-
-def _greater(first: str, second: str) -> str:
-    """Whether fraction ``first`` scores strictly higher than ``second``."""
-    return f"({_n(first)} * {_d(second)} > {_n(second)} * {_d(first)})"
+def _guarded(n: str, d: str, alias: str) -> str:
+    """A fraction with a zero denominator read as 0/1, as ``alias_n, alias_d``."""
+    return f"CASE WHEN {d} = 0 THEN 0 ELSE {n} END AS {alias}_n, CASE WHEN {d} = 0 THEN 1 ELSE {d} END AS {alias}_d"
 
 
 def _meets(fraction: str, threshold: str) -> str:
-    return f"({_n(fraction)} * 100 >= %({threshold})s * {_d(fraction)})"
-
-
-def _score(fraction: str) -> str:
-    return f"(CASE WHEN {fraction}_d = 0 THEN 0 ELSE ROUND({fraction}_n * 100 / {fraction}_d, 9) END)"
-
-
-def _fractions() -> str:
-    """Per record: the Medicare Option fraction (mo), the gate (g) and the All-Payer fraction (ap), per method."""
-    parts = []
-    for m in METHODS:
-        p = m[:3]
-        own, entity, level, level_other, entity_other = f"own_{p}", f"e_m{p}", f"l_{p}", f"lo_{p}", f"e_o{p}"
-        ind = f"ind_{p}"
-        use_ind = f"(NOT aff AND (%(individual)s OR fb) AND {_greater(ind, entity)})"
-        medicare = {
-            end: f"CASE WHEN aff THEN {own}_{end} WHEN {use_ind} THEN {ind}_{end} ELSE {entity}_{end} END"
-            for end in ("n", "d")
-        }
-        parts.append(f"{medicare['n']} AS mo_{p}_n, {medicare['d']} AS mo_{p}_d")
-        weighted = f"(NOT aff AND lvl <> 'entity' AND {_greater(entity, level)})"
-        parts.append(f"{weighted} AS w_{p}")
-        gate_level = f"CASE WHEN {weighted} THEN {entity}_{{end}} ELSE {level}_{{end}} END"
-        parts.append(
-            f"CASE WHEN lvl = 'entity' THEN ({medicare['n']}) ELSE {gate_level.format(end='n')} END AS g_{p}_n, "
-            f"CASE WHEN lvl = 'entity' THEN ({medicare['d']}) ELSE {gate_level.format(end='d')} END AS g_{p}_d"
-        )
-        star_n = f"(CASE WHEN {weighted} THEN {_n(entity)} ELSE {_n(level)} END)"
-        star_d = f"(CASE WHEN {weighted} THEN {_d(entity)} ELSE {_d(level)} END)"
-        parts.append(
-            f"CASE WHEN lvl = 'entity' THEN {entity}_n + {entity_other}_n "
-            f"ELSE {star_n} * {level}_d + {level_other}_n * {star_d} END AS ap_{p}_n, "
-            f"CASE WHEN lvl = 'entity' THEN {entity}_d + {entity_other}_d "
-            f"ELSE {star_d} * ({level}_d + {level_other}_d) END AS ap_{p}_d, "
-            f"CASE WHEN lvl = 'entity' THEN {entity}_d + {entity_other}_d "
-            f"ELSE {level}_d + {level_other}_d END AS apn_{p}_d"
-        )
-    return ", ".join(parts)
+    """Whether a zero-guarded fraction reaches a threshold (a bound percentage)."""
+    return f"({fraction}_n * 100 >= %({threshold})s * {fraction}_d)"
 
 
 def _any_method(fraction: str, threshold: str) -> str:
-    return "(" + " OR ".join(_meets(f"{fraction}_{m[:3]}", f"{threshold}_{m}") for m in METHODS) + ")"
+    """Either method's fraction (``fraction_pay``, ``fraction_pat``) reaches its threshold."""
+    return "(" + " OR ".join(_meets(f"{fraction}_{SHORT[m]}", f"{threshold}_{m}") for m in METHODS) + ")"
 
 
-def _entity_is_qp() -> str:
-    """Whether the APM Entity group's own Medicare score reaches the Medicare Option's QP threshold."""
-    return "(" + " OR ".join(_meets(f"e_m{m[:3]}", f"m_qp_{m}") for m in METHODS) + ")"
+def _greater(first: str, second: str) -> str:
+    """Whether zero-guarded fraction ``first`` scores strictly higher than ``second``."""
+    return f"({first}_n * {second}_d > {second}_n * {first}_d)"
 
 
-def _medicare_status() -> str:
-    return (
-        f"CASE WHEN {_any_method('mo', 'm_qp')} THEN 'qp' "
-        f"WHEN {_any_method('mo', 'm_partial_qp')} THEN 'partial_qp' ELSE 'none' END"
-    )
+def _score(fraction: str) -> str:
+    """The nine-decimal percentage of a zero-guarded fraction."""
+    return f"ROUND({fraction}_n * 100 / {fraction}_d, 9)"
 
 
-def _all_payer_status() -> str:
-    """NULL where no All-Payer determination is made (414.1425(f)), as ``all_payer_status`` returns None."""
-    return (
-        "CASE WHEN NOT %(ap_available)s OR mo_status = 'qp' THEN NULL "
-        f"WHEN NOT {_any_method('g', 'min_low')} THEN NULL "
-        f"WHEN has AND {_any_method('g', 'min_qp')} AND {_any_method('ap', 'ap_qp')} THEN 'qp' "
-        f"WHEN has AND {_any_method('g', 'min_partial_qp')} AND {_any_method('ap', 'ap_partial_qp')} "
-        "THEN 'partial_qp' ELSE 'none' END"
-    )
+def _reached(fraction: str, alias: str) -> str:
+    """Which thresholds a zero-guarded Medicare fraction reaches, as booleans named ``alias_...``:
+    the Medicare Option's QP and Partial QP thresholds, and the All-Payer Medicare minimums."""
+    return ", ".join(
+        f"{_any_method(fraction, threshold)} AS {alias}_{name}"
+        for name, threshold in (("mqp", "m_qp"), ("mpart", "m_partial_qp"), ("low", "min_low"),
+                                ("minqp", "min_qp"), ("minpart", "min_partial_qp"))
+    )  # fmt: skip
 
 
-def _level_columns() -> str:
-    """The level's Medicare figures (l) and other-payer figures (lo): the TIN group's or the record's own."""
+def _sum(column: str, alias: str, where: str = "") -> str:
+    return f"COALESCE(SUM({column}){where}, 0) AS {alias}"
+
+
+# --- Step 1: the run's group totals ---------------------------------------------------------------
+
+
+def _entity_totals(table: str) -> str:
+    """Each APM Entity's sums over its participants who are not Affiliated Practitioners (every APM
+    Entity of the snapshot has a row, zeros when all its records are Affiliated Practitioners), and
+    what depends on the group alone: its Medicare and All-Payer fractions, the thresholds they
+    reach and their scores."""
+    group = " FILTER (WHERE NOT affiliated_practitioner)"
+    sums, derived = [], []
+    for m in METHODS:
+        p = SHORT[m]
+        for part, short in (("medicare", "m"), ("other", "o")):
+            for end, letter in (("numerator", "n"), ("denominator", "d")):
+                sums.append(_sum(f"{part}_{m}_{end}", f"e{short}_{p}_{letter}", group))
+        derived.append(_guarded(f"em_{p}_n", f"em_{p}_d", f"emg_{p}"))
+        derived.append(_guarded(f"em_{p}_n + eo_{p}_n", f"em_{p}_d + eo_{p}_d", f"eap_{p}"))
+        derived.append(f"em_{p}_d + eo_{p}_d AS eap_{p}_nat")
+    has = "(other_payment_denominator IS NOT NULL OR other_patient_denominator IS NOT NULL)"
+    sums.append(f"COALESCE(BOOL_OR({has}){group}, FALSE) AS e_has")
+    statuses = [_reached("emg", "e"), f"{_any_method('eap', 'ap_qp')} AS e_apqp",
+                f"{_any_method('eap', 'ap_partial_qp')} AS e_appart"]  # fmt: skip
+    scores = [f"{_score(f'{f}_{SHORT[m]}')} AS {f}_{SHORT[m]}_score" for f in ("emg", "eap") for m in METHODS]
+    return f"""
+CREATE TABLE {table} AS
+SELECT g.*, {", ".join(statuses)}, {", ".join(scores)}
+FROM (SELECT s.*, {", ".join(derived)}
+      FROM (SELECT apm_entity_id, {", ".join(sums)} FROM ({records_scope()}) rec GROUP BY apm_entity_id) s) g
+"""  # nosec B608: only this module's constants and the run's table names are formatted in
+
+
+def _tin_totals(table: str) -> str:
+    """Each TIN's sums (within its APM Entity) over its participants who are not Affiliated Practitioners."""
+    sums = [
+        _sum(f"{part}_{m}_{end}", f"t{short}_{SHORT[m]}_{letter}")
+        for m in METHODS
+        for part, short in (("medicare", "m"), ("other", "o"))
+        for end, letter in (("numerator", "n"), ("denominator", "d"))
+    ]
+    has = "(other_payment_denominator IS NOT NULL OR other_patient_denominator IS NOT NULL)"
+    sums.append(f"BOOL_OR({has}) AS t_has")
+    return f"""
+CREATE TABLE {table} AS
+SELECT apm_entity_id, tin, {", ".join(sums)} FROM ({records_scope()}) rec
+WHERE NOT affiliated_practitioner GROUP BY apm_entity_id, tin
+"""  # nosec B608: as above
+
+
+def _clinician_totals(table: str, entity_table: str) -> str:
+    """The clinicians with more than one record: their individual Medicare figures (their own summed
+    over all their records), how many records they have, and whether they are in two or more APM
+    Entity groups none of which is a QP as a group (the multi-entity fallback's condition)."""
+    sums = [
+        _sum(f"r.medicare_{m}_{end}", f"i_{SHORT[m]}_{letter}")
+        for m in METHODS
+        for end, letter in (("numerator", "n"), ("denominator", "d"))
+    ]
+    guarded = [_guarded(f"i_{SHORT[m]}_n", f"i_{SHORT[m]}_d", f"ig_{SHORT[m]}") for m in METHODS]
+    return f"""
+CREATE TABLE {table} AS
+SELECT s.*, {", ".join(guarded)}
+FROM (
+  SELECT r.npi, COUNT(*) AS participations, {", ".join(sums)},
+    COALESCE(MIN(r.apm_entity_id) FILTER (WHERE NOT r.affiliated_practitioner)
+             <> MAX(r.apm_entity_id) FILTER (WHERE NOT r.affiliated_practitioner), FALSE)
+    AND NOT COALESCE(BOOL_OR(e.e_mqp) FILTER (WHERE NOT r.affiliated_practitioner), FALSE) AS multi_none_qp
+  FROM ({records_scope()}) r
+  JOIN (SELECT npi FROM {RECORDS} WHERE performance_year_id = %(year_id)s AND snapshot = %(snapshot)s
+        GROUP BY npi HAVING COUNT(*) > 1) several USING (npi)
+  JOIN {entity_table} e USING (apm_entity_id)
+  GROUP BY r.npi
+) s
+"""  # nosec B608: as above
+
+
+def _earlier_statuses(table: str) -> str:
+    """Each clinician's best status (as a rank) in the current runs of the year's earlier snapshots."""
+    return f"""
+CREATE TABLE {table} AS
+SELECT d.npi, MAX({RANK.format("d.status")}) AS rank FROM {RESULTS} d JOIN {RUNS} run ON run.id = d.run_id
+WHERE run.performance_year_id = %(year_id)s AND run.snapshot < %(snapshot)s AND run.is_current
+GROUP BY d.npi
+"""  # nosec B608: as above
+
+
+# --- Step 2: one part of the clinicians -----------------------------------------------------------
+
+
+def _record_columns() -> str:
+    """Level 1, per record: the zero-guarded fractions it may use (own, individual, the APM Entity's,
+    the level group's) and the level group's figures (the TIN's, or the record's own)."""
     parts = []
     for m in METHODS:
-        p = m[:3]
+        p = SHORT[m]
+        own_n, own_d = f"r.medicare_{m}_numerator", f"r.medicare_{m}_denominator"
+        parts.append(_guarded(own_n, own_d, f"og_{p}"))
+        parts.append(f"{own_d} AS o_{p}_d")
+        parts.append(f"COALESCE(i.ig_{p}_n, CASE WHEN {own_d} = 0 THEN 0 ELSE {own_n} END) AS ig_{p}_n")
+        parts.append(f"COALESCE(i.ig_{p}_d, CASE WHEN {own_d} = 0 THEN 1 ELSE {own_d} END) AS ig_{p}_d")
+        parts.append(f"COALESCE(i.i_{p}_d, {own_d}) AS i_{p}_d")
+        level_n = f"CASE WHEN lvl = 'tin' THEN t.tm_{p}_n ELSE {own_n} END"
+        level_d = f"CASE WHEN lvl = 'tin' THEN t.tm_{p}_d ELSE {own_d} END"
+        parts.append(f"{level_n} AS l_{p}_n, {level_d} AS l_{p}_d")
         for end, letter in (("numerator", "n"), ("denominator", "d")):
             own_other = f"COALESCE(r.other_{m}_{end}, 0)"
-            parts.append(f"CASE WHEN lvl = 'tin' THEN t_m{p}_{letter} ELSE r.medicare_{m}_{end} END AS l_{p}_{letter}")
-            parts.append(f"CASE WHEN lvl = 'tin' THEN t_o{p}_{letter} ELSE {own_other} END AS lo_{p}_{letter}")
-            parts.append(f"r.medicare_{m}_{end} AS own_{p}_{letter}")
-            parts.append(f"COALESCE(i.i_{p}_{letter}, r.medicare_{m}_{end}) AS ind_{p}_{letter}")
-            for part in ("m", "o"):
-                parts.append(f"COALESCE(e_{part}{p}_{letter}, 0) AS e_{part}{p}_{letter}")
+            parts.append(f"CASE WHEN lvl = 'tin' THEN t.to_{p}_{letter} ELSE {own_other} END AS lo_{p}_{letter}")
     own_has = "(r.other_payment_denominator IS NOT NULL OR r.other_patient_denominator IS NOT NULL)"
     parts.append(
-        f"CASE lvl WHEN 'entity' THEN COALESCE(e_has, FALSE) WHEN 'tin' THEN COALESCE(t_has, FALSE) "
-        f"ELSE {own_has} END AS has"
+        f"CASE lvl WHEN 'entity' THEN e.e_has WHEN 'tin' THEN COALESCE(t.t_has, FALSE) ELSE {own_has} END AS has"
     )
     return ", ".join(parts)
 
 
-RANK = "CASE {0} WHEN 'qp' THEN 2 WHEN 'partial_qp' THEN 1 ELSE 0 END"
+def _choices() -> str:
+    """Level 2: per method, whether the individual figures replace the group's for the Medicare Option
+    (``ind_``) and whether the group's higher score is weighted in at TIN or clinician level (``w_``)."""
+    parts = []
+    for m in METHODS:
+        p = SHORT[m]
+        parts.append(f"(NOT aff AND (%(individual)s OR fb) AND {_greater(f'ig_{p}', f'emg_{p}')}) AS ind_{p}")
+        parts.append(f"(NOT aff AND lvl <> 'entity' AND {_greater(f'emg_{p}', f'lg_{p}')}) AS w_{p}")
+    return ", ".join(parts)
 
 
-def statement() -> str:
-    """The INSERT of one run's results: every clinician of the snapshot in one pass."""
-    scope = (
-        f"SELECT npi, tin, apm_entity_id, affiliated_practitioner, all_payer_level, {_figures_after_exclusions()} "
-        # Table and column names are this module's constants; values go as %(name)s parameters.
-        f"FROM {RECORDS} WHERE performance_year_id = %(year_id)s AND snapshot = %(snapshot)s"  # nosec B608
+def _level_guarded() -> str:
+    return ", ".join(_guarded(f"l_{SHORT[m]}_n", f"l_{SHORT[m]}_d", f"lg_{SHORT[m]}") for m in METHODS)
+
+
+def _fractions() -> str:
+    """Level 3: per method, the Medicare Option fraction (mo), the fraction compared with the Medicare
+    minimums (g) and, at TIN or clinician level, the weighted All-Payer fraction (ap), all zero-guarded;
+    the natural denominators the results keep; whether the Medicare fraction is the APM Entity's."""
+    parts = []
+    for m in METHODS:
+        p = SHORT[m]
+        for end in ("n", "d"):
+            mo = f"CASE WHEN aff THEN og_{p}_{end} WHEN ind_{p} THEN ig_{p}_{end} ELSE emg_{p}_{end} END"
+            parts.append(f"{mo} AS mo_{p}_{end}")
+            parts.append(f"CASE WHEN w_{p} THEN emg_{p}_{end} ELSE lg_{p}_{end} END AS star_{p}_{end}")
+        parts.append(f"CASE WHEN aff THEN o_{p}_d WHEN ind_{p} THEN i_{p}_d ELSE em_{p}_d END AS mo_{p}_nat")
+        parts.append(f"CASE WHEN lvl = 'entity' THEN eap_{p}_nat ELSE l_{p}_d + lo_{p}_d END AS ap_{p}_nat")
+    parts.append("NOT aff AND NOT ind_pay AND NOT ind_pat AS mo_entity")
+    parts.append("NOT aff AND NOT ind_pay AS mo_entity_pay, NOT aff AND NOT ind_pat AS mo_entity_pat")
+    return ", ".join(parts)
+
+
+def _weighted_all_payer() -> str:
+    """Level 4, at TIN or clinician level only: (MTS* x own Medicare denominator + other numerator) /
+    (own Medicare denominator + other denominator), MTS* being the gate fraction; zero-guarded (the
+    denominator is zero exactly when the natural one, ``ap_nat``, is: MTS*'s guarded one is not)."""
+    parts = []
+    for m in METHODS:
+        p = SHORT[m]
+        unused = f"lvl = 'entity' OR ap_{p}_nat = 0"
+        parts.append(f"CASE WHEN {unused} THEN 0 ELSE star_{p}_n * l_{p}_d + lo_{p}_n * star_{p}_d END AS wap_{p}_n")
+        parts.append(f"CASE WHEN {unused} THEN 1 ELSE star_{p}_d * ap_{p}_nat END AS wap_{p}_d")
+    return ", ".join(parts)
+
+
+def _outcomes() -> str:
+    """Level 5: which thresholds are reached (the APM Entity's, computed once per group, where the
+    fraction is the group's) and the nine-decimal scores."""
+    entity_level = "lvl = 'entity'"
+    reached = []
+    for name, threshold in (("mqp", "m_qp"), ("mpart", "m_partial_qp")):
+        reached.append(f"CASE WHEN mo_entity THEN e_{name} ELSE {_any_method('mo', threshold)} END AS {name}")
+    for name, threshold in (("low", "min_low"), ("minqp", "min_qp"), ("minpart", "min_partial_qp")):
+        reached.append(
+            f"CASE WHEN {entity_level} AND mo_entity THEN e_{name} WHEN {entity_level} THEN "
+            f"{_any_method('mo', threshold)} ELSE {_any_method('star', threshold)} END AS {name}"
+        )
+    reached.append(f"CASE WHEN {entity_level} THEN e_apqp ELSE {_any_method('wap', 'ap_qp')} END AS apqp")
+    reached.append(f"CASE WHEN {entity_level} THEN e_appart ELSE {_any_method('wap', 'ap_partial_qp')} END AS appart")
+    scores = []
+    for m in METHODS:
+        p = SHORT[m]
+        scores.append(f"CASE WHEN mo_entity_{p} THEN emg_{p}_score ELSE {_score(f'mo_{p}')} END AS mo_{p}_score")
+        # At entity level the gate is the Medicare Option's fraction: its score is taken from there, later.
+        scores.append(f"CASE WHEN NOT {entity_level} THEN {_score(f'star_{p}')} END AS g_{p}_score")
+        scores.append(
+            f"CASE WHEN NOT has THEN NULL WHEN {entity_level} THEN eap_{p}_score ELSE {_score(f'wap_{p}')} END "
+            f"AS ap_{p}_score"
+        )
+    return ", ".join(reached + scores)
+
+
+RESULT_COLUMNS = (
+    "npi, tin, apm_entity_id, aff, lvl, has, fb, participations, mo_status, ap_status, status, weighted, "
+    "mo_pay_score, mo_pat_score, g_pay_score, g_pat_score, ap_pay_score, ap_pat_score, "
+    "mo_pay_nat, mo_pat_nat, ap_pay_nat, ap_pat_nat"
+)
+
+
+def _per_record(part_filter: str, tables: dict[str, str], *, several: bool) -> str:
+    """Each record's result, for the part's clinicians with one record (``several`` false) or with more."""
+    mo_status = "CASE WHEN mqp THEN 'qp' WHEN mpart THEN 'partial_qp' ELSE 'none' END"
+    ap_status = (
+        "CASE WHEN NOT %(ap_available)s OR mo_status = 'qp' THEN NULL WHEN NOT low THEN NULL "
+        "WHEN has AND minqp AND apqp THEN 'qp' WHEN has AND minpart AND appart THEN 'partial_qp' ELSE 'none' END"
     )
     status = (
         "CASE WHEN (" + RANK.format("mo_status") + ") >= (" + RANK.format("COALESCE(ap_status, 'none')") + ") "
         "THEN mo_status ELSE ap_status END"
     )
-    weighted = "((w_pay OR w_pat) AND ap_status IS NOT NULL)"
+    entity_columns = ", ".join(
+        [f"e.em_{SHORT[m]}_d, e.eap_{SHORT[m]}_nat, e.emg_{SHORT[m]}_n, e.emg_{SHORT[m]}_d, e.emg_{SHORT[m]}_score, "
+         f"e.eap_{SHORT[m]}_score" for m in METHODS]
+        + [f"e.e_{name}" for name in ("mqp", "mpart", "low", "minqp", "minpart", "apqp", "appart")]
+    )  # fmt: skip
+    clinicians = (
+        f"JOIN {tables['clinician']} i ON i.npi = r.npi" if several
+        else f"LEFT JOIN {tables['clinician']} i ON i.npi = r.npi WHERE i.npi IS NULL"
+    )  # fmt: skip
+    return f"""
+  SELECT npi, tin, apm_entity_id, aff, lvl, has, fb, participations, mo_status, ap_status,
+    {status} AS status, ((w_pay OR w_pat) AND ap_status IS NOT NULL) AS weighted,
+    mo_pay_score, mo_pat_score, COALESCE(g_pay_score, mo_pay_score) AS g_pay_score,
+    COALESCE(g_pat_score, mo_pat_score) AS g_pat_score, ap_pay_score, ap_pat_score,
+    mo_pay_nat, mo_pat_nat, CASE WHEN has THEN ap_pay_nat END AS ap_pay_nat,
+    CASE WHEN has THEN ap_pat_nat END AS ap_pat_nat
+  FROM (
+    SELECT v.*, {ap_status} AS ap_status
+    FROM (
+      SELECT o.*, {mo_status} AS mo_status
+      FROM (
+        SELECT w.*, {_outcomes()}
+        FROM (
+          SELECT f.*, {_weighted_all_payer()}
+          FROM (
+            SELECT c.*, {_fractions()}
+            FROM (
+              SELECT l.*, {_choices()}
+              FROM (
+                SELECT k.*, {_level_guarded()}
+                FROM (
+                  SELECT r.npi, r.tin, r.apm_entity_id, r.affiliated_practitioner AS aff, lv.lvl,
+                    COALESCE(i.participations, 1) AS participations,
+                    (NOT %(individual)s AND NOT r.affiliated_practitioner AND COALESCE(i.multi_none_qp, FALSE)) AS fb,
+                    {entity_columns}, {_record_columns()}
+                  FROM ({records_scope(part_filter)} OFFSET 0) r
+                  CROSS JOIN LATERAL (SELECT CASE WHEN r.affiliated_practitioner THEN 'clinician'
+                                                  ELSE r.all_payer_level END AS lvl) lv
+                  JOIN {tables["entity"]} e ON e.apm_entity_id = r.apm_entity_id
+                  LEFT JOIN {tables["tin"]} t ON t.apm_entity_id = r.apm_entity_id AND t.tin = r.tin
+                  {clinicians}
+                ) k OFFSET 0
+              ) l OFFSET 0
+            ) c OFFSET 0
+          ) f OFFSET 0
+        ) w OFFSET 0
+      ) o OFFSET 0
+    ) v OFFSET 0
+  ) s"""  # nosec B608: as ``records_scope``, only constants are formatted in; values are parameters
+
+
+def part_statement(part_filter: str, tables: dict[str, str], *, several: bool) -> str:
+    """The INSERT of one part's results, for its clinicians with one record (each record is their result:
+    no sort) or with several (the best record of each, by a window over the clinician's records)."""
     basis = (
         "CASE WHEN status <> 'none' THEN (CASE WHEN status = mo_status THEN 'medicare_option' ELSE 'all_payer' END) "
         "WHEN NOT %(ap_available)s THEN 'all_payer_not_available' "
         "WHEN ap_status IS NULL THEN 'below_medicare_minimum' "
         "WHEN NOT has THEN 'no_all_payer_data' ELSE 'below_all_payer_thresholds' END"
     )
+    best = _per_record(part_filter, tables, several=several)
+    if several:
+        order = f"{RANK.format('status')} DESC, apm_entity_id, tin"
+        best = f"""
+  SELECT {RESULT_COLUMNS} FROM (
+    SELECT s.*, ROW_NUMBER() OVER (PARTITION BY npi ORDER BY {order}) AS choice FROM ({best}) s
+  ) ranked WHERE choice = 1"""
     return f"""
-WITH rec AS ({scope}),
-ent AS (SELECT apm_entity_id, {_sums("e")} FROM rec WHERE NOT affiliated_practitioner GROUP BY apm_entity_id),
-entq AS (SELECT apm_entity_id, {_entity_is_qp()} AS qp FROM ent),
-several AS (  -- clinicians with more than one record
-  SELECT npi FROM {RECORDS} WHERE performance_year_id = %(year_id)s AND snapshot = %(snapshot)s
-  GROUP BY npi HAVING COUNT(*) > 1
-),
-ind AS (  -- their individual figures; a clinician with one record is their record
-  SELECT r.npi, {_individual_sums()},
-    COALESCE(MIN(r.apm_entity_id) FILTER (WHERE NOT r.affiliated_practitioner)
-             <> MAX(r.apm_entity_id) FILTER (WHERE NOT r.affiliated_practitioner), FALSE)
-    AND NOT COALESCE(BOOL_OR(q.qp) FILTER (WHERE NOT r.affiliated_practitioner), FALSE) AS multi_none_qp
-  FROM rec r JOIN several USING (npi) LEFT JOIN entq q ON q.apm_entity_id = r.apm_entity_id GROUP BY r.npi
-),
-tin AS (SELECT apm_entity_id, tin, {_sums("t")} FROM rec WHERE NOT affiliated_practitioner
-        GROUP BY apm_entity_id, tin),
-joined AS (
-  SELECT r.npi, r.tin, r.apm_entity_id, r.affiliated_practitioner AS aff, lv.lvl, {_level_columns()},
-    (NOT %(individual)s AND NOT r.affiliated_practitioner AND COALESCE(i.multi_none_qp, FALSE)) AS fb
-  FROM rec r LEFT JOIN ind i ON i.npi = r.npi
-  CROSS JOIN LATERAL (SELECT CASE WHEN r.affiliated_practitioner THEN 'clinician'
-                                  ELSE r.all_payer_level END AS lvl) lv
-  LEFT JOIN ent e ON e.apm_entity_id = r.apm_entity_id
-  LEFT JOIN tin t ON t.apm_entity_id = r.apm_entity_id AND t.tin = r.tin
-),
-fractions AS MATERIALIZED (SELECT npi, tin, apm_entity_id, aff, lvl, has, fb, {_fractions()} FROM joined),
-medicare AS (SELECT f.*, {_medicare_status()} AS mo_status FROM fractions f),
-statuses AS (SELECT m.*, {_all_payer_status()} AS ap_status FROM medicare m),
-narrow AS (
-  SELECT npi, tin, apm_entity_id, aff, lvl, has, fb, mo_status, ap_status, {status} AS status,
-    {weighted} AS weighted,
-    {_score("mo_pay")} AS mo_pay, {_score("mo_pat")} AS mo_pat, {_score("g_pay")} AS g_pay, {_score("g_pat")} AS g_pat,
-    CASE WHEN has THEN {_score("ap_pay")} END AS ap_pay, CASE WHEN has THEN {_score("ap_pat")} END AS ap_pat,
-    mo_pay_d, mo_pat_d, CASE WHEN has THEN apn_pay_d END AS ap_pay_d, CASE WHEN has THEN apn_pat_d END AS ap_pat_d
-  FROM statuses
-),
-ranked AS (
-  SELECT n.*, ROW_NUMBER() OVER best AS choice, COUNT(*) OVER (PARTITION BY npi) AS participations FROM narrow n
-  WINDOW best AS (PARTITION BY npi ORDER BY {RANK.format("status")} DESC, apm_entity_id, tin)
-),
-earlier AS (
-  SELECT d.npi, MAX({RANK.format("d.status")}) AS rank FROM {RESULTS} d JOIN {RUNS} run ON run.id = d.run_id
-  WHERE run.performance_year_id = %(year_id)s AND run.snapshot < %(snapshot)s AND run.is_current
-  GROUP BY d.npi
-)
 INSERT INTO {RESULTS} (
   run_id, year, snapshot, npi, tin, apm_entity_id, affiliated_practitioner, participations, level, status,
   medicare_option_status, all_payer_status, best_status, basis,
@@ -266,23 +420,73 @@ SELECT %(run)s, %(year)s, %(snapshot)s, b.npi, b.tin, b.apm_entity_id, b.aff, b.
   CASE GREATEST({RANK.format("b.status")}, COALESCE(earlier.rank, 0))
        WHEN 2 THEN 'qp' WHEN 1 THEN 'partial_qp' ELSE 'none' END,
   {basis},
-  mo_pay, mo_pat, g_pay, g_pat, ap_pay, ap_pat, mo_pay_d, mo_pat_d, ap_pay_d, ap_pat_d, weighted, fb,
+  mo_pay_score, mo_pat_score, g_pay_score, g_pat_score, ap_pay_score, ap_pat_score,
+  mo_pay_nat, mo_pat_nat, ap_pay_nat, ap_pat_nat, weighted, fb,
   %(medicare_provisional)s OR (ap_status IS NOT NULL AND %(ap_provisional)s) OR weighted
-FROM ranked b LEFT JOIN earlier ON earlier.npi = b.npi
-WHERE b.choice = 1
-"""  # nosec B608: as ``scope`` above, only constants are formatted in; values are parameters
+FROM ({best}) b LEFT JOIN {tables["earlier"]} earlier ON earlier.npi = b.npi
+"""  # nosec B608: as above
 
 
-def determine_snapshot(*, run, params: YearParameters) -> int:
-    """Insert the run's results; returns the number of clinicians determined."""
-    values = threshold_parameters(params, run.snapshot, run.performance_year_id, run.pk, run.medicaid_counties)
+# --- Running it -----------------------------------------------------------------------------------
+
+
+def _settings(cursor) -> None:
+    # Hash joins of the totals: a nested loop over them grows with the square of the snapshot. No JIT:
+    # compiling these long expressions costs more than it saves. Room for the hash tables in memory.
+    cursor.execute("SET LOCAL enable_nestloop = off")
+    cursor.execute("SET LOCAL jit = off")
+    cursor.execute("SET LOCAL work_mem = '64MB'")
+
+
+def _values(run, params: YearParameters) -> dict:
+    return threshold_parameters(params, run.snapshot, run.performance_year_id, run.pk, run.medicaid_counties)
+
+
+def stage_totals(*, run, params: YearParameters) -> None:
+    """Write the run's group totals (``totals_tables``), replacing any left from an earlier attempt."""
+    tables = totals_tables(run.pk)
+    values = _values(run, params)
     with connection.cursor() as cursor:
-        # Fresh statistics, and hash joins of the group totals: freshly loaded records have no
-        # statistics yet, and a nested loop over the totals grows with the square of the snapshot.
-        # No JIT: compiling this statement's long expressions costs more than it saves.
+        # Fresh statistics: freshly loaded records have none yet.
         cursor.execute(f"ANALYZE {RECORDS}")
-        cursor.execute("SET LOCAL enable_nestloop = off")
-        cursor.execute("SET LOCAL jit = off")
-        cursor.execute("SET LOCAL work_mem = '64MB'")  # the sort by NPI stays in memory longer
-        cursor.execute(statement(), values)
-        return cursor.rowcount
+        _settings(cursor)
+        drop_totals(run_id=run.pk, cursor=cursor)
+        cursor.execute(_entity_totals(tables["entity"]), values)
+        cursor.execute(_tin_totals(tables["tin"]), values)
+        cursor.execute(_clinician_totals(tables["clinician"], tables["entity"]), values)
+        cursor.execute(_earlier_statuses(tables["earlier"]), values)
+        for table in tables.values():
+            cursor.execute(f"ANALYZE {table}")
+
+
+def drop_totals(*, run_id: int, cursor=None) -> None:
+    """Drop a run's totals tables (after it publishes, fails or is cancelled)."""
+    statement = "DROP TABLE IF EXISTS " + ", ".join(totals_tables(run_id).values())
+    if cursor is not None:
+        cursor.execute(statement)
+        return
+    with connection.cursor() as own:
+        own.execute(statement)
+
+
+def runs_with_totals() -> list[int]:
+    """The runs whose totals tables exist (a cancelled run's stay until the next run starts)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT substring(tablename FROM '^qp_run_([0-9]+)_entity$')::int FROM pg_tables "
+            "WHERE schemaname = current_schema() AND tablename ~ '^qp_run_[0-9]+_entity$'"
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def determine_part(*, run, params: YearParameters, part: int, parts: int) -> int:
+    """Insert the results of part ``part`` (from 0) of ``parts`` of the clinicians; returns how many."""
+    values = _values(run, params) | {"part": part, "parts": parts}
+    part_filter = " AND (hashtext(npi) & 2147483647) %% %(parts)s = %(part)s" if parts > 1 else ""
+    written = 0
+    with connection.cursor() as cursor:
+        _settings(cursor)
+        for several in (False, True):
+            cursor.execute(part_statement(part_filter, totals_tables(run.pk), several=several), values)
+            written += cursor.rowcount
+    return written

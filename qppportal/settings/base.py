@@ -312,6 +312,9 @@ MESSAGES_CLAIM_SECONDS = env.int("MESSAGES_CLAIM_SECONDS", default=600)
 JOB_CHUNK_SIZE = env.int("JOB_CHUNK_SIZE", default=500)
 JOB_BATCH_SIZE = env.int("JOB_BATCH_SIZE", default=50)
 JOB_STALL_MINUTES = env.int("JOB_STALL_MINUTES", default=15)
+# A chunk task starts no item after this many seconds and queues the rest of its chunk again: with
+# the task's soft limit of 300 s, any one item (or batch) has at least 180 s (jobs/tasks.py).
+JOB_CHUNK_SECONDS = env.int("JOB_CHUNK_SECONDS", default=120)
 
 DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 # Request-size limits (qppportal/uploads.py, decision 0029): a file part over its view's limit is

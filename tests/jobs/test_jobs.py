@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from determinations.models import CriterionResult, PerformanceYear, Submission, SubmissionEvent
 from determinations.services import rechecks
-from jobs import services
+from jobs import services, tasks
 from jobs.kinds import KINDS, JobKind
 from jobs.models import ItemStatus, Job, JobItem, JobStatus
 from messaging.models import Message
@@ -278,3 +278,22 @@ def test_a_job_does_a_batch_in_one_transaction_and_a_failing_batch_item_by_item(
     ]
     events = SubmissionEvent.objects.filter(event_type="criteria_rechecked", payload__job=job.pk)
     assert sorted(events.values_list("submission_id", flat=True)) == sorted(set(open_requests) - {int(faulty)})
+
+
+def test_a_chunk_task_past_its_time_queues_the_rest_of_its_chunk_again(open_requests, settings, monkeypatch):
+    """A chunk task starts no item after ``JOB_CHUNK_SECONDS``: it queues its chunk again, so a chunk of
+    long items (the QP batch's stages) never runs into the task's time limit; the next task carries on
+    where it stopped and every item is done once."""
+    settings.JOB_CHUNK_SECONDS, settings.JOB_BATCH_SIZE = 0, 5
+    queued = []
+    monkeypatch.setattr(services, "enqueue", lambda task, *args: queued.append((task.name, args)))
+    job = services.job_start(kind="recheck_year", parameters={"year": 2027}, queue=False, chunk_size=50)
+    done = [tasks.job_chunk_run.apply(args=(job.pk, 0)).get()]
+    while queued:
+        assert queued.pop() == ("jobs.tasks.job_chunk_run", (job.pk, 0))
+        done.append(tasks.job_chunk_run.apply(args=(job.pk, 0)).get())
+    assert done == [5, 5, 2]  # one batch per task, each task queuing the next
+    job.refresh_from_db()
+    assert (job.status, job.items.filter(status=ItemStatus.DONE).count()) == (JobStatus.SUCCEEDED, 12)
+    events = SubmissionEvent.objects.filter(event_type="criteria_rechecked", payload__job=job.pk)
+    assert events.count() == 12

@@ -189,3 +189,48 @@ def test_best_status_over_snapshots_and_reruns_keep_history(years, set_based):
     runs = list(year.qp_runs.filter(snapshot=2).order_by("id"))
     assert [r.is_current for r in runs] == [False, True] and runs[-1] == again
     assert QPDetermination.objects.filter(run__in=runs).count() == 2
+
+
+# --- Zero denominators where the batch reads a fraction as 0/1 once (decision 0037) ------------------
+
+
+@pytest.mark.parametrize("level", ["tin", "clinician"])
+def test_weighted_all_payer_score_with_zero_denominators_at_tin_or_clinician_level(years, set_based, level):
+    """The group's Medicare score (50 %) is weighted in over a level whose Medicare and other-payer
+    denominators are all zero: the All-Payer fraction is 0/0, a score of zero, not a match."""
+    year = years[2025]  # 50 % is a Partial QP under the Medicare Option, so the All-Payer option is tried
+    colleague = record(year, npi="1245319599", tin="999999999", **medicare("payment", 50, 100))
+    clinician = record(year, all_payer_level=level, **other("payment", 0, 0), **other("patient", 0, 0))
+    result = determine(year, set_based, colleague, clinician)["1234567893"]
+    assert (result.all_payer_medicare_payment_score, result.all_payer_payment_score) == (50, 0)
+    assert (result.all_payer_payment_denominator, result.all_payer_patient_denominator) == (0, 0)
+    assert (result.status, result.medicare_option_status, result.all_payer_status) == ("partial_qp",) * 2 + ("none",)
+    assert (result.weighted, result.basis) == (True, "medicare_option")
+
+
+def test_an_apm_entity_of_affiliated_practitioners_only_has_zero_group_totals(years, set_based):
+    """Affiliated Practitioners are not a group: their APM Entity's totals are zero, and each is
+    assessed on their own figures (the entity-level statuses computed once per group are not used)."""
+    year = years[2026]
+    first = record(year, entity="AP", affiliated_practitioner=True, **medicare("payment", 80, 100),
+                   **other("payment", 10, 10))  # fmt: skip
+    second = record(year, npi="1245319599", entity="AP", affiliated_practitioner=True, **medicare("patient", 0, 0))
+    results = determine(year, set_based, first, second)
+    assert (results["1234567893"].status, results["1234567893"].medicare_payment_score) == ("qp", 80)
+    assert (results["1245319599"].status, results["1245319599"].medicare_payment_denominator) == ("none", 0)
+    assert results["1245319599"].basis == "below_medicare_minimum"
+
+
+def test_an_entity_with_zero_denominators_and_other_payers(years, set_based):
+    """Entity level, the group's Medicare denominators zero: the Medicare score is zero (below every
+    minimum, so no All-Payer determination) while the group's All-Payer fraction is other payers' alone."""
+    year = years[2024]
+    members = [
+        record(year, npi=npi, entity="Z", **other("payment", 90, 100), **other("patient", 9, 10))
+        for npi in ("1234567893", "1245319599")
+    ]
+    results = determine(year, set_based, *members)
+    for result in results.values():
+        assert (result.medicare_payment_score, result.medicare_payment_denominator) == (0, 0)
+        assert (result.all_payer_status, result.basis) == (None, "below_medicare_minimum")
+        assert (result.all_payer_payment_score, result.all_payer_payment_denominator) == (90, 200)

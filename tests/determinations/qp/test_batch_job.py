@@ -5,10 +5,11 @@ keeps the previous run with its rows as history."""
 import pytest
 from django.urls import reverse
 
-from determinations.models import QPDetermination, QPDeterminationRun
+from determinations.models import ParticipationRecord, QPDetermination, QPDeterminationRun
+from determinations.services import qp_batch, qp_batch_sql
 from determinations.services.qp_batch import RunCancelled, qp_run_stage, qp_run_start
 from jobs.models import ItemStatus, Job, JobStatus
-from jobs.services import job_chunk_run
+from jobs.services import job_cancel, job_chunk_run
 
 from .test_pages import demo_entity, run_batch, upload, worker  # noqa: F401 (fixtures)
 
@@ -20,13 +21,13 @@ def loaded(client, signed_in, program_admin, years, demo_entity, upload):  # noq
     return client
 
 
-def test_a_run_from_the_qp_page_is_a_job_of_three_stages(loaded, run_batch):  # noqa: F811
+def test_a_run_from_the_qp_page_is_a_job_of_stages(loaded, run_batch):  # noqa: F811
     response = run_batch(loaded)
     run = QPDeterminationRun.objects.select_related("job").get()
     assert response.url == reverse("determinations:qp_run_detail", args=[run.pk])
     assert (run.status, run.is_current, run.job.kind, run.job.status) == ("finished", True, "qp_batch", "succeeded")
     items = list(run.job.items.order_by("pk").values_list("key", "status", "result"))
-    assert [(key, status) for key, status, _ in items] == [(s, "done") for s in ("prepare", "determine", "publish")]
+    assert [(key, status) for key, status, _ in items] == [(s, "done") for s in ("prepare", "determine 1/1", "publish")]
     assert items[1][2]["clinicians"] == 8 and items[2][2]["published"] is True
     page = loaded.get(response.url).content.decode()
     assert 'id="job-progress-bar"' in page and 'value="3"' in page
@@ -47,7 +48,7 @@ def test_cancelling_after_the_determination_keeps_the_current_results(loaded, ru
     run, reason = qp_run_start(performance_year=years[2026], snapshot=1, started_by=program_admin)  # not run yet
     assert reason == "" and run.status == "queued"
     qp_run_stage(job=run.job, stage="prepare")
-    qp_run_stage(job=run.job, stage="determine")
+    qp_run_stage(job=run.job, stage="determine 1/1")
     assert QPDetermination.objects.filter(run=run).count() == 8
     page = loaded.get(reverse("determinations:qp_run_detail", args=[run.pk])).content.decode()
     assert "Cancel the run" in page
@@ -70,13 +71,13 @@ def test_a_stage_that_finishes_after_a_cancel_keeps_nothing(loaded, years, progr
     qp_run_stage(job=run.job, stage="prepare")
     Job.objects.filter(pk=run.job.pk).update(status=JobStatus.CANCELLED)  # cancelled while determine runs
     with pytest.raises(RunCancelled):
-        qp_run_stage(job=run.job, stage="determine")
+        qp_run_stage(job=run.job, stage="determine 1/1")
 
 
 def test_a_failed_determination_fails_the_run_and_publishes_nothing(loaded, years, program_admin):
     run, _ = qp_run_start(performance_year=years[2026], snapshot=1, started_by=program_admin)
     qp_run_stage(job=run.job, stage="prepare")
-    run.job.items.filter(key="determine").update(status=ItemStatus.FAILED, error="DataError: numeric overflow")
+    run.job.items.filter(key="determine 1/1").update(status=ItemStatus.FAILED, error="DataError: numeric overflow")
     assert qp_run_stage(job=run.job, stage="publish")["published"] is False
     run.refresh_from_db()
     assert (run.status, run.is_current) == ("failed", False)
@@ -100,3 +101,46 @@ def test_the_jobs_page_refuses_a_snapshot_without_data_or_with_a_run_under_way(l
     assert response.status_code == 400
     assert f"Run {run.pk} for 2026 snapshot 1 is already under way" in response.content.decode()
     assert Job.objects.filter(kind="qp_batch").count() == 1
+
+
+def test_a_large_snapshot_is_determined_in_parts_one_stage_each(loaded, years, program_admin, monkeypatch):
+    """Each determine stage is one part of the clinicians, so each stays well within a chunk task's time
+    limit; together they write every clinician once, and publish counts them all."""
+    monkeypatch.setattr(qp_batch, "PART_RECORDS", 3)
+    run, _ = qp_run_start(performance_year=years[2026], snapshot=1, started_by=program_admin)
+    keys = list(run.job.items.order_by("pk").values_list("key", flat=True))
+    assert keys == ["prepare", "determine 1/3", "determine 2/3", "determine 3/3", "publish"]
+    assert job_chunk_run(job_id=run.job.pk, chunk=0) == 5
+    run.refresh_from_db()
+    parts = [
+        r["clinicians"] for r in run.job.items.filter(key__startswith="determine").values_list("result", flat=True)
+    ]
+    assert sum(parts) == run.clinicians == QPDetermination.objects.filter(run=run).count() == 8
+    assert (run.status, run.is_current) == ("finished", True)
+    assert not qp_batch_sql.runs_with_totals()  # the run's group totals are dropped once it publishes
+
+
+def test_a_run_whose_records_were_replaced_meanwhile_does_not_publish(loaded, years, program_admin):
+    run, _ = qp_run_start(performance_year=years[2026], snapshot=1, started_by=program_admin)
+    qp_run_stage(job=run.job, stage="prepare")
+    qp_run_stage(job=run.job, stage="determine 1/1")
+    run.job.items.filter(key__in=["prepare", "determine 1/1"]).update(status=ItemStatus.DONE)
+    record = ParticipationRecord.objects.filter(performance_year=years[2026], snapshot=1).first()
+    record.pk = None
+    record.npi = "1245319599"
+    record.save()  # a new upload replaced the snapshot's records while the run was under way
+    assert qp_run_stage(job=run.job, stage="publish")["published"] is False
+    run.refresh_from_db()
+    assert (run.status, run.is_current) == ("failed", False)
+    assert "replaced while the run was under way" in run.failure
+
+
+def test_a_cancelled_runs_totals_are_dropped_when_the_next_run_starts(loaded, years, program_admin):
+    run, _ = qp_run_start(performance_year=years[2026], snapshot=1, started_by=program_admin)
+    qp_run_stage(job=run.job, stage="prepare")
+    assert qp_batch_sql.runs_with_totals() == [run.pk]
+    job_cancel(job_id=run.job.pk, actor=program_admin)
+    assert qp_batch_sql.runs_with_totals() == [run.pk]  # a determine stage might still be reading them
+    after, _ = qp_run_start(performance_year=years[2026], snapshot=1, started_by=program_admin)
+    qp_run_stage(job=after.job, stage="prepare")
+    assert qp_batch_sql.runs_with_totals() == [after.pk]
