@@ -7,10 +7,15 @@
    (``BENCH_BACKGROUND_DATABASE_URL`` for another) and migrates it; starts its own redis-server
    on a spare port in a temporary folder, so the machine's shared Redis is never used.
 2. Seeds ``--count`` drafts whose window closes in five days, and ``--count`` submitted requests
-   of 2027: one made through the services, the rest copied in bulk (tests/jobs/support.py).
-3. Starts two workers (``celery worker --pool=solo``), e-mail written to files in a temporary folder.
-4. Reminders: queues the sweep twice at the same moment, times until every reminder is sent, then
-   checks each draft got exactly one (outbox rows and e-mail files).
+   of 2027: one made through the services, the rest copied in bulk (tests/jobs/support.py). Only
+   the draft reminders' schedule stays enabled (the submitted requests would otherwise be owed an
+   "undecided" reminder each to their reviewer and lead, sent while the re-check is timed).
+3. Starts two workers (``celery worker --pool=solo --concurrency=1``), e-mail written to files in
+   a temporary folder (``--keep-mail`` copies them out).
+4. Reminders: queues the sweep twice at the same moment, times until no draft reminder is left
+   unsent, then checks each draft got exactly one: one outbox row each, and in the e-mail files,
+   parsed one by one, exactly one whole e-mail linking to each draft (distinct Message-IDs, no
+   piece that does not parse).
 5. Re-check: starts the ``recheck_year`` job and times until it has finished, then checks that
    every request was re-checked exactly once and the progress equals the work done.
 6. With the workers stopped, measures in this one process what each item costs (``--profile``
@@ -20,8 +25,10 @@
 """
 
 import argparse
+import email
 import os
 import platform
+import re
 import shutil
 import socket
 import subprocess
@@ -66,11 +73,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--profile", type=int, default=1000, help="items measured in one process (0: none)")
+    parser.add_argument("--redis-port", type=int, default=0, help="port of the bench's own redis-server (0: any spare)")
+    parser.add_argument("--keep-mail", type=Path, help="copy the e-mail files here before the temporary folder goes")
     args = parser.parse_args()
     if shutil.which("redis-server") is None:
         sys.exit("redis-server is needed (apt-get install redis-server).")
     folder = Path(tempfile.mkdtemp(prefix="qpp-bench-"))
-    port = spare_port()
+    port = args.redis_port or spare_port()
     redis = subprocess.Popen(
         ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
         cwd=folder,
@@ -100,27 +109,56 @@ def main() -> None:
         call_command("migrate", verbosity=0)
         drafts, requests = seed(args.count)
         for name in ("w1", "w2"):
-            command = [sys.executable, "-m", "celery", "-A", "qppportal", "worker", "--pool=solo", f"-n{name}@%h"]
+            # --concurrency=1: a solo worker otherwise counts the cores, and reserves that many tasks
+            # (acks_late) that it can only run one after the other while the other worker may be idle.
+            command = [sys.executable, "-m", "celery", "-A", "qppportal", "worker", "--pool=solo", "--concurrency=1"]
+            command += [f"-n{name}@%h"]
             command += ["--without-gossip", "--without-mingle", "--loglevel=WARNING"]
             log = open(folder / f"{name}.log", "w")  # noqa: SIM115 - open for the worker's lifetime
             workers.append(subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
-        time.sleep(5)  # the workers connect
+        from qppportal.celery import app
+
+        # Timing starts when both workers answer: on a loaded machine they take far longer than 5 s to start.
+        wait(lambda: len(app.control.ping(timeout=1.0)) >= len(workers), "the workers to start", 300)
         report_machine()
+        before = workers_cpu(workers)
         report_reminders(args.count, reminders(drafts, mail_dir))
+        between = workers_cpu(workers)
+        report_workers_cpu(between - before, args.count, "a reminder")
         report_recheck(args.count, recheck(requests))
-        for worker in workers:
-            worker.terminate()
-            worker.wait(timeout=60)
+        report_workers_cpu(workers_cpu(workers) - between, args.count, "a re-checked request")
+        stop(workers)
         if args.profile:
             profile_in_one_process(drafts, requests, min(args.profile, args.count))
     finally:
-        for worker in workers:
-            if worker.poll() is None:
-                worker.terminate()
-                worker.wait(timeout=60)
-        redis.terminate()
-        redis.wait(timeout=20)
+        stop([*workers, redis])
+        if args.keep_mail:
+            shutil.copytree(mail_dir, args.keep_mail, dirs_exist_ok=True)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def workers_cpu(workers: list[subprocess.Popen]) -> float:
+    """CPU seconds the workers have used so far (user and system, from /proc): what the work cost them,
+    however long they waited for a core on a shared machine."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for worker in workers:
+        fields = Path(f"/proc/{worker.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime and stime, fields 14 and 15 of stat(5)
+    return total / ticks
+
+
+def stop(processes: list[subprocess.Popen]) -> None:
+    """Ask each process to stop (a worker finishes its task first), and kill what is still running a minute later."""
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def seed(count: int) -> tuple[list[int], list[int]]:
@@ -151,9 +189,14 @@ def seed(count: int) -> tuple[list[int], list[int]]:
     )
     drafts = [draft.pk, *request_copies(draft, count - 1)]
     requests = [submitted.pk, *request_copies(submitted, count - 1)]
+    from determinations.models import ReminderKind, ReminderSchedule
     from messaging.models import Message
 
     Message.objects.all().delete()  # the receipt of the seed request is not part of the figures
+    # Only the draft reminders are measured. The submitted requests were submitted in March, so the
+    # sweep would also owe their reviewer and each lead an "undecided" reminder (two per request),
+    # which the workers would then be sending while the re-check is timed.
+    ReminderSchedule.objects.exclude(kind=ReminderKind.DRAFT_WINDOW_CLOSING).update(enabled=False)
     print(
         f"seeded {len(drafts)} drafts and {len(requests)} submitted requests in {time.monotonic() - started:.0f} s",
         flush=True,
@@ -164,21 +207,55 @@ def seed(count: int) -> tuple[list[int], list[int]]:
 def reminders(drafts: list[int], mail_dir: Path) -> dict:
     from django.db.models import Count
 
+    from determinations.models import ReminderKind
     from determinations.tasks import reminders_sweep
     from messaging.models import Message, MessageStatus
 
+    reminders = Message.objects.filter(kind=ReminderKind.DRAFT_WINDOW_CLOSING)
     started = time.monotonic()
     reminders_sweep.delay()
     reminders_sweep.delay()
-    queued = wait(lambda: Message.objects.count() >= len(drafts), "the reminders to be queued", 600)
+    queued = wait(lambda: reminders.count() >= len(drafts), "the reminders to be queued", 600)
+    # Done when no reminder is left to send: counting sent rows of any kind would stop early.
     elapsed = queued + wait(
-        lambda: Message.objects.filter(status=MessageStatus.SENT).count() >= len(drafts), "the reminders", 1800
+        lambda: not reminders.exclude(status=MessageStatus.SENT).exists(), "the reminders to be sent", 1800
     )
-    per_draft = Message.objects.values("object_id").annotate(n=Count("pk"))
-    once = per_draft.filter(n=1).count() == len(drafts) == per_draft.count()
-    mails = sum(path.read_text().count("Subject: Due ") for path in mail_dir.glob("*.log"))
+    per_draft = reminders.values("object_id").annotate(n=Count("pk"))
+    once = per_draft.filter(n=1).count() == len(drafts) == per_draft.count() == Message.objects.count()
+    mail = reminders_in_files(mail_dir)
+    files_once = mail["whole"] == len(drafts) and mail["broken"] == 0 and mail["per_draft"] == set(drafts)
     assert time.monotonic() - started >= elapsed
-    return {"seconds": elapsed, "queued_seconds": queued, "exactly_once": once and mails == len(drafts), "mails": mails}
+    return {"seconds": elapsed, "queued_seconds": queued, "exactly_once": once and files_once, **mail}
+
+
+# The file backend ends each e-mail with a line of 79 dashes; a reminder links to its draft's review step.
+SEPARATOR = b"\n" + b"-" * 79 + b"\n"
+DRAFT_LINK = re.compile(r"/requests/(\d+)/steps/review/")
+
+
+def reminders_in_files(mail_dir: Path) -> dict:
+    """The reminders in the e-mail files, parsed one by one: whole ones (headers, a distinct Message-ID,
+    a body linking to one draft), the drafts they link to, and any piece that does not parse whole."""
+    whole, broken, message_ids, drafts = 0, 0, set(), []
+    for path in sorted(mail_dir.iterdir()):
+        for piece in path.read_bytes().split(SEPARATOR):
+            if not piece.strip():
+                continue
+            parsed = email.message_from_bytes(piece)
+            body = parsed.get_payload(decode=True) if not parsed.is_multipart() else None
+            links = DRAFT_LINK.findall(body.decode()) if body else []
+            if parsed["Message-ID"] and str(parsed["Subject"]).startswith("Due ") and len(set(links)) == 1:
+                whole += 1
+                message_ids.add(parsed["Message-ID"])
+                drafts.append(int(links[0]))
+            else:
+                broken += 1
+    return {
+        "whole": whole,
+        "broken": broken,
+        "distinct_ids": len(message_ids),
+        "per_draft": set(drafts) if len(drafts) == len(set(drafts)) == len(message_ids) else None,
+    }
 
 
 def recheck(requests: list[int]) -> dict:
@@ -283,9 +360,14 @@ def report_reminders(count: int, reminder: dict) -> None:
     print(
         f"reminders: {count} sent in {reminder['seconds']:.1f} s ({count / reminder['seconds']:.0f}/s; "
         f"queued in {reminder['queued_seconds']:.1f} s), exactly once: {reminder['exactly_once']}, "
-        f"e-mails {reminder['mails']}, load {os.getloadavg()[0]:.1f}",
+        f"e-mails parsed whole {reminder['whole']} (distinct Message-IDs {reminder['distinct_ids']}, "
+        f"not whole {reminder['broken']}), load {os.getloadavg()[0]:.1f}",
         flush=True,
     )
+
+
+def report_workers_cpu(seconds: float, count: int, what: str) -> None:
+    print(f"  CPU of the two workers: {seconds:.1f} s, {seconds * 1000 / count:.2f} ms {what}", flush=True)
 
 
 def report_recheck(count: int, check: dict) -> None:

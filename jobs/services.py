@@ -19,6 +19,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from qppportal.background import enqueue, enqueue_after_commit
+from qppportal.bulk import rows_update
 
 from . import tasks  # tasks imports this module too: only its attributes are used, at call time
 from .kinds import KINDS, TRANSIENT
@@ -117,7 +118,7 @@ def _batch_run(job: Job, kind, items: list[JobItem], prepared) -> None:
             finished.append(item)
         else:
             _item_run(job, kind, item, prepared)
-    JobItem.objects.bulk_update(finished, ["status", "result", "finished_at"])
+    rows_update(JobItem, finished, ["status", "result", "finished_at"])
 
 
 def _item_run(job: Job, kind, item: JobItem, prepared) -> None:

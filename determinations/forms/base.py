@@ -156,6 +156,22 @@ class SectionForm(forms.Form):
     def applies_to(cls, submission: Submission) -> bool:
         return True
 
+    @classmethod
+    def for_checking(cls, submission: Submission) -> "SectionForm":
+        """An instance for ``missing`` alone, without building the form: the questions shown for
+        ``submission`` (``shown_when``), as declared. Building a form deep-copies every field and
+        widget, which was most of the cost of writing a reminder with what a draft still lacks.
+        Not for rendering or validating; ``missing`` must read only ``fields``' names and declared
+        labels, ``base_fields`` and ``submission`` (tests hold it to the built form's answers)."""
+        form = cls.__new__(cls)
+        form.submission = submission
+        form.fields = {
+            name: field
+            for name, field in cls.base_fields.items()
+            if name not in cls.shown_when or cls.shown_when[name](submission)
+        }
+        return form
+
     def missing(self, answers: dict) -> list[tuple[str, str]]:
         """(field, question) pairs still unanswered that submitting needs."""
         return [

@@ -4,7 +4,7 @@ requests and multi-year determinations, and reissuing letters.
 Each function locks its objects, does its work and writes a staff-visible event naming the job, in
 the caller's transaction: run again after a crash, it is either all there or not at all. The
 re-check also has a form for many requests at once (``submissions_criteria_recheck``), which reads
-what the rules need in a few queries and writes the results, requests and events in bulk; it
+what the rules need in a few queries and writes the results, requests and events in bulk (``rows_update``); it
 stores what the one-request form stores.
 """
 
@@ -25,6 +25,7 @@ from determinations.services.precheck import (
     submission_rule_input,
     year_parameters,
 )
+from qppportal.bulk import rows_update
 
 AUTOMATIC_FIELDS = ["automatic_outcome", "automatic_result", "provisional"]
 
@@ -109,9 +110,9 @@ def submissions_criteria_recheck(*, submission_ids: list[int], job_id: int | Non
         payload = {"job": job_id, "before": before, "after": after, "changed": changed}
         events.append((submission, EventType.CRITERIA_RECHECKED, {"payload": payload, "at": now}))
         rows[submission.pk] = _recheck_row(submission, before, after, changed)
-    CriterionResult.objects.bulk_update(results_changed, AUTOMATIC_FIELDS, batch_size=500)
+    rows_update(CriterionResult, results_changed, AUTOMATIC_FIELDS)
     CriterionResult.objects.bulk_create(results_new)
-    Submission.objects.bulk_update(submissions, ["precheck_outcome", "updated_at"], batch_size=500)
+    rows_update(Submission, submissions, ["precheck_outcome", "updated_at"])
     events_record_many(events)
     return rows
 

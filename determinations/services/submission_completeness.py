@@ -28,7 +28,7 @@ def missing_by_section(submission: Submission) -> list[Problem]:
     for section in SECTIONS:
         if not section.applies_to(submission):
             continue
-        form = section(submission=submission)
+        form = section.for_checking(submission)
         for field, question in form.missing(submission.section(section.key)):
             url = section_url(submission, section.key) + (f"#id_{field}" if field != "measures" else "#measures")
             problems.append(Problem(section.key, section.title, f"Missing: {question}", url))
@@ -36,17 +36,20 @@ def missing_by_section(submission: Submission) -> list[Problem]:
 
 
 def participant_problems(submission: Submission) -> list[Problem]:
-    url = reverse("determinations:submission_participants", args=[submission.pk]) + "#id_file"
     entities = list(submission.apm_entities.all())
     if not entities:
         message = "Missing: the participant list (APM Entities with their TINs, and their clinicians' NPIs)"
-        return [Problem("participants", "Participants", message, url)]
+        return [Problem("participants", "Participants", message, _participants_url(submission))]
     hospitals = submission.section("cehrt").get("hospitals_are_apm_entities") is True
     unknown = [entity.name for entity in entities if hospitals and entity.uses_cehrt is None]
     if unknown:
         message = f"Missing: whether each hospital uses CEHRT (the uses_cehrt column) for {', '.join(unknown)}"
-        return [Problem("participants", "Participants", message, url)]
+        return [Problem("participants", "Participants", message, _participants_url(submission))]
     return []
+
+
+def _participants_url(submission: Submission) -> str:
+    return reverse("determinations:submission_participants", args=[submission.pk]) + "#id_file"
 
 
 def document_problems(submission: Submission) -> list[Problem]:
