@@ -96,7 +96,8 @@ class SubmitterSection(SectionForm):
         return cleaned
 
     def missing(self, answers):
-        missing = super().missing(answers)
+        # The level and whom it names are columns of the row, not part of the answers document.
+        missing = super().missing({**answers, **{name: getattr(self.submission, name) for name in self.model_fields}})
         needed = {
             LevelChoice.ENTITY: ("apm_entity_id",),
             LevelChoice.TIN: ("apm_entity_id", "tin"),

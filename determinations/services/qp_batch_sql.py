@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from django.db import connection
 
+from determinations.models import AllPayerQPStatus, AllPayerQPSubmission
 from determinations.rules.parameters import YearParameters
 from determinations.rules.qp_thresholds import METHODS, RANKED, QPStatus
 
@@ -187,14 +188,80 @@ def _level_columns() -> str:
 
 
 RANK = "CASE {0} WHEN 'qp' THEN 2 WHEN 'partial_qp' THEN 1 ELSE 0 END"
+SUBMISSIONS = "determinations_allpayerqpsubmission"
+ARRANGEMENTS = "determinations_allpayerqparrangement"
+SUBMITTED_FIGURES = "determinations_allpayerqpfigures"
+OTHER_FIGURES = tuple(
+    f"{part}_{method}_{end}"
+    for part in ("other", "medicaid")
+    for method in METHODS
+    for end in ("numerator", "denominator")
+)
 
 
-def statement() -> str:
-    """The INSERT of one run's results: every clinician of the snapshot in one pass."""
+def _submitted() -> str:
+    """The snapshot's records with the submitted All-Payer QP figures brought in (``fed``), as
+    ``rules/qp_submitted.py`` does: a submission's figures, summed over its arrangements (Medicaid arrangements'
+    apart), feed a record whose upload carries no other-payer figures; the clinician's own (by NPI) first,
+    else the TIN's or the APM Entity's, on the group's first record when no record of the group carries
+    any, and the level requested goes with them (``docs/qp.md``)."""
+    sums = ", ".join(
+        f"SUM(f.{method}_{end}) FILTER (WHERE {'' if part == 'medicaid' else 'NOT '}a.medicaid) "
+        f"AS {part}_{method}_{end}"
+        for part in ("other", "medicaid")
+        for method in METHODS
+        for end in ("numerator", "denominator")
+    )
+    carries = (
+        "("
+        + " OR ".join(f"r.{part}_{m}_denominator IS NOT NULL" for part in ("other", "medicaid") for m in METHODS)
+        + ")"
+    )
+    group = "BOOL_OR({0}) FILTER (WHERE NOT r.affiliated_practitioner) OVER (PARTITION BY r.apm_entity_id{1})"
+    first = "ROW_NUMBER() OVER (PARTITION BY r.apm_entity_id{0} ORDER BY r.affiliated_practitioner, r.npi{1})"
+    by_clinician = "(NOT carries AND sc.npi IS NOT NULL)"
+    by_tin = "(NOT affiliated_practitioner AND NOT COALESCE(t_carries, FALSE) AND st.tin IS NOT NULL)"
+    by_entity = "(NOT affiliated_practitioner AND NOT COALESCE(e_carries, FALSE) AND se.apm_entity_id IS NOT NULL)"
+    figures = ", ".join(
+        f"CASE WHEN {by_clinician} THEN sc.{name} WHEN {by_tin} THEN (CASE WHEN t_first = 1 THEN st.{name} END) "
+        f"WHEN {by_entity} AND e_first = 1 THEN se.{name} ELSE src.{name} END AS {name}"
+        for name in OTHER_FIGURES
+    )
+    medicare = ", ".join(f"src.medicare_{m}_{end}" for m in METHODS for end in ("numerator", "denominator"))
+    return f"""
+sub AS (  -- the submitted All-Payer QP figures of the snapshot, one row per submission
+  SELECT s.level, s.apm_entity_id, s.tin, s.npi, {sums}
+  FROM {SUBMISSIONS} s JOIN {ARRANGEMENTS} a ON a.submission_id = s.id
+  JOIN {SUBMITTED_FIGURES} f ON f.arrangement_id = a.id AND f.snapshot = %(snapshot)s
+  WHERE s.performance_year_id = %(year_id)s AND s.status = 'submitted'
+  GROUP BY s.id, s.level, s.apm_entity_id, s.tin, s.npi
+),
+src AS (
+  SELECT r.*, {carries} AS carries,
+    {group.format(carries, "")} AS e_carries, {group.format(carries, ", r.tin")} AS t_carries,
+    {first.format("", ", r.tin")} AS e_first, {first.format(", r.tin", "")} AS t_first
+  FROM {RECORDS} r WHERE r.performance_year_id = %(year_id)s AND r.snapshot = %(snapshot)s
+),
+fed AS (
+  SELECT src.npi, src.tin, src.apm_entity_id, src.affiliated_practitioner, src.county_fips,
+    src.medicaid_specialty_eligible, {medicare}, {figures},
+    CASE WHEN {by_clinician} THEN 'clinician' WHEN {by_tin} THEN 'tin' WHEN {by_entity} THEN 'entity'
+         ELSE src.all_payer_level END AS all_payer_level
+  FROM src
+  LEFT JOIN sub sc ON sc.level = 'clinician' AND sc.npi = src.npi
+  LEFT JOIN sub st ON st.level = 'tin' AND st.apm_entity_id = src.apm_entity_id AND st.tin = src.tin
+  LEFT JOIN sub se ON se.level = 'entity' AND se.apm_entity_id = src.apm_entity_id
+),"""  # nosec B608: only this module's constants are formatted in; values are parameters
+
+
+def statement(*, submitted: bool = False) -> str:
+    """The INSERT of one run's results: every clinician of the snapshot in one pass; ``submitted`` brings in
+    the All-Payer QP submissions (left out when the year has none, so the common case costs nothing more)."""
+    source = "fed" if submitted else f"{RECORDS} WHERE performance_year_id = %(year_id)s AND snapshot = %(snapshot)s"
     scope = (
         f"SELECT npi, tin, apm_entity_id, affiliated_practitioner, all_payer_level, {_figures_after_exclusions()} "
         # Table and column names are this module's constants; values go as %(name)s parameters.
-        f"FROM {RECORDS} WHERE performance_year_id = %(year_id)s AND snapshot = %(snapshot)s"  # nosec B608
+        f"FROM {source}"  # nosec B608
     )
     status = (
         "CASE WHEN (" + RANK.format("mo_status") + ") >= (" + RANK.format("COALESCE(ap_status, 'none')") + ") "
@@ -208,7 +275,8 @@ def statement() -> str:
         "WHEN NOT has THEN 'no_all_payer_data' ELSE 'below_all_payer_thresholds' END"
     )
     return f"""
-WITH rec AS ({scope}),
+WITH {_submitted() if submitted else ""}
+rec AS ({scope}),
 ent AS (SELECT apm_entity_id, {_sums("e")} FROM rec WHERE NOT affiliated_practitioner GROUP BY apm_entity_id),
 entq AS (SELECT apm_entity_id, {_entity_is_qp()} AS qp FROM ent),
 several AS (  -- clinicians with more than one record
@@ -273,6 +341,13 @@ WHERE b.choice = 1
 """  # nosec B608: as ``scope`` above, only constants are formatted in; values are parameters
 
 
+def has_submitted(run) -> bool:
+    """Whether any All-Payer QP submission of the run's year is submitted."""
+    return AllPayerQPSubmission.objects.filter(
+        performance_year_id=run.performance_year_id, status=AllPayerQPStatus.SUBMITTED
+    ).exists()
+
+
 def determine_snapshot(*, run, params: YearParameters) -> int:
     """Insert the run's results; returns the number of clinicians determined."""
     values = threshold_parameters(params, run.snapshot, run.performance_year_id, run.pk, run.medicaid_counties)
@@ -284,5 +359,5 @@ def determine_snapshot(*, run, params: YearParameters) -> int:
         cursor.execute("SET LOCAL enable_nestloop = off")
         cursor.execute("SET LOCAL jit = off")
         cursor.execute("SET LOCAL work_mem = '64MB'")  # the sort by NPI stays in memory longer
-        cursor.execute(statement(), values)
+        cursor.execute(statement(submitted=has_submitted(run)), values)
         return cursor.rowcount
