@@ -116,7 +116,7 @@ SECTIONS_BY_KEY = {section.key: section for section in SECTIONS}
 class ArrangementChoiceForm(forms.Form):
     """An approved determination picked from the search results (checked again by the service)."""
 
-    determination = forms.IntegerField(min_value=1)
+    determination = forms.IntegerField(min_value=1, max_value=2**63 - 1)
 
 
 # Payments and patients --------------------------------------------------------------------------
@@ -129,6 +129,8 @@ FIGURES = {
     "excluded_payments": "Excluded payments (DoD/TRICARE and VA), kept apart",
     "excluded_patients": "Excluded patients (DoD/TRICARE and VA), kept apart",
 }
+# More than the population of the world: a larger count is a typing mistake (and beyond the column).
+MAX_PATIENTS = 9_999_999_999
 PAIRS = (("payment_numerator", "payment_denominator"), ("patient_numerator", "patient_denominator"))
 
 
@@ -138,7 +140,12 @@ def _figure_field(name: str, label: str) -> forms.Field:
     return forms.IntegerField(
         label=label,
         min_value=0,
-        error_messages={"min_value": "Enter a number of patients of 0 or more.", "invalid": "Enter a whole number."},
+        max_value=MAX_PATIENTS,
+        error_messages={
+            "min_value": "Enter a number of patients of 0 or more.",
+            "max_value": f"Enter a number of patients of at most {MAX_PATIENTS:,}.",
+            "invalid": "Enter a whole number.",
+        },
     )
 
 

@@ -92,12 +92,15 @@ def demonstration_windows_open(*, now=None) -> list[SubmissionWindow]:
     start = timezone.localtime(now, EASTERN).replace(hour=0, minute=0, second=0, microsecond=0)
     opens_at = start - datetime.timedelta(days=30)
     closes_at = (start + datetime.timedelta(days=366)).replace(hour=23, minute=59, second=59)
-    # Each request process for each payer type, and the All-Payer QP data window (for every payer type).
-    keys = [(process, payer_type) for process in Process.values for payer_type in PayerType.values]
+    # Each request process for each payer type, for the next year; and the All-Payer QP data window, for
+    # every payer type, for the year under way (its data are due December 1 of that year).
+    today = timezone.localtime(now, EASTERN).date()
+    current = PerformanceYear.objects.filter(year=today.year).first() or year
+    keys = [(year, process, payer_type) for process in Process.values for payer_type in PayerType.values]
     windows = []
-    for process, payer_type in [*keys, (WindowProcess.ALL_PAYER_QP, "")]:
+    for performance_year, process, payer_type in [*keys, (current, WindowProcess.ALL_PAYER_QP, "")]:
         window, _ = SubmissionWindow.objects.update_or_create(
-            performance_year=year,
+            performance_year=performance_year,
             process=process,
             payer_type=payer_type,
             is_demonstration=True,

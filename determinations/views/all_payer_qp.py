@@ -214,6 +214,13 @@ def all_payer_qp_figures(request, pk: int):
     return render(request, "determinations/all_payer/figures.html", context, status=400 if form.errors else 200)
 
 
+def _figure(name: str, value) -> str:
+    """A figure as a person reads it: $1,200,000.00, 1,500 patients, or a dash when not given."""
+    if value is None:
+        return "—"
+    return f"${value:,.2f}" if "payment" in name else f"{value:,}"
+
+
 def _summary(submission) -> list[dict]:
     """Each arrangement with its figures per period, as the review and the detail pages read them back."""
     periods = dict(SNAPSHOTS)
@@ -223,7 +230,7 @@ def _summary(submission) -> list[dict]:
             "rows": [
                 {
                     "period": periods[row.snapshot],
-                    "values": [(label, getattr(row, name)) for name, label in FIGURES.items()],
+                    "values": [(label, _figure(name, getattr(row, name))) for name, label in FIGURES.items()],
                 }
                 for row in arrangement.figures.all()
             ],

@@ -12,7 +12,15 @@ from determinations.services import all_payer_qp as service
 from messaging.kinds import KINDS
 from messaging.models import Message
 
-from .support import D1_FIGURES, SUBMITTER, all_payer_window, complete_draft, submit, submitter_answers
+from .support import (
+    D1_FIGURES,
+    SUBMITTER,
+    all_payer_window,
+    approved_determination,
+    complete_draft,
+    submit,
+    submitter_answers,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -73,8 +81,6 @@ def test_the_journey_step_by_step(entity_member, commercial_2026):
 
 
 def test_only_the_years_approved_arrangements_can_be_named(entity_member, commercial_2026, reviewer, review_lead):
-    from .support import approved_determination  # a 2027 arrangement, made only here
-
     later = approved_determination("other_payer", "Next Year Plan", "Beta Health", reviewer, review_lead, year=2027)
     submission = complete_draft(entity_member, [commercial_2026])
     with pytest.raises(service.AllPayerQPError, match="not an approved Other Payer Advanced APM for 2026"):
