@@ -8,6 +8,7 @@ from determinations.states import SubmissionStatus
 from tests.factories import SubmissionFactory
 
 from .test_pages_accessible import demo, sign_in  # noqa: F401 (demo is a fixture)
+from .test_request_journeys import tick
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 ARRANGEMENT = "Browser Shared Savings"
@@ -61,7 +62,7 @@ def test_an_apm_entity_submits_its_all_payer_data(page, assert_accessible, appro
     assert_accessible(page)
     page.get_by_label("Full name of the person certifying").fill("Demo Clinician")
     page.locator("#id_attester_title").fill("CFO")
-    page.get_by_label("I am authorized to bind the APM Entity and I certify the statement above").check()
+    tick(page, "I am authorized to bind the APM Entity and I certify the statement above")
     page.get_by_role("button", name="Submit to CMS").click()
 
     page.get_by_role("heading", name="CMS received your All-Payer QP data").wait_for()
