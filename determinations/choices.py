@@ -1,4 +1,4 @@
-"""Choice lists shared across the domain: determination processes and payer types."""
+"""Choice lists shared across the domain: determination processes, window processes and payer types."""
 
 from django.db import models
 
@@ -6,6 +6,14 @@ from django.db import models
 class Process(models.TextChoices):
     PAYER_INITIATED = "payer_initiated", "Payer Initiated"
     CLINICIAN_INITIATED = "clinician_initiated", "Eligible Clinician Initiated"
+
+
+class WindowProcess(models.TextChoices):
+    """What a submission window takes: the two request processes, and the All-Payer QP data (42 CFR 414.1440(e))."""
+
+    PAYER_INITIATED = Process.PAYER_INITIATED.value, Process.PAYER_INITIATED.label
+    CLINICIAN_INITIATED = Process.CLINICIAN_INITIATED.value, Process.CLINICIAN_INITIATED.label
+    ALL_PAYER_QP = "all_payer_qp", "All-Payer QP data submission"
 
 
 class PayerType(models.TextChoices):

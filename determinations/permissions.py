@@ -265,3 +265,33 @@ def can_add_internal_note(user: User, submission: Submission) -> Decision:
     if submission.status not in STAFF_VISIBLE:
         return Decision(Code.NOT_VISIBLE, "CMS staff cannot see drafts.")
     return recusal(user, submission)
+
+
+# All-Payer QP submissions (``determinations/models/all_payer.py``) ------------------------------
+
+ALL_PAYER_NOT_YOURS = Decision(Code.NOT_VISIBLE, "This All-Payer QP submission belongs to another organization.")
+
+
+def can_start_all_payer_qp(user: User) -> Decision:
+    """APM Entities, practices (TINs) and clinicians submit their All-Payer figures; payers and CMS staff do not."""
+    if user.staff_role:
+        return Decision(Code.WRONG_ROLE, "CMS staff do not submit All-Payer QP data.")
+    if not user.memberships.exclude(organization__kind="payer").exists():
+        return Decision(
+            Code.WRONG_ROLE,
+            "All-Payer QP data are submitted by an APM Entity, a practice (TIN) or an eligible clinician, not a payer.",
+        )
+    return ALLOWED
+
+
+def can_view_all_payer_qp(user: User, submission) -> Decision:
+    return ALLOWED if _is_member(user, submission.organization_id) else ALL_PAYER_NOT_YOURS
+
+
+def can_edit_all_payer_qp(user: User, submission) -> Decision:
+    viewing = can_view_all_payer_qp(user, submission)
+    if not viewing:
+        return viewing
+    if not submission.is_editable:
+        return Decision(Code.NOT_NOW, "This All-Payer QP submission was submitted, so it can no longer be changed.")
+    return ALLOWED

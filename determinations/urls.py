@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from .views import (
+    all_payer_qp,
     confirmations,
     information_requests,
     linked_requests,
@@ -105,6 +106,22 @@ urlpatterns = [
     path("program/qp/runs/<int:pk>/cancel/", qp_program.qp_run_cancel, name="qp_run_cancel"),
     path("program/qp/runs/<int:pk>/results.csv", qp_program.qp_run_results_csv, name="qp_run_results_csv"),
     path("qp/", qp_results.qp_status_list, name="qp_status_list"),
+    path("all-payer-qp/new/", all_payer_qp.all_payer_qp_start, name="all_payer_qp_start"),
+    path("all-payer-qp/<int:pk>/", all_payer_qp.all_payer_qp_detail, name="all_payer_qp_detail"),
+    path(
+        "all-payer-qp/<int:pk>/steps/arrangements/",
+        all_payer_qp.all_payer_qp_arrangements,
+        name="all_payer_qp_arrangements",
+    ),
+    path(
+        "all-payer-qp/<int:pk>/arrangements/<int:arrangement_pk>/remove/",
+        all_payer_qp.all_payer_qp_arrangement_remove,
+        name="all_payer_qp_arrangement_remove",
+    ),
+    path("all-payer-qp/<int:pk>/steps/figures/", all_payer_qp.all_payer_qp_figures, name="all_payer_qp_figures"),
+    path("all-payer-qp/<int:pk>/steps/review/", all_payer_qp.all_payer_qp_review, name="all_payer_qp_review"),
+    path("all-payer-qp/<int:pk>/steps/<slug:section>/", all_payer_qp.all_payer_qp_section, name="all_payer_qp_section"),
+    path("all-payer-qp/<int:pk>/receipt/", all_payer_qp.all_payer_qp_receipt, name="all_payer_qp_receipt"),
     path("qp/<int:year>/<str:npi>/", qp_results.qp_clinician, name="qp_clinician"),
     # The review queue: determinations/urls_review.py
     path("review/", include("determinations.urls_review")),

@@ -27,6 +27,7 @@ from determinations.services.events import event_record
 from determinations.services.notifications import submission_receipt_queue
 from determinations.services.precheck import criterion_results_record
 from determinations.services.submission_completeness import submission_blocking_problems
+from determinations.services.tracking import TrackingNumberUnavailable, tracking_number_unused
 from determinations.states import BEFORE_DECISION, DECIDED, OPEN, SUBMITTER_LABELS, SubmissionStatus
 from qppportal.dates import date_text
 
@@ -309,19 +310,14 @@ def _repeated_message(submission, event) -> str:
 
 
 def tracking_number_for(submission, *, symbols: Callable[[], str] = tracking_numbers.random_symbols) -> str:
-    """A random tracking number not yet given (decision 0028); numbers given before keep their form.
-
-    Runs inside the submit transaction: a taken number is drawn again. Two submits drawing the same
-    new number at the same instant is left to the unique constraint (odds of about one in 10^18).
-    """
+    """A random tracking number not yet given (decision 0028); numbers given before keep their form."""
     process_code = "PI" if submission.process == "payer_initiated" else "EC"
-    for _ in range(tracking_numbers.ATTEMPTS):
-        number = tracking_numbers.tracking_number(
-            year=submission.performance_year.year, process_code=process_code, random_symbols=symbols()
+    try:
+        return tracking_number_unused(
+            year=submission.performance_year.year, process_code=process_code, model=Submission, symbols=symbols
         )
-        if not Submission.objects.filter(tracking_number=number).exists():
-            return number
-    raise TransitionRefused("A tracking number could not be given just now, so nothing was sent. Try submitting again.")
+    except TrackingNumberUnavailable as error:
+        raise TransitionRefused(str(error)) from None
 
 
 def transitions_available(submission, user) -> dict[str, Decision]:

@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
+from determinations.selectors import all_payer as all_payer_selectors
 from determinations.selectors import reference as determination_selectors
 from determinations.selectors import submissions as submission_selectors
 from determinations.views import review_queue
@@ -30,6 +31,12 @@ def organization_home(request):
             payer_types=payer_types, include_clinician=has_clinician_org
         ),
         **paginated(request, submission_selectors.submissions_for_dashboard(request.user), DASHBOARD_PAGE_SIZE),
+        # APM Entities, TINs and clinicians also send their All-Payer QP data (42 CFR 414.1440(e)).
+        "all_payer_qp": has_clinician_org,
+        "all_payer_qp_submissions": all_payer_selectors.all_payer_qp_for_dashboard(request.user)[:DASHBOARD_PAGE_SIZE]
+        if has_clinician_org
+        else [],
+        "all_payer_qp_windows": all_payer_selectors.all_payer_qp_windows_open() if has_clinician_org else [],
     }
     return render(request, "accounts/home_organization.html", context)
 

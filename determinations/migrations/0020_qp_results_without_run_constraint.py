@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("determinations", "0017_linked_requests_confirmations_reminders"),
+        ("determinations", "0019_all_payer_qp_submissions"),
     ]
 
     operations = [

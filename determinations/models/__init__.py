@@ -1,5 +1,6 @@
 """Models of the determinations domain, one module per concept."""
 
+from .all_payer import AllPayerQPArrangement, AllPayerQPFigures, AllPayerQPStatus, AllPayerQPSubmission
 from .confirmation import YearlyConfirmation
 from .determination import Determination, DeterminationOutcome
 from .event import EventVisibility, SubmissionEvent
@@ -21,6 +22,10 @@ from .saved_view import SavedQueueView
 from .submission import Arrangement, Submission
 
 __all__ = [
+    "AllPayerQPArrangement",
+    "AllPayerQPFigures",
+    "AllPayerQPStatus",
+    "AllPayerQPSubmission",
     "ApmEntityParticipant",
     "Arrangement",
     "ArrangementMeasure",

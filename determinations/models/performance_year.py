@@ -11,7 +11,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils import timezone
 
-from determinations.choices import PayerType, Process
+from determinations.choices import PayerType, WindowProcess
 from determinations.rules.inputs import RuleInputError
 from determinations.rules.parameters import (
     VARIANT_LABELS,
@@ -179,8 +179,13 @@ class SubmissionWindow(models.Model):
     """
 
     performance_year = models.ForeignKey(PerformanceYear, on_delete=models.CASCADE, related_name="windows")
-    process = models.CharField(max_length=30, choices=Process.choices)
-    payer_type = models.CharField(max_length=30, choices=PayerType.choices)
+    process = models.CharField(max_length=30, choices=WindowProcess.choices)
+    payer_type = models.CharField(
+        max_length=30,
+        choices=PayerType.choices,
+        blank=True,
+        help_text="Blank for the All-Payer QP window (every type).",
+    )
     opens_at = models.DateTimeField()
     closes_at = models.DateTimeField(help_text="The submission deadline (US Eastern time).")
     is_provisional = models.BooleanField(
@@ -203,10 +208,8 @@ class SubmissionWindow(models.Model):
     def __str__(self):
         closes = date_text(self.closes_at, time=True, with_zone=True)
         demonstration = "demonstration window, " if self.is_demonstration else ""
-        return (
-            f"{self.performance_year.year} {self.get_process_display()}, {self.get_payer_type_display()} "
-            f"({demonstration}closes {closes})"
-        )
+        payer_type = f", {self.get_payer_type_display()}" if self.payer_type else ""
+        return f"{self.performance_year.year} {self.get_process_display()}{payer_type} ({demonstration}closes {closes})"
 
     def is_open(self, now=None) -> bool:
         now = now or timezone.now()

@@ -18,6 +18,7 @@ class ReminderKind(models.TextChoices):
     REVIEWER_DIGEST = "reviewer_digest", "Weekly digest of each reviewer's requests"
     RENEWAL_DUE = "renewal_due", "Renewal: approved last year, no request for the coming year (to its organization)"
     CONFIRMATION_DUE = "confirmation_due", "Multi-year determination: yearly confirmation due (to its organization)"
+    ALL_PAYER_QP_DUE = "all_payer_qp_due", "All-Payer QP submission draft, December 1 deadline (to its organization)"
 
 
 class Weekday(models.IntegerChoices):

@@ -13,6 +13,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from .parameters import (
+    ALL_PAYER_QP,
     CLINICIAN_INITIATED,
     MEDICAID,
     MEDICARE_HEALTH_PLAN,
@@ -38,6 +39,8 @@ FIRST_YEAR = {
     (CLINICIAN_INITIATED, MULTI_PAYER_MODEL): 2019,
     (CLINICIAN_INITIATED, OTHER_PAYER): 2019,
 }
+# The All-Payer Combination Option, and the data submission that feeds it, start with 2019 (domain.md 4.2).
+ALL_PAYER_FIRST_YEAR = 2019
 
 
 def eastern(day: datetime.date, time: datetime.time = datetime.time(0, 0)) -> datetime.datetime:
@@ -80,6 +83,9 @@ def default_windows(year: int) -> tuple[Window, ...]:
             if deadline is not None:
                 opens = eastern(default_opening(year, process, payer_type))
                 windows.append(Window(process, payer_type, opens, eastern(deadline, END_OF_DAY)))
+    if year >= ALL_PAYER_FIRST_YEAR:
+        # The data periods start on January 1; CMS publishes no opening date, so it opens then [U].
+        windows.append(Window(ALL_PAYER_QP, "", eastern(datetime.date(year, 1, 1)), all_payer_data_deadline(year)))
     return tuple(windows)
 
 

@@ -20,7 +20,9 @@ from .inputs import RuleInputError
 # The values of determinations.choices.Process and PayerType (rules/ does not import Django).
 PAYER_INITIATED = "payer_initiated"
 CLINICIAN_INITIATED = "clinician_initiated"
-PROCESSES = (PAYER_INITIATED, CLINICIAN_INITIATED)
+# The All-Payer QP data submission (42 CFR 414.1440(e)): one window a year, for every payer type.
+ALL_PAYER_QP = "all_payer_qp"
+PROCESSES = (PAYER_INITIATED, CLINICIAN_INITIATED, ALL_PAYER_QP)
 MEDICAID = "medicaid"
 MEDICARE_HEALTH_PLAN = "medicare_health_plan"
 MULTI_PAYER_MODEL = "multi_payer_model"
@@ -217,7 +219,7 @@ def year_parameters_from_mapping(data: Mapping) -> YearParameters:
             if values[name] is None:
                 raise RuleInputError(name, "is required when the All-Payer Combination Option is available")
     windows = [_window(w, f"windows[{i}].") for i, w in enumerate(inputs.items(data, "windows"))]
-    windows.sort(key=lambda w: (PROCESSES.index(w.process), PAYER_TYPES.index(w.payer_type)))
+    windows.sort(key=lambda w: (PROCESSES.index(w.process), ("", *PAYER_TYPES).index(w.payer_type)))
     values["windows"] = tuple(windows)
     provisional = inputs.items(data, "provisional_fields")
     unknown = sorted(set(provisional) - set(PARAMETER_FIELDS) - {"windows"})
@@ -232,9 +234,12 @@ def _window(data, prefix: str) -> Window:
         return data
     if not isinstance(data, Mapping):
         raise RuleInputError(prefix.rstrip("."), "must be an object")
+    process = inputs.choice(data, "process", set(PROCESSES), prefix, required=True)
+    # The All-Payer QP window is for every payer type at once: it names none.
+    all_payer = process == ALL_PAYER_QP
     window = Window(
-        process=inputs.choice(data, "process", set(PROCESSES), prefix, required=True),
-        payer_type=inputs.choice(data, "payer_type", set(PAYER_TYPES), prefix, required=True),
+        process=process,
+        payer_type=inputs.choice(data, "payer_type", set(PAYER_TYPES), prefix, required=not all_payer) or "",
         opens_at=inputs.timestamp(data, "opens_at", prefix, required=True),
         closes_at=inputs.timestamp(data, "closes_at", prefix, required=True),
         provisional=bool(inputs.boolean(data, "provisional", prefix)),

@@ -1,7 +1,8 @@
 """Tracking numbers that say nothing about how many requests there are (decision 0028).
 
 A number reads ``OPA-2027-PI-7K3QX2D``: the first performance year asked for, the process (``PI``
-Payer Initiated, ``EC`` Eligible Clinician Initiated), six random symbols of Crockford's base32
+Payer Initiated, ``EC`` Eligible Clinician Initiated, ``AP`` an All-Payer QP data submission), six
+random symbols of Crockford's base32
 (no I, L, O or U, so nothing is misread) and a check character. The check is Luhn mod 32 over the
 year's digits and the random symbols: it catches every single mistyped symbol and every swap of
 two neighbours but ``0``/``Z`` (Luhn's one blind spot), and stays inside the same alphabet
@@ -19,7 +20,7 @@ RANDOM_LENGTH = 6
 # is already given, and a handful of draws is far more than a real collision ever needs.
 ATTEMPTS = 5
 _VALUES = {symbol: value for value, symbol in enumerate(ALPHABET)} | {"O": 0, "I": 1, "L": 1}
-_PATTERN = re.compile(rf"^OPA-(\d{{4}})-(PI|EC)-([0-9A-Z]{{{RANDOM_LENGTH + 1}}})$")
+_PATTERN = re.compile(rf"^OPA-(\d{{4}})-(PI|EC|AP)-([0-9A-Z]{{{RANDOM_LENGTH + 1}}})$")
 
 
 def _luhn_sum(symbols: str, *, double_first: bool) -> int:

@@ -41,7 +41,9 @@ from determinations.rules.qp_levels import (
     medicaid_included,
     other_payers_after_exclusions,
 )
+from determinations.rules.qp_submitted import CARRIED, SubmittedFigures
 from determinations.rules.qp_thresholds import METHODS, Portion, QPStatus
+from determinations.selectors.all_payer import submitted_figures
 from determinations.selectors.medicaid import medicaid_apm_counties
 from jobs.models import ItemStatus, Job, JobStatus
 
@@ -312,13 +314,15 @@ COLUMNS = ("npi", "tin", "apm_entity_id", "affiliated_practitioner", "all_payer_
            "medicaid_specialty_eligible", *FIGURES)  # fmt: skip
 
 
-def _group_totals(records, medicaid_counties) -> tuple[dict[str, GroupTotals], dict[tuple, GroupTotals]]:
+def _group_totals(
+    records, medicaid_counties, submitted: SubmittedFigures
+) -> tuple[dict[str, GroupTotals], dict[tuple, GroupTotals]]:
     """Each APM Entity's and each TIN's sums over its participants who are not Affiliated Practitioners,
     from one streamed pass (only the totals are kept)."""
     entities: dict[str, GroupTotals] = {}
     tins: dict[tuple, GroupTotals] = {}
     for row in records.filter(affiliated_practitioner=False).values(*COLUMNS).iterator(chunk_size=CHUNK):
-        participation = participation_of(row, medicaid_counties)
+        participation = participation_of(submitted.feed(row), medicaid_counties)
         entity, tin = participation.apm_entity_id, (participation.apm_entity_id, participation.tin)
         entities[entity] = group_add(entities.get(entity, GroupTotals()), participation)
         tins[tin] = group_add(tins.get(tin, GroupTotals()), participation)
@@ -326,13 +330,18 @@ def _group_totals(records, medicaid_counties) -> tuple[dict[str, GroupTotals], d
 
 
 def snapshot_results(
-    records, params: YearParameters, medicaid_counties: Collection[str] = ()
+    records, params: YearParameters, medicaid_counties: Collection[str] = (), submitted: SubmittedFigures | None = None
 ) -> Iterator[ParticipationResult]:
-    """Each clinician's best participation result, streamed in NPI order (the reference for the SQL)."""
-    entities, tins = _group_totals(records, medicaid_counties)
+    """Each clinician's best participation result, streamed in NPI order (the reference for the SQL), with
+    ``submitted`` All-Payer QP figures fed to the records they apply to (``rules/qp_submitted.py``)."""
+    submitted = submitted or SubmittedFigures()
+    if submitted:
+        group_columns = ("npi", "tin", "apm_entity_id", "affiliated_practitioner", *CARRIED)
+        submitted.add_groups(records.values(*group_columns).iterator(chunk_size=CHUNK))
+    entities, tins = _group_totals(records, medicaid_counties, submitted)
     rows = records.order_by("npi", "apm_entity_id", "tin").values(*COLUMNS).iterator(chunk_size=CHUNK)
     for _npi, group in itertools.groupby(rows, key=lambda row: row["npi"]):
-        participations = [participation_of(row, medicaid_counties) for row in group]
+        participations = [participation_of(submitted.feed(row), medicaid_counties) for row in group]
         for p in participations:
             # An APM Entity whose only records are Affiliated Practitioners has no group totals.
             entities.setdefault(p.apm_entity_id, GroupTotals())
@@ -393,7 +402,8 @@ def _determine_streamed(*, run: QPDeterminationRun, params: YearParameters) -> i
     records = ParticipationRecord.objects.filter(performance_year_id=run.performance_year_id, snapshot=run.snapshot)
     earlier = earlier_best_statuses(run)
     batch, written = [], 0
-    for result, participations in snapshot_results(records, params, frozenset(run.medicaid_counties)):
+    submitted = submitted_figures(performance_year_id=run.performance_year_id, snapshot=run.snapshot)
+    for result, participations in snapshot_results(records, params, frozenset(run.medicaid_counties), submitted):
         values = determination_values(result, participations, earlier.get(result.participation.npi))
         batch.append(QPDetermination(run=run, year=params.year, snapshot=run.snapshot, **values))
         if len(batch) >= CHUNK:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from django.db import connection
 
+from determinations.models import AllPayerQPStatus, AllPayerQPSubmission
 from determinations.rules.parameters import YearParameters
 from determinations.rules.qp_thresholds import METHODS, RANKED, QPStatus
 
@@ -37,6 +38,15 @@ RUNS = "determinations_qpdeterminationrun"
 MIDDLE = {QPStatus.QP: "qp", QPStatus.PARTIAL_QP: "partial_qp"}
 SHORT = {method: method[:3] for method in METHODS}  # payment -> pay, patient -> pat
 RANK = "CASE {0} WHEN 'qp' THEN 2 WHEN 'partial_qp' THEN 1 ELSE 0 END"
+SUBMISSIONS = "determinations_allpayerqpsubmission"
+ARRANGEMENTS = "determinations_allpayerqparrangement"
+SUBMITTED_FIGURES = "determinations_allpayerqpfigures"
+OTHER_FIGURES = tuple(
+    f"{part}_{method}_{end}"
+    for part in ("other", "medicaid")
+    for method in METHODS
+    for end in ("numerator", "denominator")
+)
 
 
 def threshold_parameters(
@@ -63,8 +73,15 @@ def threshold_parameters(
 
 
 def totals_tables(run_id: int) -> dict[str, str]:
-    """The names of a run's totals tables (only the run's integer id is formatted in)."""
-    return {kind: f"qp_run_{int(run_id)}_{kind}" for kind in ("entity", "tin", "clinician", "earlier")}
+    """The names of a run's own tables (only the run's integer id is formatted in): the totals, and
+    ``records``, the snapshot's records with the submitted All-Payer QP figures brought in, made only
+    when the year has submissions (``stage_submitted``)."""
+    return {kind: f"qp_run_{int(run_id)}_{kind}" for kind in ("entity", "tin", "clinician", "earlier", "records")}
+
+
+def _with_source(tables: dict[str, str], *, staged: bool) -> dict[str, str]:
+    """``tables`` with ``source``: where the statements read the records (the staged ones, or the upload's)."""
+    return tables | {"source": tables["records"] if staged else RECORDS}
 
 
 # --- Pieces of SQL --------------------------------------------------------------------------------
@@ -86,14 +103,69 @@ def _figures_after_exclusions() -> str:
     return ", ".join(columns)
 
 
-def records_scope(part_filter: str = "") -> str:
+def records_scope(source: str, part_filter: str = "") -> str:
     """The snapshot's records as the rules see them (figures after the exclusions); every statement of
-    the batch reads the records through this one query."""
+    the batch reads the records through this one query, from ``source`` (``_with_source``)."""
     return (
         f"SELECT npi, tin, apm_entity_id, affiliated_practitioner, all_payer_level, {_figures_after_exclusions()} "
         # Table and column names are this module's constants; values go as %(name)s parameters.
-        f"FROM {RECORDS} WHERE performance_year_id = %(year_id)s AND snapshot = %(snapshot)s{part_filter}"  # nosec B608
+        f"FROM {source} WHERE performance_year_id = %(year_id)s AND snapshot = %(snapshot)s{part_filter}"  # nosec B608
     )
+
+
+def _submitted_records(table: str) -> str:
+    """The snapshot's records with the submitted All-Payer QP figures brought in, as
+    ``rules/qp_submitted.py`` does: a submission's figures, summed over its arrangements (Medicaid
+    arrangements' apart), feed a record whose upload carries no other-payer figures; the clinician's own
+    (by NPI) first, else the TIN's or the APM Entity's, on the group's first record when no record of
+    the group carries any, and the level requested goes with them (``docs/qp.md``)."""
+    sums = ", ".join(
+        f"SUM(f.{method}_{end}) FILTER (WHERE {'' if part == 'medicaid' else 'NOT '}a.medicaid) "
+        f"AS {part}_{method}_{end}"
+        for part in ("other", "medicaid")
+        for method in METHODS
+        for end in ("numerator", "denominator")
+    )
+    carries = (
+        "("
+        + " OR ".join(f"r.{part}_{m}_denominator IS NOT NULL" for part in ("other", "medicaid") for m in METHODS)
+        + ")"
+    )
+    group = "BOOL_OR({0}) FILTER (WHERE NOT r.affiliated_practitioner) OVER (PARTITION BY r.apm_entity_id{1})"
+    first = "ROW_NUMBER() OVER (PARTITION BY r.apm_entity_id{0} ORDER BY r.affiliated_practitioner, r.npi{1})"
+    by_clinician = "(NOT carries AND sc.npi IS NOT NULL)"
+    by_tin = "(NOT affiliated_practitioner AND NOT COALESCE(t_carries, FALSE) AND st.tin IS NOT NULL)"
+    by_entity = "(NOT affiliated_practitioner AND NOT COALESCE(e_carries, FALSE) AND se.apm_entity_id IS NOT NULL)"
+    figures = ", ".join(
+        f"CASE WHEN {by_clinician} THEN sc.{name} WHEN {by_tin} THEN (CASE WHEN t_first = 1 THEN st.{name} END) "
+        f"WHEN {by_entity} AND e_first = 1 THEN se.{name} ELSE src.{name} END AS {name}"
+        for name in OTHER_FIGURES
+    )
+    medicare = ", ".join(f"src.medicare_{m}_{end}" for m in METHODS for end in ("numerator", "denominator"))
+    return f"""
+CREATE TABLE {table} AS
+WITH sub AS (  -- the submitted All-Payer QP figures of the snapshot, one row per submission
+  SELECT s.level, s.apm_entity_id, s.tin, s.npi, {sums}
+  FROM {SUBMISSIONS} s JOIN {ARRANGEMENTS} a ON a.submission_id = s.id
+  JOIN {SUBMITTED_FIGURES} f ON f.arrangement_id = a.id AND f.snapshot = %(snapshot)s
+  WHERE s.performance_year_id = %(year_id)s AND s.status = 'submitted'
+  GROUP BY s.id, s.level, s.apm_entity_id, s.tin, s.npi
+),
+src AS (
+  SELECT r.*, {carries} AS carries,
+    {group.format(carries, "")} AS e_carries, {group.format(carries, ", r.tin")} AS t_carries,
+    {first.format("", ", r.tin")} AS e_first, {first.format(", r.tin", "")} AS t_first
+  FROM {RECORDS} r WHERE r.performance_year_id = %(year_id)s AND r.snapshot = %(snapshot)s
+)
+SELECT src.performance_year_id, src.snapshot, src.npi, src.tin, src.apm_entity_id, src.affiliated_practitioner,
+  src.county_fips, src.medicaid_specialty_eligible, {medicare}, {figures},
+  CASE WHEN {by_clinician} THEN 'clinician' WHEN {by_tin} THEN 'tin' WHEN {by_entity} THEN 'entity'
+       ELSE src.all_payer_level END AS all_payer_level
+FROM src
+LEFT JOIN sub sc ON sc.level = 'clinician' AND sc.npi = src.npi
+LEFT JOIN sub st ON st.level = 'tin' AND st.apm_entity_id = src.apm_entity_id AND st.tin = src.tin
+LEFT JOIN sub se ON se.level = 'entity' AND se.apm_entity_id = src.apm_entity_id
+"""  # nosec B608: only this module's constants and the run's table name are formatted in; values are parameters
 
 
 def _guarded(n: str, d: str, alias: str) -> str:
@@ -138,7 +210,7 @@ def _sum(column: str, alias: str, where: str = "") -> str:
 # --- Step 1: the run's group totals ---------------------------------------------------------------
 
 
-def _entity_totals(table: str) -> str:
+def _entity_totals(tables: dict[str, str]) -> str:
     """Each APM Entity's sums over its participants who are not Affiliated Practitioners (every APM
     Entity of the snapshot has a row, zeros when all its records are Affiliated Practitioners), and
     what depends on the group alone: its Medicare and All-Payer fractions, the thresholds they
@@ -159,14 +231,15 @@ def _entity_totals(table: str) -> str:
                 f"{_any_method('eap', 'ap_partial_qp')} AS e_appart"]  # fmt: skip
     scores = [f"{_score(f'{f}_{SHORT[m]}')} AS {f}_{SHORT[m]}_score" for f in ("emg", "eap") for m in METHODS]
     return f"""
-CREATE TABLE {table} AS
+CREATE TABLE {tables["entity"]} AS
 SELECT g.*, {", ".join(statuses)}, {", ".join(scores)}
 FROM (SELECT s.*, {", ".join(derived)}
-      FROM (SELECT apm_entity_id, {", ".join(sums)} FROM ({records_scope()}) rec GROUP BY apm_entity_id) s) g
+      FROM (SELECT apm_entity_id, {", ".join(sums)} FROM ({records_scope(tables["source"])}) rec
+            GROUP BY apm_entity_id) s) g
 """  # nosec B608: only this module's constants and the run's table names are formatted in
 
 
-def _tin_totals(table: str) -> str:
+def _tin_totals(tables: dict[str, str]) -> str:
     """Each TIN's sums (within its APM Entity) over its participants who are not Affiliated Practitioners."""
     sums = [
         _sum(f"{part}_{m}_{end}", f"t{short}_{SHORT[m]}_{letter}")
@@ -177,13 +250,13 @@ def _tin_totals(table: str) -> str:
     has = "(other_payment_denominator IS NOT NULL OR other_patient_denominator IS NOT NULL)"
     sums.append(f"BOOL_OR({has}) AS t_has")
     return f"""
-CREATE TABLE {table} AS
-SELECT apm_entity_id, tin, {", ".join(sums)} FROM ({records_scope()}) rec
+CREATE TABLE {tables["tin"]} AS
+SELECT apm_entity_id, tin, {", ".join(sums)} FROM ({records_scope(tables["source"])}) rec
 WHERE NOT affiliated_practitioner GROUP BY apm_entity_id, tin
 """  # nosec B608: as above
 
 
-def _clinician_totals(table: str, entity_table: str) -> str:
+def _clinician_totals(tables: dict[str, str]) -> str:
     """The clinicians with more than one record: their individual Medicare figures (their own summed
     over all their records), how many records they have, and whether they are in two or more APM
     Entity groups none of which is a QP as a group (the multi-entity fallback's condition)."""
@@ -194,17 +267,17 @@ def _clinician_totals(table: str, entity_table: str) -> str:
     ]
     guarded = [_guarded(f"i_{SHORT[m]}_n", f"i_{SHORT[m]}_d", f"ig_{SHORT[m]}") for m in METHODS]
     return f"""
-CREATE TABLE {table} AS
+CREATE TABLE {tables["clinician"]} AS
 SELECT s.*, {", ".join(guarded)}
 FROM (
   SELECT r.npi, COUNT(*) AS participations, {", ".join(sums)},
     COALESCE(MIN(r.apm_entity_id) FILTER (WHERE NOT r.affiliated_practitioner)
              <> MAX(r.apm_entity_id) FILTER (WHERE NOT r.affiliated_practitioner), FALSE)
     AND NOT COALESCE(BOOL_OR(e.e_mqp) FILTER (WHERE NOT r.affiliated_practitioner), FALSE) AS multi_none_qp
-  FROM ({records_scope()}) r
+  FROM ({records_scope(tables["source"])}) r
   JOIN (SELECT npi FROM {RECORDS} WHERE performance_year_id = %(year_id)s AND snapshot = %(snapshot)s
         GROUP BY npi HAVING COUNT(*) > 1) several USING (npi)
-  JOIN {entity_table} e USING (apm_entity_id)
+  JOIN {tables["entity"]} e USING (apm_entity_id)
   GROUP BY r.npi
 ) s
 """  # nosec B608: as above
@@ -374,7 +447,7 @@ def _per_record(part_filter: str, tables: dict[str, str], *, several: bool) -> s
                     COALESCE(i.participations, 1) AS participations,
                     (NOT %(individual)s AND NOT r.affiliated_practitioner AND COALESCE(i.multi_none_qp, FALSE)) AS fb,
                     {entity_columns}, {_record_columns()}
-                  FROM ({records_scope(part_filter)} OFFSET 0) r
+                  FROM ({records_scope(tables["source"], part_filter)} OFFSET 0) r
                   CROSS JOIN LATERAL (SELECT CASE WHEN r.affiliated_practitioner THEN 'clinician'
                                                   ELSE r.all_payer_level END AS lvl) lv
                   JOIN {tables["entity"]} e ON e.apm_entity_id = r.apm_entity_id
@@ -442,21 +515,34 @@ def _values(run, params: YearParameters) -> dict:
     return threshold_parameters(params, run.snapshot, run.performance_year_id, run.pk, run.medicaid_counties)
 
 
+def has_submitted(run) -> bool:
+    """Whether any All-Payer QP submission of the run's year is submitted."""
+    return AllPayerQPSubmission.objects.filter(
+        performance_year_id=run.performance_year_id, status=AllPayerQPStatus.SUBMITTED
+    ).exists()
+
+
 def stage_totals(*, run, params: YearParameters) -> None:
-    """Write the run's group totals (``totals_tables``), replacing any left from an earlier attempt."""
-    tables = totals_tables(run.pk)
+    """Write the run's group totals (``totals_tables``), replacing any left from an earlier attempt; when
+    the year has All-Payer QP submissions, first the records with their figures brought in, which every
+    later statement of the run reads (so the common case, none, reads the upload's records directly)."""
+    staged = has_submitted(run)
+    tables = _with_source(totals_tables(run.pk), staged=staged)
     values = _values(run, params)
     with connection.cursor() as cursor:
         # Fresh statistics: freshly loaded records have none yet.
         cursor.execute(f"ANALYZE {RECORDS}")
         _settings(cursor)
         drop_totals(run_id=run.pk, cursor=cursor)
-        cursor.execute(_entity_totals(tables["entity"]), values)
-        cursor.execute(_tin_totals(tables["tin"]), values)
-        cursor.execute(_clinician_totals(tables["clinician"], tables["entity"]), values)
+        if staged:
+            cursor.execute(_submitted_records(tables["records"]), values)
+            cursor.execute(f"ANALYZE {tables['records']}")
+        cursor.execute(_entity_totals(tables), values)
+        cursor.execute(_tin_totals(tables), values)
+        cursor.execute(_clinician_totals(tables), values)
         cursor.execute(_earlier_statuses(tables["earlier"]), values)
-        for table in tables.values():
-            cursor.execute(f"ANALYZE {table}")
+        for kind in ("entity", "tin", "clinician", "earlier"):
+            cursor.execute(f"ANALYZE {tables[kind]}")
 
 
 def drop_totals(*, run_id: int, cursor=None) -> None:
@@ -484,9 +570,12 @@ def determine_part(*, run, params: YearParameters, part: int, parts: int) -> int
     values = _values(run, params) | {"part": part, "parts": parts}
     part_filter = " AND (hashtext(npi) & 2147483647) %% %(parts)s = %(part)s" if parts > 1 else ""
     written = 0
+    tables = totals_tables(run.pk)
     with connection.cursor() as cursor:
         _settings(cursor)
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [tables["records"]])
+        tables = _with_source(tables, staged=cursor.fetchone()[0])
         for several in (False, True):
-            cursor.execute(part_statement(part_filter, totals_tables(run.pk), several=several), values)
+            cursor.execute(part_statement(part_filter, tables, several=several), values)
             written += cursor.rowcount
     return written

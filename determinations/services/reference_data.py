@@ -26,6 +26,7 @@ DEFAULT_REMINDER_SCHEDULES = {
     ReminderKind.REVIEWER_DIGEST: ("", 0),
     ReminderKind.RENEWAL_DUE: ("30", 0),
     ReminderKind.CONFIRMATION_DUE: ("30,7", 0),
+    ReminderKind.ALL_PAYER_QP_DUE: ("30,7", 0),
 }
 
 

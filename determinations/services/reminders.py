@@ -17,8 +17,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, StaffRole, User
-from determinations.models import InformationRequest, ReminderKind, ReminderSchedule, Submission
+from determinations.models import (
+    AllPayerQPStatus,
+    AllPayerQPSubmission,
+    InformationRequest,
+    ReminderKind,
+    ReminderSchedule,
+    Submission,
+)
 from determinations.rules.business_days import add_business_days
+from determinations.services.all_payer_qp import all_payer_qp_blocking_problems, step_url
 from determinations.services.reminders_review import requests_undecided, reviewer_digests
 from determinations.services.reminders_yearly import confirmations_due, renewals_due
 from determinations.services.submission_completeness import submission_blocking_problems
@@ -39,6 +47,7 @@ def reminders_sweep(*, now=None) -> dict[str, int]:
         ReminderKind.REVIEWER_DIGEST: reviewer_digests,
         ReminderKind.RENEWAL_DUE: renewals_due,
         ReminderKind.CONFIRMATION_DUE: confirmations_due,
+        ReminderKind.ALL_PAYER_QP_DUE: _all_payer_qp_drafts_due,
     }
     return {kind: sweep(schedules[kind], now) for kind, sweep in sweeps.items() if kind in schedules}
 
@@ -116,6 +125,57 @@ def draft_window_closing_compose(message, *, about: Submission | None = None) ->
     return Email(
         subject=f"Due {closes:%B %-d, %Y}: submit your request for {submission.arrangement_name}",
         body=render_to_string("emails/reminder_draft_window_closing.txt", context),
+    )
+
+
+# All-Payer QP submissions --------------------------------------------------------------------------
+
+
+def _all_payer_qp_drafts_due(schedule: ReminderSchedule, now) -> int:
+    """Drafts of All-Payer QP submissions whose window (December 1) closes within an offset: their members."""
+    offsets = schedule.offsets
+    if not offsets:
+        return 0
+    drafts = list(
+        AllPayerQPSubmission.objects.filter(
+            status=AllPayerQPStatus.DRAFT,
+            window__closes_at__gt=now,
+            window__closes_at__lte=now + datetime.timedelta(days=max(offsets)),
+            window__opens_at__lte=now,
+        ).values_list("pk", "organization_id", "window__closes_at")
+    )
+    members = _members_by_organization(organization for _, organization, _ in drafts)
+    entries = []
+    for pk, organization_id, closes_at in drafts:
+        offset = _soonest_offset(offsets, until=closes_at - now)
+        occasion = f"{offset}d before {timezone.localtime(closes_at):%Y-%m-%d}"
+        entries += [(pk, email, occasion) for email in members[organization_id]]
+    return messages_queue_many(
+        kind=ReminderKind.ALL_PAYER_QP_DUE, object_type="determinations.allpayerqpsubmission", entries=entries
+    )
+
+
+@message_kind(ReminderKind.ALL_PAYER_QP_DUE, label="Reminder: All-Payer QP draft due December 1")
+def all_payer_qp_due_compose(message) -> Email:
+    submission = AllPayerQPSubmission.objects.select_related("window", "performance_year", "organization").get(
+        pk=message.object_id
+    )
+    now = timezone.now()
+    if submission.status != AllPayerQPStatus.DRAFT:
+        raise NotDue("The All-Payer QP data were submitted: nothing is owed.")
+    if submission.window.closes_at <= now:
+        raise NotDue("The window closed before the reminder was sent.")
+    closes = timezone.localtime(submission.window.closes_at)
+    context = {
+        "submission": submission,
+        "closes": closes,
+        "problems": all_payer_qp_blocking_problems(submission, now=now),
+        "site": settings.SITE_URL,
+        "url": settings.SITE_URL + step_url(submission, "review"),
+    }
+    return Email(
+        subject=f"Due {closes:%B %-d, %Y}: submit your All-Payer QP data for {submission.performance_year.year}",
+        body=render_to_string("emails/reminder_all_payer_qp_due.txt", context),
     )
 
 

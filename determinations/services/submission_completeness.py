@@ -64,19 +64,23 @@ def document_problems(submission: Submission) -> list[Problem]:
 
 
 def window_problem(submission: Submission, *, now) -> Problem | None:
-    window = submission.window
+    return window_closed_problem(
+        submission.window,
+        now=now,
+        url=reverse("determinations:submission_review", args=[submission.pk]),
+        refusal="CMS does not review requests submitted after the deadline (42 CFR 414.1445).",
+    )
+
+
+def window_closed_problem(window, *, now, url: str, refusal: str) -> Problem | None:
+    """Why nothing can be submitted in ``window`` now (not open yet, or closed), or ``None`` while it is open."""
     if window.is_open(now):
         return None
     if now < window.opens_at:
         message = f"The submission window opens on {date_text(window.opens_at)}; you can submit from then."
     else:
-        message = (
-            f"The submission window closed on {date_text(window.closes_at, time=True)} Eastern time. "
-            "CMS does not review requests submitted after the deadline (42 CFR 414.1445)."
-        )
-    return Problem(
-        "window", "Submission window", message, reverse("determinations:submission_review", args=[submission.pk])
-    )
+        message = f"The submission window closed on {date_text(window.closes_at, time=True)} Eastern time. {refusal}"
+    return Problem("window", "Submission window", message, url)
 
 
 def submission_blocking_problems(submission: Submission, *, now=None) -> list[Problem]:

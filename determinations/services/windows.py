@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from determinations.choices import PayerType, Process
+from determinations.choices import PayerType, Process, WindowProcess
 from determinations.models import PerformanceYear, SubmissionWindow, SubmissionWindowChange
 from determinations.rules.calendar import EASTERN
 
@@ -78,7 +78,8 @@ def demonstration_year(now=None) -> PerformanceYear:
 
 @transaction.atomic
 def demonstration_windows_open(*, now=None) -> list[SubmissionWindow]:
-    """One demonstration window per process and payer type, open from a month ago until a year from now.
+    """One demonstration window per process and payer type (and one for All-Payer QP data), open from a month
+    ago until a year from now.
 
     Each run moves them around today, so the demo always has somewhere to file whatever the date.
     """
@@ -91,15 +92,19 @@ def demonstration_windows_open(*, now=None) -> list[SubmissionWindow]:
     start = timezone.localtime(now, EASTERN).replace(hour=0, minute=0, second=0, microsecond=0)
     opens_at = start - datetime.timedelta(days=30)
     closes_at = (start + datetime.timedelta(days=366)).replace(hour=23, minute=59, second=59)
+    # Each request process for each payer type, for the next year; and the All-Payer QP data window, for
+    # every payer type, for the year under way (its data are due December 1 of that year).
+    today = timezone.localtime(now, EASTERN).date()
+    current = PerformanceYear.objects.filter(year=today.year).first() or year
+    keys = [(year, process, payer_type) for process in Process.values for payer_type in PayerType.values]
     windows = []
-    for process in Process.values:
-        for payer_type in PayerType.values:
-            window, _ = SubmissionWindow.objects.update_or_create(
-                performance_year=year,
-                process=process,
-                payer_type=payer_type,
-                is_demonstration=True,
-                defaults={"opens_at": opens_at, "closes_at": closes_at, "is_provisional": False},
-            )
-            windows.append(window)
+    for performance_year, process, payer_type in [*keys, (current, WindowProcess.ALL_PAYER_QP, "")]:
+        window, _ = SubmissionWindow.objects.update_or_create(
+            performance_year=performance_year,
+            process=process,
+            payer_type=payer_type,
+            is_demonstration=True,
+            defaults={"opens_at": opens_at, "closes_at": closes_at, "is_provisional": False},
+        )
+        windows.append(window)
     return windows

@@ -25,13 +25,16 @@ def steps_for(submission, *, current: str) -> list[Step]:
             continue
         url = reverse("determinations:submission_section", args=[submission.pk, section.key])
         done = section.key in submission.answers and section.key not in incomplete_sections
-        steps.append(Step(section.key, section.title, url, _state(section.key, current, done)))
+        steps.append(Step(section.key, section.title, url, step_state(section.key, current, done)))
         if section.key == "arrangement":
             participants_done = "participants" not in incomplete_sections
             participants_url = reverse("determinations:submission_participants", args=[submission.pk])
             steps.append(
                 Step(
-                    "participants", "Participants", participants_url, _state("participants", current, participants_done)
+                    "participants",
+                    "Participants",
+                    participants_url,
+                    step_state("participants", current, participants_done),
                 )
             )
     documents_done = "documents" not in incomplete_sections
@@ -40,26 +43,26 @@ def steps_for(submission, *, current: str) -> list[Step]:
             "documents",
             "Supporting documents",
             reverse("determinations:submission_documents", args=[submission.pk]),
-            _state("documents", current, documents_done),
+            step_state("documents", current, documents_done),
         )
     )
     if submission.status == SubmissionStatus.INFORMATION_REQUESTED:
         # While answering a question from CMS, the last step is the answer, not a new attestation.
         answer_url = reverse("determinations:information_request_answer", args=[submission.pk])
-        steps.append(Step("review", "Answer CMS's question", answer_url, _state("review", current, False)))
+        steps.append(Step("review", "Answer CMS's question", answer_url, step_state("review", current, False)))
         return steps
     steps.append(
         Step(
             "review",
             "Review and attest",
             reverse("determinations:submission_review", args=[submission.pk]),
-            _state("review", current, False),
+            step_state("review", current, False),
         )
     )
     return steps
 
 
-def _state(key: str, current: str, done: bool) -> str:
+def step_state(key: str, current: str, done: bool) -> str:
     if key == current:
         return "current"
     return "complete" if done else "incomplete"

@@ -49,12 +49,14 @@ def test_the_published_list_has_the_approved_arrangements(client, demo):
 def test_one_demonstration_window_per_process_and_payer_type_is_open_today(demo):
     now = timezone.now()
     windows = SubmissionWindow.objects.filter(is_demonstration=True)
-    assert windows.count() == 8
+    assert windows.count() == 9
     assert {(w.process, w.payer_type) for w in windows} == {
         (process, payer_type)
         for process in ("payer_initiated", "clinician_initiated")
         for payer_type in ("medicaid", "medicare_health_plan", "multi_payer_model", "other_payer")
-    }
+    } | {("all_payer_qp", "")}
+    # All-Payer QP data are about the year under way: its demonstration window is for this year.
+    assert windows.get(process="all_payer_qp").performance_year.year == timezone.localdate(now).year
     assert all(w.is_open(now) for w in windows)
     assert "demonstration window" in str(windows.first())
 

@@ -20,7 +20,8 @@ def test_loads_2017_to_2028_and_is_idempotent():
     first = reference_data_load()
     assert first["years_created"] == 12
     windows = SubmissionWindow.objects.count()
-    assert windows == 7 + 8 * 9  # 2019 has no payer-initiated window for the remaining payers
+    # 2019 has no payer-initiated window for the remaining payers; each year from 2019 has an All-Payer QP window
+    assert windows == 7 + 8 * 9 + 10
     second = reference_data_load()
     assert second["years_created"] == 0 and second["windows_created"] == 0
     assert PerformanceYear.objects.count() == 12
@@ -42,7 +43,7 @@ def test_the_next_years_windows_are_known_and_provisional():
     """Finding 1: payer windows for year Y open in the winter before it, so 2028's are on file in late 2026."""
     reference_data_load()
     windows = SubmissionWindow.objects.filter(performance_year__year=2028)
-    assert windows.count() == 8
+    assert windows.count() == 9
     assert all(w.is_provisional for w in windows)
     expected = {w.process + w.payer_type: w for w in default_windows(2028)}
     for window in windows:

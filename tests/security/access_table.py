@@ -107,6 +107,8 @@ def missing(name: str = "pk") -> Callable[[World], dict]:
 
 
 SUBMITTERS_ONLY = only({OWNER: 200, CLINICIAN: 200, OUTSIDER: 200})
+ALL_PAYER_OWN_200 = each(404, clinician_submitter=200)
+ALL_PAYER_OWN_SAVED = each(404, clinician_submitter=REDIRECT)
 
 TABLE: dict[str, Row] = {
     # Public pages and signing in
@@ -314,6 +316,26 @@ TABLE: dict[str, Row] = {
     # QP results: each clinician's and APM Entity's own; a number nobody may see is a 404 for all
     "determinations:qp_status_list": Row(none, SIGNED_IN_OK),
     "determinations:qp_clinician": Row(lambda world: {"year": 2027, "npi": "1234567893"}, each(404)),
+    # The All-Payer QP Submission: the APM Entity's (CLINICIAN's) own; others get the 404 of a missing one
+    # (a POST with no data leaves a form unbound: the page is shown again, as for the request steps)
+    "determinations:all_payer_qp_start": Row(none, only({CLINICIAN: 200}), post=only({CLINICIAN: 200})),
+    "determinations:all_payer_qp_detail": Row(request_of("all_payer_submitted"), ALL_PAYER_OWN_200),
+    "determinations:all_payer_qp_receipt": Row(request_of("all_payer_submitted"), ALL_PAYER_OWN_200),
+    "determinations:all_payer_qp_section": Row(
+        request_of("all_payer_draft", section=lambda world: "submitter"), ALL_PAYER_OWN_200, post=ALL_PAYER_OWN_200
+    ),
+    "determinations:all_payer_qp_arrangements": Row(
+        request_of("all_payer_draft"), ALL_PAYER_OWN_200, post=ALL_PAYER_OWN_SAVED
+    ),
+    "determinations:all_payer_qp_arrangement_remove": Row(
+        request_of("all_payer_draft", arrangement_pk=lambda world: MISSING), each(POST_ONLY), post=ALL_PAYER_OWN_SAVED
+    ),
+    "determinations:all_payer_qp_figures": Row(
+        request_of("all_payer_draft"), ALL_PAYER_OWN_200, post=ALL_PAYER_OWN_200
+    ),
+    "determinations:all_payer_qp_review": Row(
+        request_of("all_payer_draft"), ALL_PAYER_OWN_200, post=each(404, clinician_submitter=400)
+    ),
 }
 
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from accounts.models import MembershipRole, Organization, OrganizationKind, StaffRole, User
 from determinations.models import (
+    AllPayerQPStatus,
+    AllPayerQPSubmission,
     ArrangementMeasure,
     CriterionCitation,
     Determination,
@@ -16,7 +18,7 @@ from determinations.models import (
     Submission,
     SubmissionWindow,
 )
-from determinations.services import participants, submissions
+from determinations.services import all_payer_qp, participants, submissions
 from determinations.services.assignment import conflict_declare
 from determinations.states import SubmissionStatus
 from jobs.models import Job
@@ -65,6 +67,8 @@ class World:
     window: SubmissionWindow
     message: Message
     job: Job
+    all_payer_draft: AllPayerQPSubmission  # the APM Entity's (CLINICIAN's), in the 2026 window
+    all_payer_submitted: AllPayerQPSubmission
     secrets: dict[str, set[str]] = field(default_factory=dict)
 
 
@@ -102,6 +106,19 @@ def world_build() -> World:
     for person in (people[RECUSED], people[RECUSED_LEAD]):
         conflict_declare(reviewer=person, submission=opened, reason="A relative works there.")
     MembershipFactory(organization=organization, role=MembershipRole.SUBMITTER)  # a second member to list
+    all_payer = [
+        all_payer_qp.all_payer_qp_start(
+            actor=people[CLINICIAN],
+            organization=people[CLINICIAN].memberships.get().organization,
+            window=SubmissionWindow.objects.get(performance_year__year=2026, process="all_payer_qp"),
+        )
+        for _ in range(2)
+    ]
+    # Who may see a submitted one does not depend on its figures: it is marked submitted as it stands.
+    AllPayerQPSubmission.objects.filter(pk=all_payer[1].pk).update(
+        status=AllPayerQPStatus.SUBMITTED, tracking_number="OPA-2026-AP-WALK000", submitted_at=all_payer[1].created_at
+    )
+    all_payer[1].refresh_from_db()
     world = World(
         organization=organization,
         people=people,
@@ -117,6 +134,8 @@ def world_build() -> World:
         window=SubmissionWindow.objects.order_by("pk").first(),
         message=Message.objects.order_by("pk").first(),
         job=job_start(kind="recheck_year", parameters={"year": 2027}, actor=people[PROGRAM_ADMIN], queue=False),
+        all_payer_draft=all_payer[0],
+        all_payer_submitted=all_payer[1],
     )
     world.secrets = _secrets(world)
     return world
@@ -137,4 +156,6 @@ def _secrets(world: World) -> dict[str, set[str]]:
         secrets[identity] = {*numbers, *private_names}
     for identity in STAFF:
         secrets[identity] = {world.draft.arrangement_name}
+    for identity in set(IDENTITIES) - {CLINICIAN}:  # the APM Entity's All-Payer QP submission is its own
+        secrets[identity].add(world.all_payer_submitted.tracking_number)
     return secrets

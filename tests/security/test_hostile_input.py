@@ -31,9 +31,10 @@ from hypothesis import strategies as st
 
 from accounts.models import MembershipRole, StaffRole
 from accounts.services import invitation_create
+from determinations.forms.all_payer import FIGURES, SubmitterSection, figure_name
 from determinations.forms.sections import SECTIONS
 from determinations.models import ParticipationRecord, PerformanceYear, SubmissionWindow
-from determinations.services import confirmations
+from determinations.services import all_payer_qp, confirmations
 from determinations.services.qp_participation import COLUMNS
 from tests.factories import (
     COMPLETE_ANSWERS,
@@ -209,6 +210,27 @@ class World:
     def window(self):
         return SubmissionWindow.objects.filter(performance_year__year=2027, is_demonstration=False).first()
 
+    @cached_property
+    def all_payer_window(self):
+        return SubmissionWindow.objects.get(performance_year__year=2026, process="all_payer_qp", is_demonstration=False)
+
+    @cached_property
+    def all_payer_draft(self):
+        """The clinician's (APM Entity's) All-Payer QP draft for 2026, naming the arrangement approved for 2026-2028."""
+        organization = self.clinician.memberships.get().organization
+        draft = all_payer_qp.all_payer_qp_start(
+            actor=self.clinician, organization=organization, window=self.all_payer_window
+        )
+        determination = self.multi_year.determinations.get()
+        all_payer_qp.all_payer_qp_arrangement_add(
+            submission_id=draft.pk, actor=self.clinician, determination_id=determination.pk
+        )
+        return draft
+
+    def all_payer_figure_names(self) -> tuple[str, ...]:
+        arrangement = self.all_payer_draft.arrangements.get()
+        return tuple(figure_name(arrangement.pk, snapshot, name) for snapshot in (1, 2, 3) for name in FIGURES)
+
 
 @dataclass
 class Target:
@@ -222,6 +244,8 @@ class Target:
     files: tuple[str, ...] = ()
     method: str = "post"
     ids: str = field(default="")
+    # For a form whose field names depend on the world (the figures of a draft's arrangements).
+    fields_for: Callable[[World], tuple[str, ...]] | None = None
 
 
 def section_target(section) -> Target:
@@ -237,8 +261,69 @@ def section_target(section) -> Target:
 
 CRITERIA = ("cehrt", "quality", "financial_risk")
 
+ALL_PAYER_SUBMITTER = {
+    "submitter_name": "A Person",
+    "submitter_title": "Director",
+    "submitter_email": "a.person@example.org",
+    "submitter_phone": "202-555-0100",
+    "level": "entity",
+    "apm_entity_id": "E1",
+}
+
 TARGETS = [
     *[section_target(section) for section in SECTIONS],
+    Target(
+        forms=("determinations.forms.all_payer.SubmitterSection",),
+        url=lambda w: reverse("determinations:all_payer_qp_section", args=[w.all_payer_draft.pk, "submitter"]),
+        user=lambda w: w.clinician,
+        fields=tuple(SubmitterSection.base_fields),
+        baseline=lambda w: dict(ALL_PAYER_SUBMITTER),
+        ids="all-payer-submitter",
+    ),
+    Target(
+        forms=("determinations.forms.all_payer.StartAllPayerForm",),
+        url=lambda w: reverse("determinations:all_payer_qp_start"),
+        user=lambda w: w.clinician,
+        fields=("organization", "window"),
+        baseline=lambda w: {
+            "organization": str(w.clinician.memberships.get().organization_id),
+            "window": str(w.all_payer_window.pk),
+        },
+        ids="all-payer-start",
+    ),
+    Target(
+        forms=("determinations.forms.all_payer.ArrangementChoiceForm",),
+        url=lambda w: reverse("determinations:all_payer_qp_arrangements", args=[w.all_payer_draft.pk]),
+        user=lambda w: w.clinician,
+        fields=("determination",),
+        baseline=lambda w: {"determination": str(w.multi_year.determinations.get().pk)},
+        ids="all-payer-arrangement",
+    ),
+    Target(
+        forms=("determinations.forms.requests.PublishedSearchForm",),
+        url=lambda w: reverse("determinations:all_payer_qp_arrangements", args=[w.all_payer_draft.pk]),
+        user=lambda w: w.clinician,
+        fields=("q",),
+        method="get",
+        ids="all-payer-arrangement-search",
+    ),
+    Target(
+        forms=("determinations.forms.all_payer.AllPayerFiguresForm",),
+        url=lambda w: reverse("determinations:all_payer_qp_figures", args=[w.all_payer_draft.pk]),
+        user=lambda w: w.clinician,
+        fields=(),
+        fields_for=lambda w: w.all_payer_figure_names(),
+        baseline=lambda w: dict.fromkeys(w.all_payer_figure_names()[:4], "1000"),
+        ids="all-payer-figures",
+    ),
+    Target(
+        forms=("determinations.forms.all_payer.CertificationForm",),
+        url=lambda w: reverse("determinations:all_payer_qp_review", args=[w.all_payer_draft.pk]),
+        user=lambda w: w.clinician,
+        fields=("attester_name", "attester_title", "certifies"),
+        baseline=lambda w: {"attester_name": "A Person", "attester_title": "Director", "certifies": "on"},
+        ids="all-payer-certify",
+    ),
     Target(
         forms=("determinations.forms.requests.StartRequestForm",),
         url=lambda w: reverse("determinations:request_start"),
@@ -666,7 +751,8 @@ def test_hostile_values_are_refused_clearly(target, reference_data, clock):
     url = target.url(world)
     client = _signed_in(world, target)
     baseline = target.baseline(world)
-    texts = st.dictionaries(st.sampled_from([f for f in target.fields if f not in target.files]), HOSTILE, max_size=4)
+    fields = target.fields_for(world) if target.fields_for else target.fields
+    texts = st.dictionaries(st.sampled_from([f for f in fields if f not in target.files]), HOSTILE, max_size=4)
     uploads = st.fixed_dictionaries(dict.fromkeys(target.files, FILES))
 
     @settings(

@@ -3,8 +3,18 @@
 import random
 from decimal import Decimal
 
-from determinations.models import ParticipationRecord, QPDetermination
+from accounts.models import OrganizationKind
+from determinations.models import (
+    AllPayerQPArrangement,
+    AllPayerQPFigures,
+    AllPayerQPSubmission,
+    Determination,
+    ParticipationRecord,
+    QPDetermination,
+    SubmissionWindow,
+)
 from determinations.services.qp_batch import qp_batch_run, qp_run_create
+from tests.factories import organization_member
 
 COMPARED = [
     "npi", "tin", "apm_entity_id", "affiliated_practitioner", "participations", "level", "status",
@@ -90,3 +100,57 @@ def run_batch(performance_year, snapshot=1, *, set_based=None):
 
 def results(run) -> dict[str, dict]:
     return {row["npi"]: row for row in QPDetermination.objects.filter(run=run).values(*COMPARED)}
+
+
+NO_OTHER_FIGURES = {f"{part}_{m}_{end}": None for part in ("other", "medicaid") for m in ("payment", "patient")
+                    for end in ("numerator", "denominator")}  # fmt: skip
+
+
+def random_submissions(performance_year, determination, seed: int, *, entities: int = 12, tins: int = 12,
+                       clinicians: int = 150) -> int:  # fmt: skip
+    """Submitted All-Payer QP submissions for the random records (``random_records``), written directly.
+
+    The records of the first ``entities`` APM Entities, and of ``tins`` TIN groups elsewhere, lose their
+    uploaded other-payer figures, so the submissions for them apply; ``clinicians`` clinician-level
+    submissions go to random NPIs (some of whose records carry figures, which then win). Each has one
+    to three arrangements (some Medicaid) with figures for the snapshot, some only for another one.
+    Returns the number of APM Entities whose records carry no figures of their own.
+    """
+    rng = random.Random(seed)
+    records = ParticipationRecord.objects.filter(performance_year=performance_year, snapshot=1)
+    bare = [f"E{n}" for n in range(entities)]
+    records.filter(apm_entity_id__in=bare).update(**NO_OTHER_FIGURES)
+    groups = sorted(set(records.exclude(apm_entity_id__in=bare).values_list("apm_entity_id", "tin")))
+    tin_groups = rng.sample(groups, min(tins, len(groups)))
+    for entity, tin in tin_groups:
+        records.filter(apm_entity_id=entity, tin=tin).update(**NO_OTHER_FIGURES)
+    npis = rng.sample(sorted(set(records.values_list("npi", flat=True))), clinicians)
+    subjects = ([("entity", e, "", "") for e in bare] + [("tin", e, t, "") for e, t in tin_groups]
+                + [("clinician", "", "", npi) for npi in npis])  # fmt: skip
+    member = organization_member(OrganizationKind.APM_ENTITY, name="Random Entities")
+    organization = member.memberships.get().organization
+    window = SubmissionWindow.objects.get(performance_year=performance_year, process="all_payer_qp",
+                                          is_demonstration=False)  # fmt: skip
+    thresholds = [10, 20, 25, 35, 40, 50, 75]
+    # Three arrangements to name (copies of the one given, superseded so they stay off every list).
+    columns = [f.attname for f in Determination._meta.concrete_fields if f.name != "id"]
+    fields = {name: getattr(determination, name) for name in columns}
+    copies = [Determination.objects.create(**fields | {"superseded_at": window.opens_at}) for _ in range(2)]
+    determinations = [determination, *copies]
+    for n, (level, entity, tin, npi) in enumerate(subjects):
+        submission = AllPayerQPSubmission.objects.create(
+            organization=organization, performance_year=performance_year, window=window, created_by=member,
+            status="submitted", submitted_at=window.opens_at, tracking_number=f"R-{performance_year.year}-{n:06d}",
+            level=level, apm_entity_id=entity, tin=tin, npi=npi,
+        )  # fmt: skip
+        for named in rng.sample(determinations, rng.randint(1, 3)):
+            arrangement = AllPayerQPArrangement.objects.create(
+                submission=submission, determination=named, name="Random", payer_name="Random",
+                medicaid=rng.random() < 0.3,
+            )  # fmt: skip
+            pay, pat = _fraction(rng, thresholds), _fraction(rng, thresholds)
+            values = {"payment_numerator": Decimal(pay[0]), "payment_denominator": Decimal(pay[1])}
+            if rng.random() < 0.7:
+                values |= {"patient_numerator": pat[0], "patient_denominator": pat[1]}
+            AllPayerQPFigures.objects.create(arrangement=arrangement, snapshot=rng.choice([1, 1, 1, 2]), **values)
+    return len(bare)

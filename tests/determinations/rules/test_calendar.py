@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from determinations.rules import calendar
-from determinations.rules.parameters import CLINICIAN_INITIATED, PAYER_INITIATED
+from determinations.rules.parameters import ALL_PAYER_QP, CLINICIAN_INITIATED, PAYER_INITIATED
 
 from .support import params_for
 
@@ -55,7 +55,17 @@ def test_deadlines_are_eastern_time_with_daylight_saving():
 def test_open_windows_on_a_day():
     now = datetime.datetime(2024, 7, 1, 12, tzinfo=calendar.EASTERN)
     opened = {(w.process, w.payer_type) for w in calendar.open_windows(params_for(2024), now)}
-    assert opened == {(CLINICIAN_INITIATED, t) for t in ("medicare_health_plan", "multi_payer_model", "other_payer")}
+    requests = {(CLINICIAN_INITIATED, t) for t in ("medicare_health_plan", "multi_payer_model", "other_payer")}
+    assert opened == requests | {(ALL_PAYER_QP, "")}
+
+
+def test_the_all_payer_qp_window_closes_at_the_end_of_december_1_eastern():
+    """42 CFR 414.1440(e): All-Payer QP data are due December 1 of the performance year; from 2019 only."""
+    window = params_for(2026).window(ALL_PAYER_QP, "")
+    assert window.closes_at == datetime.datetime(2026, 12, 1, 23, 59, 59, tzinfo=calendar.EASTERN)
+    assert window.is_open(datetime.datetime(2026, 12, 2, 4, 59, 58, tzinfo=datetime.UTC))
+    assert not window.is_open(datetime.datetime(2026, 12, 2, 5, 0, 0, tzinfo=datetime.UTC))
+    assert params_for(2018).window(ALL_PAYER_QP, "") is None
 
 
 def test_qp_performance_period_and_snapshots():

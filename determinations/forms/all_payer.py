@@ -1,0 +1,261 @@
+"""The All-Payer QP Submission form (42 CFR 414.1440(e)-(f), domain.md 4.6), on the request form's engine.
+
+The submitter step is a ``SectionForm`` like the request's steps (saved as answered, questions shown
+by ``shown_when``, what is missing listed at review); the arrangements are chosen from the year's
+approved determinations; the figures step asks, per arrangement and snapshot period, the payments
+and patients through the arrangement and in total from its payer, and the excluded amounts apart.
+"""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+
+from determinations.models.qp import SNAPSHOTS, LevelChoice
+from determinations.rules.identifiers import npi_problem, tin_problem
+from qppportal.dates import date_text
+
+from .base import SectionForm, amount_field, is_blank, yes_no_field
+
+CERTIFICATION_TEXT = (
+    "I certify that I am authorized to bind the APM Entity (or the TIN or eligible clinician) named in "
+    "this submission, and that the payment and patient information in it is true, accurate and "
+    "complete to the best of my knowledge. I understand that CMS may audit it, that supporting "
+    "documentation must be kept for at least 10 years, and that APM Incentive Payments may be recouped "
+    "if an audit finds it unsupported (42 CFR 414.1440(f)(2) and 414.1460)."
+)
+TIN_RULE = (
+    "TIN level is allowed only when every clinician who reassigned billing rights to the TIN takes part in "
+    "this one APM Entity (42 CFR 414.1440(d)(2)). Ask for APM Entity or eligible clinician level instead."
+)
+
+
+def window_label(window) -> str:
+    demonstration = "Demonstration window, " if window.is_demonstration else ""
+    deadline = date_text(window.closes_at, time=True)
+    return f"{demonstration}{window.performance_year.year} (deadline {deadline} Eastern time)"
+
+
+def is_tin_level(submission) -> bool:
+    return submission.level == LevelChoice.TIN
+
+
+def is_clinician_level(submission) -> bool:
+    return submission.level == LevelChoice.CLINICIAN
+
+
+class SubmitterSection(SectionForm):
+    key = "submitter"
+    title = "Submitter and level"
+    intro = (
+        "Who submits, and the level at which you ask CMS to make the All-Payer determination: for the APM "
+        "Entity, for one TIN, or for one eligible clinician. Save to see the questions of the level you chose."
+    )
+    submitter_name = forms.CharField(label="Your full name", max_length=150)
+    submitter_title = forms.CharField(label="Your title", max_length=150)
+    submitter_email = forms.EmailField(label="Your e-mail address")
+    submitter_phone = forms.CharField(label="Your phone number", max_length=30)
+    level = forms.ChoiceField(
+        label="Level of determination requested",
+        choices=[("", "- Select -"), *LevelChoice.choices],
+        help_text="Clinicians on an Affiliated Practitioner list are always determined individually.",
+    )
+    apm_entity_id = forms.CharField(
+        label="APM Entity ID", max_length=50, help_text="The identifier of the APM Entity whose figures these are."
+    )
+    tin = forms.CharField(label="TIN", max_length=9, help_text="Nine digits, no dash.")
+    tin_single_entity = yes_no_field(
+        "Do all clinicians who reassigned their billing rights to this TIN take part in this one APM Entity?",
+        "Required for TIN level (42 CFR 414.1440(d)(2)).",
+    )
+    npi = forms.CharField(label="The clinician's NPI", max_length=10, help_text="Ten digits.")
+    model_fields = ("level", "apm_entity_id", "tin", "npi")
+    required_to_submit = ("submitter_name", "submitter_title", "submitter_email", "submitter_phone", "level")
+    shown_when = {
+        "apm_entity_id": lambda submission: not is_clinician_level(submission),
+        "tin": is_tin_level,
+        "tin_single_entity": is_tin_level,
+        "npi": is_clinician_level,
+    }
+
+    def clean_tin(self):
+        tin = self.cleaned_data.get("tin", "").strip()
+        if tin and (problem := tin_problem(tin)):
+            raise forms.ValidationError(f"{problem}.")
+        return tin
+
+    def clean_npi(self):
+        npi = self.cleaned_data.get("npi", "").strip()
+        if npi and (problem := npi_problem(npi)):
+            raise forms.ValidationError(f"{problem}.")
+        return npi
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("level") == LevelChoice.TIN and cleaned.get("tin_single_entity") is False:
+            self.add_error("tin_single_entity", TIN_RULE)
+        return cleaned
+
+    def missing(self, answers):
+        # The level and whom it names are columns of the row, not part of the answers document.
+        missing = super().missing({**answers, **{name: getattr(self.submission, name) for name in self.model_fields}})
+        needed = {
+            LevelChoice.ENTITY: ("apm_entity_id",),
+            LevelChoice.TIN: ("apm_entity_id", "tin"),
+            LevelChoice.CLINICIAN: ("npi",),
+        }.get(self.submission.level, ())
+        missing += [(name, self.fields[name].label) for name in needed if not getattr(self.submission, name)]
+        if "tin_single_entity" in self.fields and answers.get("tin_single_entity") is not True:
+            missing.append(("tin_single_entity", "Confirmation that the TIN's clinicians are all in this APM Entity"))
+        return missing
+
+
+SECTIONS = (SubmitterSection,)
+SECTIONS_BY_KEY = {section.key: section for section in SECTIONS}
+
+
+class ArrangementChoiceForm(forms.Form):
+    """An approved determination picked from the search results (checked again by the service)."""
+
+    determination = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+
+
+# Payments and patients --------------------------------------------------------------------------
+
+FIGURES = {
+    "payment_numerator": "Payments through the arrangement",
+    "payment_denominator": "Payments in total from this payer",
+    "patient_numerator": "Patients furnished services through the arrangement",
+    "patient_denominator": "Patients in total of this payer",
+    "excluded_payments": "Excluded payments (DoD/TRICARE and VA), kept apart",
+    "excluded_patients": "Excluded patients (DoD/TRICARE and VA), kept apart",
+}
+# More than the population of the world: a larger count is a typing mistake (and beyond the column).
+MAX_PATIENTS = 9_999_999_999
+PAIRS = (("payment_numerator", "payment_denominator"), ("patient_numerator", "patient_denominator"))
+
+
+def _figure_field(name: str, label: str) -> forms.Field:
+    if "payment" in name:
+        return amount_field(label)
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        max_value=MAX_PATIENTS,
+        error_messages={
+            "min_value": "Enter a number of patients of 0 or more.",
+            "max_value": f"Enter a number of patients of at most {MAX_PATIENTS:,}.",
+            "invalid": "Enter a whole number.",
+        },
+    )
+
+
+def figure_name(arrangement_id: int, snapshot: int, name: str) -> str:
+    return f"a{arrangement_id}_s{snapshot}_{name}"
+
+
+class AllPayerFiguresForm(forms.Form):
+    """Per arrangement and snapshot period: the payments and patients through it and in total.
+
+    A period may be left blank (data may be given for any of the three); a through-figure needs its
+    total, and may not exceed it.
+    """
+
+    def __init__(self, *args, arrangements, **kwargs):
+        self.arrangements = list(arrangements)
+        initial = {
+            figure_name(arrangement.pk, row.snapshot, name): getattr(row, name)
+            for arrangement in self.arrangements
+            for row in arrangement.figures.all()
+            for name in FIGURES
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+        for arrangement in self.arrangements:
+            for snapshot, _ in SNAPSHOTS:
+                for name, label in FIGURES.items():
+                    field = _figure_field(name, label)
+                    field.required = False
+                    self.fields[figure_name(arrangement.pk, snapshot, name)] = field
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("save", "Save and continue"))
+
+    def groups(self):
+        """(arrangement, [(period label, [bound fields])]) in the order the page shows them."""
+        return [
+            (
+                arrangement,
+                [
+                    (label, [self[figure_name(arrangement.pk, snapshot, name)] for name in FIGURES])
+                    for snapshot, label in SNAPSHOTS
+                ],
+            )
+            for arrangement in self.arrangements
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        for arrangement in self.arrangements:
+            for snapshot, _ in SNAPSHOTS:
+                for through, total in PAIRS:
+                    through_name = figure_name(arrangement.pk, snapshot, through)
+                    total_name = figure_name(arrangement.pk, snapshot, total)
+                    given, whole = cleaned.get(through_name), cleaned.get(total_name)
+                    if given is not None and whole is None and total_name not in self.errors:
+                        self.add_error(total_name, "Give the total as well as the figure through the arrangement.")
+                    elif given is not None and whole is not None and given > whole:
+                        self.add_error(through_name, "This cannot be more than the total.")
+        return cleaned
+
+    def figures(self) -> dict[tuple[int, int], dict]:
+        """The figures given, per (arrangement, snapshot)."""
+        return {
+            (arrangement.pk, snapshot): {
+                name: self.cleaned_data.get(figure_name(arrangement.pk, snapshot, name)) for name in FIGURES
+            }
+            for arrangement in self.arrangements
+            for snapshot, _ in SNAPSHOTS
+        }
+
+
+def figures_problems(arrangements) -> list[tuple[object, str]]:
+    """Arrangements with no period sufficient for either method (414.1440(f)(1)): a through-figure and a total
+    of payments, or of patients."""
+    return [
+        (arrangement, f"Missing: payments or patients, through the arrangement and in total, for {arrangement.name}")
+        for arrangement in arrangements
+        if not any(
+            not is_blank(getattr(row, through)) and not is_blank(getattr(row, total))
+            for row in arrangement.figures.all()
+            for through, total in PAIRS
+        )
+    ]
+
+
+class CertificationForm(forms.Form):
+    attester_name = forms.CharField(label="Full name of the person certifying", max_length=150)
+    attester_title = forms.CharField(label="Title", max_length=150)
+    certifies = forms.BooleanField(
+        label="I am authorized to bind the APM Entity and I certify the statement above",
+        error_messages={"required": "Check the box to certify, or the data cannot be submitted."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("submit", "Submit to CMS"))
+
+
+class StartAllPayerForm(forms.Form):
+    """Which organization the figures are for, and the performance year's open All-Payer QP window."""
+
+    organization = forms.TypedChoiceField(label="Submit for", coerce=int)
+    window = forms.TypedChoiceField(label="Performance year", coerce=int)
+
+    def __init__(self, *args, organizations, windows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].choices = [(o.pk, f"{o.name} ({o.get_kind_display()})") for o in organizations]
+        self.fields["window"].choices = [(w.pk, window_label(w)) for w in windows]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("start", "Start the submission"))

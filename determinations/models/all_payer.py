@@ -1,0 +1,136 @@
+"""The All-Payer QP Submission (42 CFR 414.1440(e)-(g), domain.md 4.6).
+
+An APM Entity, a TIN or an eligible clinician gives, for each Other Payer Advanced APM it took part
+in (``AllPayerQPArrangement``, an approved determination of the performance year), the payments
+and patients through the arrangement and in total for each snapshot period
+(``AllPayerQPFigures``). Once submitted, the QP batch reads these figures for the records that
+match it by the level requested (``docs/qp.md``). A submission is a draft, then submitted: it has
+no review of its own, so it keeps its two states here rather than in the request workflow table.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from .qp import SNAPSHOTS, LevelChoice
+
+
+class AllPayerQPStatus(models.TextChoices):
+    DRAFT = "draft", "Draft: not yet sent to CMS"
+    SUBMITTED = "submitted", "Submitted to CMS"
+
+
+class AllPayerQPSubmission(models.Model):
+    tracking_number = models.CharField(max_length=24, unique=True, null=True, blank=True)
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="all_payer_qp_submissions"
+    )
+    performance_year = models.ForeignKey(
+        "determinations.PerformanceYear", on_delete=models.PROTECT, related_name="all_payer_qp_submissions"
+    )
+    window = models.ForeignKey(
+        "determinations.SubmissionWindow", on_delete=models.PROTECT, related_name="all_payer_qp_submissions"
+    )
+    status = models.CharField(max_length=20, choices=AllPayerQPStatus.choices, default=AllPayerQPStatus.DRAFT)
+    # The level requested and whom it names: columns, because the QP batch matches records on them.
+    level = models.CharField("level of determination requested", max_length=10, choices=LevelChoice.choices, blank=True)
+    apm_entity_id = models.CharField("APM Entity ID", max_length=50, blank=True)
+    tin = models.CharField("TIN", max_length=9, blank=True)
+    npi = models.CharField("NPI", max_length=10, blank=True)
+    answers = models.JSONField(default=dict, blank=True)
+    attestation = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        indexes = [models.Index(fields=["organization", "-updated_at"])]
+        constraints = [
+            # One submitted set of figures per year for whom it names, so the batch reads one.
+            models.UniqueConstraint(
+                fields=["performance_year", "level", "apm_entity_id", "tin", "npi"],
+                condition=Q(status="submitted"),
+                name="all_payer_qp_one_submitted_per_subject",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="draft") | Q(submitted_at__isnull=True), name="all_payer_qp_draft_not_submitted"
+            ),
+        ]
+
+    def __str__(self):
+        return self.tracking_number or f"Draft All-Payer QP submission {self.pk}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == AllPayerQPStatus.DRAFT
+
+    def section(self, key: str) -> dict:
+        return self.answers.get(key, {})
+
+
+class AllPayerQPArrangement(models.Model):
+    """An Other Payer Advanced APM the submitter took part in: an approved determination of the year."""
+
+    submission = models.ForeignKey(AllPayerQPSubmission, on_delete=models.CASCADE, related_name="arrangements")
+    determination = models.ForeignKey("determinations.Determination", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=200, help_text="The arrangement's name as CMS decided on it.")
+    payer_name = models.CharField(max_length=200)
+    # Medicaid figures are kept apart: they count only where the Medicaid test holds (414.1440(a)(2)).
+    medicaid = models.BooleanField(help_text="A State Medicaid agency's arrangement (Title XIX).")
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "determination"], name="all_payer_qp_arrangement_once")
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.payer_name})"
+
+
+def _money(verbose_name: str) -> models.DecimalField:
+    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, null=True, blank=True)
+
+
+def _count(verbose_name: str) -> models.PositiveBigIntegerField:
+    return models.PositiveBigIntegerField(verbose_name, null=True, blank=True)
+
+
+class AllPayerQPFigures(models.Model):
+    """One arrangement's figures for one snapshot period (January 1 through the snapshot date).
+
+    The ``excluded_*`` amounts (DoD/TRICARE and VA, 414.1440(a)(1)) are kept apart and never enter
+    a score: they are recorded so an audit (414.1460) can see what was left out.
+    """
+
+    arrangement = models.ForeignKey(AllPayerQPArrangement, on_delete=models.CASCADE, related_name="figures")
+    snapshot = models.PositiveSmallIntegerField(choices=SNAPSHOTS)
+    payment_numerator = _money("payments through the arrangement")
+    payment_denominator = _money("payments in total from the arrangement's payer")
+    patient_numerator = _count("patients furnished services through the arrangement")
+    patient_denominator = _count("patients in total of the arrangement's payer")
+    excluded_payments = _money("excluded payments (DoD/TRICARE, VA)")
+    excluded_patients = _count("excluded patients (DoD/TRICARE, VA)")
+
+    class Meta:
+        ordering = ["snapshot"]
+        constraints = [
+            models.UniqueConstraint(fields=["arrangement", "snapshot"], name="all_payer_qp_figures_once"),
+            models.CheckConstraint(
+                condition=Q(payment_numerator__lte=models.F("payment_denominator"))
+                | Q(payment_numerator__isnull=True)
+                | Q(payment_denominator__isnull=True),
+                name="all_payer_qp_payment_numerator_within_total",
+            ),
+            models.CheckConstraint(
+                condition=Q(patient_numerator__lte=models.F("patient_denominator"))
+                | Q(patient_numerator__isnull=True)
+                | Q(patient_denominator__isnull=True),
+                name="all_payer_qp_patient_numerator_within_total",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.arrangement}: snapshot {self.snapshot}"
