@@ -132,7 +132,7 @@ def messages_dispatch(*, limit: int | None = None, now=None) -> DispatchResult:
             if not batch:
                 break
             for message, about in _with_objects(batch):
-                _deliver(message, about, mail=mail, now=moment, result=result)
+                _deliver(message, about, mail=mail, now=now, result=result)
     finally:
         mail.close()
     return result
@@ -166,6 +166,8 @@ def _with_objects(batch: list[Message]):
 
 
 def _deliver(message: Message, about, *, mail, now, result: DispatchResult) -> None:
+    """Compose and send one message. Its ``sent_at`` (the record that CMS notified the person) is the
+    moment the mail server took it, unless the caller fixes ``now``."""
     kind = KINDS.get(message.kind)
     fields = ["status", "attempts", "next_attempt_at", "sent_at", "subject", "body", "last_error", "payload"]
     try:
@@ -187,12 +189,12 @@ def _deliver(message: Message, about, *, mail, now, result: DispatchResult) -> N
             result.failed += 1
             logger.error("message %s (%s to %s) failed: %s", message.pk, message.kind, message.recipient, error)
         else:
-            message.next_attempt_at = now + _backoff(message.attempts)
+            message.next_attempt_at = (now or timezone.now()) + _backoff(message.attempts)
             result.retrying += 1
             logger.warning("message %s (%s) will be retried: %s", message.pk, message.kind, error)
     else:
         message.status = MessageStatus.SENT
-        message.sent_at = now
+        message.sent_at = now or timezone.now()
         message.subject = email.subject[:300]
         message.body = email.body if kind.keep_body else ""
         message.last_error = ""

@@ -6,7 +6,9 @@ import datetime
 import io
 
 import pytest
+import time_machine
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
@@ -21,7 +23,7 @@ from tests.determinations.submissions.flow import add_other_measure, answer_ever
 from tests.factories import MembershipFactory
 from tests.factories import submissions as support
 from tests.qppportal.processes import publishing_to, unused_port
-from tests.support import sign_in
+from tests.support import MARCH_2026, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +142,28 @@ def test_the_send_messages_command_sends_what_is_pending(reference_data, clock, 
     call_command("send_messages", stdout=out)
     assert out.getvalue().strip() == "Sent 1, will retry 0, failed 0, no longer owed 0."
     assert len(mail.outbox) == 1
+
+
+class SlowMail(locmem.EmailBackend):
+    """A mail server that takes a minute to accept each message (the test's clock moves on)."""
+
+    traveller = None
+
+    def send_messages(self, messages):
+        SlowMail.traveller.shift(datetime.timedelta(minutes=1))
+        return super().send_messages(messages)
+
+
+def test_each_message_records_when_it_was_handed_to_the_mail_server(reference_data, media, payer, settings):
+    """``sent_at`` is the record that CMS notified the submitter (42 CFR 414.1445(f)): the moment each
+    message went, not the moment its batch was claimed."""
+    for _ in range(2):
+        MembershipFactory(organization=payer.memberships.get().organization)
+    with time_machine.travel(MARCH_2026, tick=False) as traveller:
+        support.submitted_request(payer)
+        settings.EMAIL_BACKEND = f"{__name__}.SlowMail"
+        SlowMail.traveller = traveller
+        claimed = timezone.now()
+        assert messages_dispatch().sent == 3
+    sent = sorted(Message.objects.filter(kind="submission_receipt").values_list("sent_at", flat=True))
+    assert sent == [claimed + datetime.timedelta(minutes=n) for n in (1, 2, 3)]
