@@ -215,6 +215,11 @@ class SubmissionWindow(models.Model):
         now = now or timezone.now()
         return self.opens_at <= now < self.closes_at
 
+    @property
+    def payer_type_label(self) -> str:
+        """Whose arrangements the window is for: a payer type, or every payer (the All-Payer QP window)."""
+        return self.get_payer_type_display() if self.payer_type else "all payers"
+
 
 class SubmissionWindowChange(models.Model):
     """A program admin's addition of a window or change to its dates, with the reason they gave (append-only)."""

@@ -138,3 +138,9 @@ def test_others_cannot_change_windows(client, signed_in, reference, reviewer):
     )
     assert response.status_code == 403
     assert not SubmissionWindowChange.objects.exists()
+
+
+def test_the_all_payer_qp_window_is_listed_for_all_payers(client, signed_in, reference, program_admin, late_november):
+    """The All-Payer QP window has no payer type: the program admin's tables say whom it is for."""
+    page = text(signed_in(program_admin).get(reverse("accounts:program_admin_home")))
+    assert "All-Payer QP data submission all payers" in page
