@@ -34,10 +34,13 @@ class Command(BaseCommand):
                 )
             )
             return
-        closes = timezone.localtime(data.windows[0].closes_at)
+        windows = "; ".join(
+            f"{window.performance_year.year} {window.get_process_display()}, {window.payer_type_label}, open until "
+            f"{timezone.localtime(window.closes_at):%B %-d, %Y}"
+            for window in data.windows
+        )
         self.stdout.write(
-            f"Demo data: {len(data.accounts)} accounts; {len(data.windows)} demonstration windows for "
-            f"{data.windows[0].performance_year.year}, open until {closes:%B %-d, %Y}; "
+            f"Demo data: {len(data.accounts)} accounts; {len(data.windows)} demonstration windows ({windows}); "
             f"{len(data.requests_created)} demo requests added."
         )
 
