@@ -35,17 +35,19 @@ def link_candidates(payer_request: Submission, query: str = "", *, limit: int = 
     return [(candidate, link_problem(payer_request, candidate)) for candidate in candidates.order_by("-pk")[:limit]]
 
 
-def linked_requests_panel(submission: Submission, user, determination_ids) -> dict | None:
-    """The review page's panel: for a payer's request, the linked requests and the jobs applying its
-    determinations (``determination_ids``, every one it has had); for a clinician's request, the
-    payer's request it is linked to."""
+def linked_requests_panel(submission: Submission, user, *, has_linked: bool, determination_ids) -> dict | None:
+    """The review page's panel: for a payer's request, the linked requests (read only when it
+    ``has_linked`` any) and the jobs applying its determinations (``determination_ids``, every one it
+    has had); for a clinician's request, the payer's request it is linked to."""
     if submission.process == Process.CLINICIAN_INITIATED:
         return {"payer_request": submission.payer_request} if submission.payer_request_id else None
     if submission.process != Process.PAYER_INITIATED:
         return None
-    linked = list(
-        submission.linked_requests.select_related("organization", "arrangement").prefetch_related("determinations")
-    )
+    linked = []
+    if has_linked:
+        linked = list(
+            submission.linked_requests.select_related("organization", "arrangement").prefetch_related("determinations")
+        )
     for request in linked:
         request.applied = next(
             (d for d in request.determinations.all() if d.superseded_at is None and d.applied_from_id), None

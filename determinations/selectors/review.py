@@ -77,6 +77,7 @@ class ReviewFacts:
     open_question_due_at: datetime | None  # None without an open question
     has_current_approval: bool
     determination_ids: tuple[int, ...]  # every determination it has had, current or not
+    has_linked_requests: bool  # clinicians' requests linked to this payer's request (linking records events)
 
 
 # In the facts' cache key, so a copy cached before a field was added or renamed is never read back.
@@ -96,13 +97,14 @@ def review_facts(submission: Submission) -> ReviewFacts:
                 .order_by("asked_at", "pk")
                 .values("due_at")[:1]
             ),
+            has_linked_requests=Exists(Submission.objects.filter(payer_request=OuterRef("pk"))),
             has_current_approval=Exists(
                 Determination.objects.filter(
                     submission=OuterRef("pk"), superseded_at__isnull=True, outcome=DeterminationOutcome.APPROVED
                 )
             ),
         )
-        .values("findings_locked", "open_question_due_at", "has_current_approval")
+        .values("findings_locked", "open_question_due_at", "has_current_approval", "has_linked_requests")
         .get()
     )
     determination_ids = tuple(Determination.objects.filter(submission=submission).values_list("pk", flat=True))

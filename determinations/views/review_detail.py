@@ -209,7 +209,9 @@ def _context(request, submission, **bound) -> dict:
             bound=bound,
         ),
         "confirmations": confirmations_of(submission) if facts.has_current_approval else [],
-        "linked_panel": linked_requests_panel(submission, user, facts.determination_ids),
+        "linked_panel": linked_requests_panel(
+            submission, user, has_linked=facts.has_linked_requests, determination_ids=facts.determination_ids
+        ),
     }
 
 
