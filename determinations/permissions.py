@@ -4,9 +4,14 @@ Every check returns a ``Decision``: allowed, or refused with a ``Code`` saying w
 it is and a message for the person. Views and services act on the code (``require`` turns a refusal
 into the 403 page), never on the message's wording. The workflow table
 (``determinations/workflow.py``) names the checks below that guard each status change.
+
+A page that asks many checks about one request reads what they need with the request's row
+(``selectors.review.review_row`` sets ``submission.viewer_facts``), so the checks ask the database
+nothing more; without those facts each check reads what it needs.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
@@ -59,8 +64,25 @@ def require(decision: Decision) -> None:
         raise PermissionDenied(decision.message)
 
 
-def _is_member(user: User, organization_id: int) -> bool:
-    return user.memberships.filter(organization_id=organization_id).exists()
+@dataclass(frozen=True)
+class ViewerFacts:
+    """What the checks below would each query, read for one viewer with the request's row."""
+
+    user_id: int
+    recused_at: datetime | None  # when the viewer declared a conflict with the request's organization
+    is_member: bool  # of the request's organization
+    recommended_by_id: int | None  # who made the request's latest recommendation
+
+
+def _facts(user: User, submission: Submission) -> ViewerFacts | None:
+    facts = getattr(submission, "viewer_facts", None)
+    return facts if facts is not None and facts.user_id == user.pk else None
+
+
+def _is_member(user: User, submission: Submission) -> bool:
+    if facts := _facts(user, submission):
+        return facts.is_member
+    return user.memberships.filter(organization_id=submission.organization_id).exists()
 
 
 def recusal(user: User, submission: Submission) -> Decision:
@@ -71,11 +93,14 @@ def recusal(user: User, submission: Submission) -> Decision:
     """
     if not user.staff_role:
         return ALLOWED
-    declared_at = (
-        ConflictOfInterest.objects.filter(reviewer=user, organization_id=submission.organization_id)
-        .values_list("declared_at", flat=True)
-        .first()
-    )
+    if facts := _facts(user, submission):
+        declared_at = facts.recused_at
+    else:
+        declared_at = (
+            ConflictOfInterest.objects.filter(reviewer=user, organization_id=submission.organization_id)
+            .values_list("declared_at", flat=True)
+            .first()
+        )
     if declared_at is None:
         return ALLOWED
     return Decision(
@@ -103,19 +128,19 @@ def can_copy_submission(user: User, submission: Submission) -> Decision:
     started = can_start_request(user)
     if not started:
         return started
-    return ALLOWED if _is_member(user, submission.organization_id) else NOT_YOURS
+    return ALLOWED if _is_member(user, submission) else NOT_YOURS
 
 
 def can_view_submission(user: User, submission: Submission) -> Decision:
     if user.staff_role and submission.status in STAFF_VISIBLE:
         return recusal(user, submission)
-    if _is_member(user, submission.organization_id):
+    if _is_member(user, submission):
         return ALLOWED
     return NOT_YOURS
 
 
 def can_edit_submission(user: User, submission: Submission) -> Decision:
-    if not _is_member(user, submission.organization_id):
+    if not _is_member(user, submission):
         viewing = can_view_submission(user, submission)
         return Decision(Code.WRONG_ROLE, "CMS staff review requests; they do not change them.") if viewing else viewing
     if submission.status not in EDITABLE:
@@ -144,7 +169,7 @@ def can_remove_document(user: User, submission: Submission, document) -> Decisio
 
 
 def can_answer_information_request(user: User, submission: Submission, request, *, now) -> Decision:
-    if not _is_member(user, submission.organization_id):
+    if not _is_member(user, submission):
         viewing = can_view_submission(user, submission)
         if not viewing:
             return viewing
@@ -163,7 +188,7 @@ def can_answer_information_request(user: User, submission: Submission, request, 
 
 
 def is_member(user: User, submission: Submission) -> Decision:
-    if _is_member(user, submission.organization_id):
+    if _is_member(user, submission):
         return ALLOWED
     return Decision(Code.NOT_VISIBLE, "Only members of the submitting organization can do this.")
 
@@ -191,8 +216,12 @@ def is_deciding_lead(user: User, submission: Submission) -> Decision:
     lead = is_lead(user, submission)
     if not lead:
         return lead
-    recommended = submission.events.filter(event_type="recommend").order_by("-at").first()
-    if recommended is not None and recommended.actor_id == user.pk:
+    if facts := _facts(user, submission):
+        recommended_by_id = facts.recommended_by_id
+    else:
+        recommended = submission.events.filter(event_type="recommend").order_by("-at", "-pk").first()
+        recommended_by_id = recommended.actor_id if recommended is not None else None
+    if recommended_by_id is not None and recommended_by_id == user.pk:
         return Decision(Code.OWN_RECOMMENDATION, "You recommended this decision, so another review lead must make it.")
     return ALLOWED
 
@@ -237,13 +266,14 @@ def can_declare_conflict(user: User, submission: Submission) -> Decision:
 # --- Findings, information requests and notes (determinations/services/review.py) -------------
 
 
-def can_record_findings(user: User, submission: Submission, results=()) -> Decision:
-    """The assigned reviewer drafts findings while the review is open and before they lock."""
+def can_record_findings(user: User, submission: Submission, *, locked: bool) -> Decision:
+    """The assigned reviewer drafts findings while the review is open and before they lock
+    (``locked``: whether the request's criterion results are locked)."""
     if user.staff_role not in REVIEW_STAFF:
         return Decision(Code.WRONG_ROLE, "Only CMS reviewers and review leads can do this.")
     if submission.assignee_id != user.pk:
         return Decision(Code.NOT_ASSIGNEE, "Only the reviewer assigned to this request can record findings.")
-    if submission.status not in FINDINGS_OPEN or any(r.locked for r in results):
+    if submission.status not in FINDINGS_OPEN or locked:
         return Decision(
             Code.NOT_NOW,
             "The findings are locked: the review is finished. A review lead can send it back or reopen it.",

@@ -1,8 +1,12 @@
 """The page each role lands on after signing in."""
 
+import hashlib
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
+from determinations.dashboard import dashboard_version
+from determinations.fragments import cached_blocks, template_block
 from determinations.selectors import all_payer as all_payer_selectors
 from determinations.selectors import reference as determination_selectors
 from determinations.selectors import submissions as submission_selectors
@@ -19,18 +23,33 @@ DASHBOARD_PAGE_SIZE = 50
 
 @login_required
 def organization_home(request):
-    """Payer and clinician submitters and organization admins: their organizations and open windows."""
+    """Payer and clinician submitters and organization admins: their organizations and open windows.
+
+    The list of requests is the same for everyone in the same organizations, so it is kept in the
+    cache under their organizations' versions (``determinations/dashboard.py``), read before the
+    requests are, and the page's query string; on a hit no request is read.
+    """
     if request.user.staff_role:
         return redirect(home_url(request.user))
     memberships = list(selectors.memberships_of(request.user))
     payer_types = {m.organization.payer_type for m in memberships if m.organization.payer_type}
     has_clinician_org = any(not m.organization.is_payer for m in memberships)
+    version = dashboard_version(m.organization_id for m in memberships)
+    page_key = hashlib.sha256(f"{version}?{request.GET.urlencode()}".encode()).hexdigest()
+
+    def requests() -> dict:
+        submissions = submission_selectors.submissions_for_dashboard(request.user)
+        return paginated(request, submissions, DASHBOARD_PAGE_SIZE)
+
+    blocks = {
+        "requests": template_block(f"dashboard:requests:{page_key}", "determinations/_dashboard_table.html", requests)
+    }
     context = {
         "memberships": memberships,
         "windows": determination_selectors.submission_windows_open_for(
             payer_types=payer_types, include_clinician=has_clinician_org
         ),
-        **paginated(request, submission_selectors.submissions_for_dashboard(request.user), DASHBOARD_PAGE_SIZE),
+        "blocks": cached_blocks(blocks),
         # APM Entities, TINs and clinicians also send their All-Payer QP data (42 CFR 414.1440(e)).
         "all_payer_qp": has_clinician_org,
         "all_payer_qp_submissions": all_payer_selectors.all_payer_qp_for_dashboard(request.user)[:DASHBOARD_PAGE_SIZE]

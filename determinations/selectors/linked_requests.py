@@ -5,9 +5,8 @@ and the confirmations of a multi-year determination waiting for CMS."""
 from django.db.models import Q
 
 from determinations.choices import Process
-from determinations.models import Determination, Submission
+from determinations.models import Submission
 from determinations.services.applied_determinations import APPLY_JOB
-from determinations.services.confirmations import confirmations_of
 from determinations.services.linked_requests import can_link_requests, link_problem
 from determinations.states import OPEN, SubmissionStatus
 from jobs.models import Job
@@ -36,30 +35,31 @@ def link_candidates(payer_request: Submission, query: str = "", *, limit: int = 
     return [(candidate, link_problem(payer_request, candidate)) for candidate in candidates.order_by("-pk")[:limit]]
 
 
-def linked_requests_panel(submission: Submission, user) -> dict | None:
-    """The review page's panel: for a payer's request, the linked requests and the apply jobs; for a
-    clinician's request, the payer's request it is linked to."""
+def linked_requests_panel(submission: Submission, user, *, has_linked: bool, determination_ids) -> dict | None:
+    """The review page's panel: for a payer's request, the linked requests (read only when it
+    ``has_linked`` any) and the jobs applying its determinations (``determination_ids``, every one it
+    has had); for a clinician's request, the payer's request it is linked to."""
     if submission.process == Process.CLINICIAN_INITIATED:
         return {"payer_request": submission.payer_request} if submission.payer_request_id else None
     if submission.process != Process.PAYER_INITIATED:
         return None
-    linked = list(
-        submission.linked_requests.select_related("organization", "arrangement").prefetch_related("determinations")
-    )
+    linked = []
+    if has_linked:
+        linked = list(
+            submission.linked_requests.select_related("organization", "arrangement").prefetch_related("determinations")
+        )
     for request in linked:
         request.applied = next(
             (d for d in request.determinations.all() if d.superseded_at is None and d.applied_from_id), None
         )
         request.pending = request.status in OPEN
-    determinations = Determination.objects.filter(submission=submission).values_list("pk", flat=True)
-    jobs = Job.objects.filter(kind=APPLY_JOB, parameters__determination__in=list(determinations))
+    # An undecided request (most of those under review) has no job applying its determination: no query.
+    jobs = []
+    if determination_ids:
+        jobs = Job.objects.filter(kind=APPLY_JOB, parameters__determination__in=list(determination_ids))
+        jobs = jobs.order_by("-pk")[:5]
     return {
         "linked": linked,
         "may_link": can_link_requests(user, submission).allowed,
-        "jobs": [job_progress(job) for job in jobs.order_by("-pk")[:5]],
+        "jobs": [job_progress(job) for job in jobs],
     }
-
-
-def review_panels(submission: Submission, user) -> dict:
-    """What the review page shows besides the review itself: links and yearly confirmations."""
-    return {"linked_panel": linked_requests_panel(submission, user), "confirmations": confirmations_of(submission)}

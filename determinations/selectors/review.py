@@ -2,24 +2,28 @@
 number of queries, and what changed between CMS's question and the submitter's answer."""
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from datetime import datetime
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Subquery, prefetch_related_objects
 
-from accounts.models import User
+from accounts.models import Membership, User
 from determinations.forms.base import answer_display, answer_label
 from determinations.forms.sections import SECTIONS, SECTIONS_BY_KEY
 from determinations.models import (
     ApmEntityParticipant,
+    ConflictOfInterest,
     CriterionCitation,
     CriterionResult,
     Determination,
+    DeterminationOutcome,
     Document,
     InformationRequest,
     InternalNote,
     Submission,
     SubmissionEvent,
 )
+from determinations.permissions import ViewerFacts
 from determinations.services.review_transitions import measures_snapshot
 from determinations.states import SubmissionStatus
 
@@ -28,36 +32,114 @@ from .submissions import submissions_visible_to
 CRITERION_SECTIONS = ("cehrt", "quality", "financial_risk")
 
 
-def submission_for_review(user: User, submission_id: int) -> Submission:
-    """One submission with its evidence, findings, questions, notes, decisions and full history."""
-    return (
-        submissions_visible_to(user)
-        .select_related("arrangement", "organization", "performance_year", "window", "created_by", "assignee")
-        .prefetch_related(
-            "measures__mips_measure",
-            Prefetch("apm_entities", queryset=ApmEntityParticipant.objects.prefetch_related("clinicians")),
-            Prefetch("citations", queryset=CriterionCitation.objects.select_related("document")),
-            Prefetch("documents", queryset=Document.objects.select_related("uploaded_by")),
-            Prefetch(
-                "events",
-                queryset=SubmissionEvent.objects.select_related("actor").order_by("at", "pk"),
-                to_attr="timeline",
+# What the review pages' headers show of the request's related rows.
+HEADER_RELATIONS = ("arrangement", "organization", "performance_year", "window", "created_by", "assignee")
+
+
+def review_row(user: User, submission_id: int, *, joined: bool = True) -> Submission:
+    """The request's row, in one query, with what the permission checks would each ask about
+    ``user`` (their recusal and membership) and who recommended, as ``submission.viewer_facts``.
+
+    ``joined`` reads the header's related rows too (``HEADER_RELATIONS``); a page whose header is
+    cached leaves them out, which keeps the query cheap to plan. Raises ``Submission.DoesNotExist``
+    for a request ``user`` may not see.
+    """
+    rows = submissions_visible_to(user)
+    if joined:
+        rows = rows.select_related(*HEADER_RELATIONS)
+    submission = rows.annotate(
+        viewer_recused_at=Subquery(
+            ConflictOfInterest.objects.filter(reviewer=user, organization_id=OuterRef("organization_id")).values(
+                "declared_at"
+            )[:1]
+        ),
+        viewer_is_member=Exists(Membership.objects.filter(user=user, organization_id=OuterRef("organization_id"))),
+        recommended_by_id=Subquery(
+            SubmissionEvent.objects.filter(submission=OuterRef("pk"), event_type="recommend")
+            .order_by("-at", "-pk")
+            .values("actor_id")[:1]
+        ),
+    ).get(pk=submission_id)
+    submission.viewer_facts = ViewerFacts(
+        user_id=user.pk,
+        recused_at=submission.viewer_recused_at,
+        is_member=submission.viewer_is_member,
+        recommended_by_id=submission.recommended_by_id,
+    )
+    return submission
+
+
+@dataclass(frozen=True)
+class ReviewFacts:
+    """What the review page decides on besides the row, fixed for one data version (so cached under it)."""
+
+    findings_locked: bool
+    open_question_due_at: datetime | None  # None without an open question
+    has_current_approval: bool
+    determination_ids: tuple[int, ...]  # every determination it has had, current or not
+    has_linked_requests: bool  # clinicians' requests linked to this payer's request (linking records events)
+
+
+# In the facts' cache key, so a copy cached before a field was added or renamed is never read back.
+REVIEW_FACTS_FIELDS = ",".join(f.name for f in fields(ReviewFacts))
+
+
+def review_facts(submission: Submission) -> ReviewFacts:
+    """Two queries."""
+    facts = (
+        Submission.objects.filter(pk=submission.pk)
+        .annotate(
+            findings_locked=Exists(CriterionResult.objects.filter(submission=OuterRef("pk"), locked=True)),
+            open_question_due_at=Subquery(
+                InformationRequest.objects.filter(
+                    submission=OuterRef("pk"), responded_at__isnull=True, closed_at__isnull=True
+                )
+                .order_by("asked_at", "pk")
+                .values("due_at")[:1]
             ),
-            Prefetch("criterion_results", queryset=CriterionResult.objects.select_related("finding_by")),
-            Prefetch(
-                "information_requests",
-                queryset=InformationRequest.objects.select_related("asked_by", "responded_by").order_by(
-                    "asked_at", "pk"
-                ),
-            ),
-            Prefetch("internal_notes", queryset=InternalNote.objects.select_related("author")),
-            Prefetch(
-                "determinations",
-                queryset=Determination.objects.select_related("decided_by", "recommended_by").order_by("-decided_at"),
+            has_linked_requests=Exists(Submission.objects.filter(payer_request=OuterRef("pk"))),
+            has_current_approval=Exists(
+                Determination.objects.filter(
+                    submission=OuterRef("pk"), superseded_at__isnull=True, outcome=DeterminationOutcome.APPROVED
+                )
             ),
         )
-        .get(pk=submission_id)
+        .values("findings_locked", "open_question_due_at", "has_current_approval", "has_linked_requests")
+        .get()
     )
+    determination_ids = tuple(Determination.objects.filter(submission=submission).values_list("pk", flat=True))
+    return ReviewFacts(**facts, determination_ids=determination_ids)
+
+
+def review_relations_load(submission: Submission) -> Submission:
+    """Everything a review page shows of the request, loaded onto its row (a fixed number of queries)."""
+    prefetch_related_objects(
+        [submission],
+        *HEADER_RELATIONS,  # no query for those the row was read with
+        "measures__mips_measure",
+        Prefetch("apm_entities", queryset=ApmEntityParticipant.objects.prefetch_related("clinicians")),
+        Prefetch("citations", queryset=CriterionCitation.objects.select_related("document")),
+        Prefetch("documents", queryset=Document.objects.select_related("uploaded_by")),
+        Prefetch(
+            "events", queryset=SubmissionEvent.objects.select_related("actor").order_by("at", "pk"), to_attr="timeline"
+        ),
+        Prefetch("criterion_results", queryset=CriterionResult.objects.select_related("finding_by")),
+        Prefetch(
+            "information_requests",
+            queryset=InformationRequest.objects.select_related("asked_by", "responded_by").order_by("asked_at", "pk"),
+        ),
+        Prefetch("internal_notes", queryset=InternalNote.objects.select_related("author")),
+        Prefetch(
+            "determinations",
+            queryset=Determination.objects.select_related("decided_by", "recommended_by").order_by("-decided_at"),
+        ),
+    )
+    return submission
+
+
+def submission_for_review(user: User, submission_id: int) -> Submission:
+    """One submission with its evidence, findings, questions, notes, decisions and full history."""
+    return review_relations_load(review_row(user, submission_id))
 
 
 @dataclass

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from determinations.dashboard import organizations_changed
 from determinations.events import EventType, visibility_of
 from determinations.models import Submission, SubmissionEvent
 from determinations.selectors.review_queue import queue_changed
@@ -51,9 +52,10 @@ def event_record(
     an event here, in the writer's transaction, so this is where the request's ``data_version``
     moves: its review page's cached fragments are keyed on it (``Submission.fragment_version``),
     and the bump commits or rolls back with the change itself. Once it commits, the review queue's
-    cached counts and rows are dropped too (``queue_changed``).
+    cached counts and rows are dropped too (``queue_changed``), and so are the submitters'
+    dashboards of the request's organization (``organizations_changed``).
     """
-    _data_changed([submission.pk])
+    _data_changed([submission])
     event = _event(
         submission,
         event_type,
@@ -71,12 +73,14 @@ def event_record(
 def events_record_many(entries) -> list[SubmissionEvent]:
     """Append many events in one insert: ``entries`` are (submission, event type, fields as for ``event_record``)."""
     entries = list(entries)
-    _data_changed({submission.pk for submission, _, _ in entries})
+    _data_changed([submission for submission, _, _ in entries])
     return SubmissionEvent.objects.bulk_create(
         [_event(submission, event_type, **fields) for submission, event_type, fields in entries], batch_size=1000
     )
 
 
-def _data_changed(submission_ids) -> None:
-    Submission.objects.filter(pk__in=submission_ids).update(data_version=F("data_version") + 1)
+def _data_changed(submissions) -> None:
+    Submission.objects.filter(pk__in={s.pk for s in submissions}).update(data_version=F("data_version") + 1)
     transaction.on_commit(queue_changed)
+    organization_ids = {s.organization_id for s in submissions}
+    transaction.on_commit(lambda: organizations_changed(organization_ids))

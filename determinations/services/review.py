@@ -50,7 +50,7 @@ def findings_save(*, submission_id: int, actor, findings: dict[str, FindingInput
     with transaction.atomic():
         submission = _locked(submission_id)
         results = list(submission.criterion_results.all())
-        _check(permissions.can_record_findings(actor, submission, results))
+        _check(permissions.can_record_findings(actor, submission, locked=any(r.locked for r in results)))
         changed = {}
         for result in results:
             given = findings.get(result.criterion)

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 
 from determinations import permissions
 from determinations.models import Submission
-from determinations.selectors.review import submission_for_review
+from determinations.selectors.review import review_row, submission_for_review
 
 NOT_FOUND = "No such request."
 
@@ -27,11 +27,15 @@ def submission_for(request, pk: int, *, edit: bool = False) -> Submission:
     return submission
 
 
-def submission_under_review(request, pk: int) -> Submission:
-    """The request with everything the review pages show; a draft or a missing one is a 404, and a
-    person recused from its organization gets the 403 page saying so, before any form is read."""
+def submission_under_review(request, pk: int, *, relations: bool = True) -> Submission:
+    """The request with everything the review pages show (with ``relations=False``, only its row,
+    for a page that loads the rest when its cached blocks miss); a draft or a missing one is a 404,
+    and a person recused from its organization gets the 403 page saying so, before any form is read."""
     try:
-        submission = submission_for_review(request.user, pk)
+        if relations:
+            submission = submission_for_review(request.user, pk)
+        else:
+            submission = review_row(request.user, pk, joined=False)
     except Submission.DoesNotExist:
         raise Http404("There is no submitted request with this number.") from None
     permissions.require(permissions.can_view_submission(request.user, submission))

@@ -7,10 +7,11 @@ refused step re-renders the page with the reason (409 when someone else changed 
 """
 
 from collections.abc import Callable
-from functools import partial
+from functools import cache, partial
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -19,28 +20,30 @@ from accounts.models import StaffRole
 from accounts.views.decorators import staff_role_required
 from determinations import permissions
 from determinations.forms import review as forms
+from determinations.fragments import FORM_FIELDS, Block, cached_blocks, form_block, template_block
 from determinations.models import Criterion
 from determinations.rules.participants import participant_counts
-from determinations.selectors.linked_requests import review_panels
+from determinations.selectors.linked_requests import linked_requests_panel
 from determinations.selectors.participants import participants_of
 from determinations.selectors.review import (
     CRITERION_SECTIONS,
+    REVIEW_FACTS_FIELDS,
     automatic_reasons,
     information_request_changes,
     renewal_of,
+    review_facts,
+    review_relations_load,
     section_items,
     yearly_outcomes,
 )
 from determinations.services import review
+from determinations.services.confirmations import confirmations_of
 from determinations.states import SUBMITTER_LABELS
 from determinations.views.access import submission_under_review
 from determinations.workflow import TransitionRefused, transitions_available
 
 staff_only = staff_role_required(StaffRole.REVIEWER, StaffRole.REVIEW_LEAD, StaffRole.PROGRAM_ADMIN)
 reviewers_only = staff_role_required(StaffRole.REVIEWER, StaffRole.REVIEW_LEAD)
-# How long a rendered block of the page is kept. Its key is the request's data version, which every
-# event moves, so this bounds only what no event records (a reviewer's changed name, say).
-FRAGMENT_SECONDS = 600
 CRITERION_ORDER = {key: position for position, key in enumerate(Criterion.values)}
 
 
@@ -79,76 +82,141 @@ def _other_sections(submission) -> list[dict]:
     ]
 
 
-def _context(request, submission, **bound) -> dict:
-    """The page's context. The blocks kept in the fragment cache (the request, the criteria, the
-    history) are given as callables, which the template calls only when the cache misses."""
-    user = request.user
-    now = timezone.now()
-    results = sorted(submission.criterion_results.all(), key=lambda r: CRITERION_ORDER.get(r.criterion, 99))
-    findings = permissions.can_record_findings(user, submission, results)
-    bound_findings = bound.pop("finding_forms", None)
-    finding_forms = bound_findings or (forms.finding_forms(results) if findings else {})
+def _results(submission) -> list:
+    return sorted(submission.criterion_results.all(), key=lambda r: CRITERION_ORDER.get(r.criterion, 99))
+
+
+def _loaded(submission, renewal) -> dict:
+    """What the cached blocks show, read (a fixed number of queries) only when one of them is missing."""
+    review_relations_load(submission)
     questions = list(submission.information_requests.all())
     changes = information_request_changes(submission)
     for question in questions:
         question.changes = changes[question.pk]
-    open_question = next((q for q in questions if q.is_open), None)
     timeline = submission.timeline
-    recommendation = next((e for e in reversed(timeline) if e.event_type == "recommend"), None)
-    claim_url = _url_or_empty("determinations:review_claim", submission.pk)
+    entities = participants_of(submission.apm_entities.all())
+    return {
+        "submission": submission,
+        "submitter_label": SUBMITTER_LABELS[submission.status],
+        "results": _results(submission),
+        "renewal": renewal,
+        "other_sections": _other_sections(submission),
+        "other_documents": [d for d in submission.documents.all() if d.section in ("arrangement", "other")],
+        "entities": entities,
+        "counts": participant_counts(entities),
+        "show_cehrt": submission.section("cehrt").get("hospitals_are_apm_entities") is True,
+        "questions": questions,
+        "notes": list(submission.internal_notes.all()),
+        "recommendation": next((e for e in reversed(timeline) if e.event_type == "recommend"), None),
+        "determinations": list(submission.determinations.all()),
+        "timeline": timeline,
+    }
+
+
+def _blocks(submission, *, renewal, findings, may_recommend: bool, overdue: bool, bound: dict) -> dict:
+    """The page's blocks: from the cache, each under the request's data version and what this viewer
+    changes in it; rendered only when missing. Forms sent back with errors are this person's unsaved
+    input: they are rendered for this response and never cached."""
+    version = submission.fragment_version
+    loaded = cache(partial(_loaded, submission, renewal))
+
+    def with_(**extra):
+        return lambda: {**loaded(), **extra}
+
+    def criteria():
+        finding_forms = bound.get("finding_forms") or (forms.finding_forms(loaded()["results"]) if findings else {})
+        return {**loaded(), "criteria": _criteria(submission, loaded()["results"], finding_forms, renewal)}
+
+    renewal_version = renewal.source.fragment_version if renewal else ""
+    blocks = {
+        "header": template_block(f"review:header:{version}", "determinations/_review_header.html", loaded),
+        "contents": template_block(f"review:contents:{version}", "determinations/_review_contents.html", loaded),
+        "request": template_block(f"review:request:{version}", "determinations/_review_request.html", loaded),
+        "criteria": template_block(
+            f"review:criteria:{version}:{findings.allowed}:{renewal_version}",
+            "determinations/_review_criteria.html",
+            criteria,
+        ),
+        "decision": template_block(
+            f"review:decision:{version}:{may_recommend}",
+            "determinations/_review_decision.html",
+            with_(may_recommend=may_recommend),
+        ),
+        "questions": template_block(
+            f"review:questions:{version}:{overdue}",
+            "determinations/_review_questions.html",
+            with_(open_question_overdue=overdue),
+        ),
+        "notes": template_block(f"review:notes:{version}", "determinations/_review_notes.html", loaded),
+        "history": template_block(f"review:history:{version}", "determinations/_review_history.html", loaded),
+    }
+    unbound = {
+        "note_form": forms.InternalNoteForm,
+        "extend_form": forms.ExtendDueDateForm,
+        "close_form": forms.CloseInformationRequestForm,
+        "recommend_form": forms.RecommendForm,
+    }
+    blocks.update({name: form_block(form_class) for name, form_class in unbound.items() if name not in bound})
+    fresh = {name: render_to_string(FORM_FIELDS, {"form": bound[name]}) for name in unbound if name in bound}
+    if "finding_forms" in bound:
+        fresh["criteria"] = blocks.pop("criteria").render()
+    return {**cached_blocks(blocks), **fresh}
+
+
+def _context(request, submission, **bound) -> dict:
+    """The page's context: what differs per person and per request (the actions this person may
+    take, the forms' CSRF tokens, messages) around the blocks kept in the cache (``_blocks``)."""
+    user = request.user
+    now = timezone.now()
+    error = bound.pop("error", "")
+    version = submission.fragment_version
+    facts_key = f"review:facts:{REVIEW_FACTS_FIELDS}:{version}"
+    facts = cached_blocks({"facts": Block(facts_key, partial(review_facts, submission))})["facts"]
+    findings = permissions.can_record_findings(user, submission, locked=facts.findings_locked)
+    overdue = facts.open_question_due_at is not None and now > facts.open_question_due_at
     # What the workflow table lets this person do now, each with its permission's decision.
     available = transitions_available(submission, user)
     may = {name for name, decision in available.items() if decision}
     renewal = renewal_of(submission)
-    context = {
+    claim_url = _url_or_empty("determinations:review_claim", submission.pk)
+    return {
         "submission": submission,
-        "status_label": submission.get_status_display(),
-        "submitter_label": SUBMITTER_LABELS[submission.status],
-        "criteria": partial(_criteria, submission, results, finding_forms, renewal),
         "renewal": renewal,
-        "renewal_version": renewal.source.fragment_version if renewal else "",
-        # Findings sent back with errors are this person's unsaved input: never cached.
-        "cache_criteria": bound_findings is None,
-        "fragment_seconds": FRAGMENT_SECONDS,
         "may_record_findings": findings.allowed,
         "findings_reason": findings.message,
-        "findings_locked": any(r.locked for r in results),
-        "other_sections": partial(_other_sections, submission),
-        "other_documents": [d for d in submission.documents.all() if d.section in ("arrangement", "other")],
-        "entities": (entities := participants_of(submission.apm_entities.all())),
-        "counts": participant_counts(entities),
-        "show_cehrt": submission.section("cehrt").get("hospitals_are_apm_entities") is True,
-        "questions": questions,
-        "open_question": open_question,
-        "open_question_overdue": bool(open_question and open_question.is_overdue(now)),
-        "notes": list(submission.internal_notes.all()),
-        "note_form": bound.pop("note_form", None) or forms.InternalNoteForm(),
+        "findings_locked": facts.findings_locked,
+        "open_question_due_at": facts.open_question_due_at,
+        "open_question_overdue": overdue,
         "may_add_note": permissions.can_add_internal_note(user, submission).allowed,
         "may_ask": "request_information" in may,
-        "may_manage_question": open_question is not None
+        "may_manage_question": facts.open_question_due_at is not None
         and permissions.can_manage_information_request(user, submission).allowed,
-        "extend_form": bound.pop("extend_form", None) or forms.ExtendDueDateForm(),
-        "close_form": bound.pop("close_form", None) or forms.CloseInformationRequestForm(),
         "may_recommend": "recommend" in may,
-        "recommend_form": bound.pop("recommend_form", None) or forms.RecommendForm(),
-        "recommendation": recommendation,
         "may_decide": "approve" in may,
         "decide_refusal": available["approve"].message if "approve" in available else "",
         "may_reopen": "reopen" in may,
-        "determinations": list(submission.determinations.all()),
-        "timeline": timeline,
         "conflict_url": _url_or_empty("determinations:conflict_declare", submission.pk),
         "claim_url": claim_url,
         "may_claim": bool(claim_url) and permissions.can_claim(user, submission).allowed,
         "queue_url": _url_or_empty("accounts:reviewer_home"),
-        "error": bound.pop("error", ""),
-        **review_panels(submission, user),
+        "error": error,
+        "blocks": _blocks(
+            submission,
+            renewal=renewal,
+            findings=findings,
+            may_recommend="recommend" in may,
+            overdue=overdue,
+            bound=bound,
+        ),
+        "confirmations": confirmations_of(submission) if facts.has_current_approval else [],
+        "linked_panel": linked_requests_panel(
+            submission, user, has_linked=facts.has_linked_requests, determination_ids=facts.determination_ids
+        ),
     }
-    return context
 
 
 def _page(request, submission_pk: int, *, status: int = 200, **bound):
-    submission = submission_under_review(request, submission_pk)
+    submission = submission_under_review(request, submission_pk, relations=False)
     return render(request, "determinations/review_detail.html", _context(request, submission, **bound), status=status)
 
 
@@ -312,9 +380,13 @@ DECIDED_MESSAGES = {
 
 @staff_role_required(StaffRole.REVIEW_LEAD)
 def decide(request, pk: int):
-    submission = submission_under_review(request, pk)
-    results = sorted(submission.criterion_results.all(), key=lambda r: CRITERION_ORDER.get(r.criterion, 99))
-    form = forms.DecisionForm(request.POST or None, results=results, years=submission.years)
+    """The lead's decision. The recommendation, the findings and the empty form are kept in the
+    cache under the request's data version; a form sent back with errors is rendered afresh."""
+    submission = submission_under_review(request, pk, relations=False)
+    results = cache(partial(_results, submission))
+    form = None
+    if request.method == "POST":
+        form = forms.DecisionForm(request.POST or None, results=results(), years=submission.years)
 
     def make(data) -> str:
         review.decision_make(
@@ -328,15 +400,21 @@ def decide(request, pk: int):
         )
         return DECIDED_MESSAGES[data["decision"]]
 
-    recommendation = next((e for e in reversed(submission.timeline) if e.event_type == "recommend"), None)
+    def summary() -> dict:
+        recommended = submission.events.filter(event_type="recommend").select_related("actor").order_by("-at", "-pk")
+        return {"submission": submission, "results": results(), "recommendation": recommended.first()}
+
+    def empty_form() -> dict:
+        return {"form": forms.DecisionForm(results=results(), years=submission.years)}
+
+    version = submission.fragment_version
+    blocks = {
+        "summary": template_block(f"decide:summary:{version}", "determinations/_review_decide_summary.html", summary)
+    }
+    if form is None:
+        blocks["form"] = template_block(f"decide:form:{version}", FORM_FIELDS, empty_form)
     return _form_page(
-        request,
-        submission,
-        form,
-        "determinations/review_decide.html",
-        make,
-        results=results,
-        recommendation=recommendation,
+        request, submission, form, "determinations/review_decide.html", make, blocks=cached_blocks(blocks)
     )
 
 

@@ -1,9 +1,11 @@
-"""The review page's cached blocks (the request, the criteria, the history) follow every change.
+"""The review page's cached blocks (header, request, criteria, decision, questions, notes, history)
+and the decision page's follow every change.
 
 A stale review page is worse than a slow one: each kind of change made through the services must
 show on the very next load, while a load with nothing changed is served from the cache.
 """
 
+import datetime
 import re
 
 import pytest
@@ -82,15 +84,34 @@ def change_recheck(submission, reviewer, payer, lead):
     submission_criteria_recheck(submission_id=submission.pk)
 
 
+def change_due_date(submission, reviewer, payer, lead):
+    review.information_request_ask(
+        submission_id=submission.pk, actor=reviewer, question="Send page 9.", due_at=steps.due_in(10)
+    )
+    review.information_request_extend(
+        submission_id=submission.pk,
+        actor=reviewer,
+        due_at=datetime.datetime(2030, 3, 14, 12, tzinfo=datetime.UTC),
+        reason="The payer asked for more time.",
+    )
+
+
+def change_decision(submission, reviewer, payer, lead):
+    steps.approved(submission, reviewer, lead)
+
+
 @pytest.mark.parametrize(
     "change,shows",
     [
-        (change_note, None),
+        (change_note, "Checked the contract."),
         (change_findings, "Finding does_not_meet for financial_risk."),
         (change_question_and_answer_with_a_document, "page-four-of-the-contract.pdf"),
-        (change_assignee, None),
+        (change_question_and_answer_with_a_document, "Send page 4."),
+        (change_assignee, "<strong>Other Reviewer</strong>"),
         (change_recommendation, "(locked)"),
         (change_recheck, None),
+        (change_due_date, "March 14, 2030"),
+        (change_decision, "Download the letter (PDF)"),
     ],
 )
 def test_every_kind_of_change_shows_on_the_next_load(
@@ -152,3 +173,43 @@ def test_findings_sent_back_with_errors_are_never_cached(client, in_review, revi
     assert refused.status_code == 400
     assertContains(refused, "my unsaved words", status_code=400)
     assert "my unsaved words" not in page(client, in_review).content.decode()
+
+
+def test_a_recusal_ends_access_on_the_next_load(client, in_review, reviewer):
+    sign_in(client, reviewer)
+    page(client, in_review)
+
+    assignment.conflict_declare(reviewer=reviewer, submission=in_review, reason="My brother runs the plan.")
+
+    response = client.get(reverse("determinations:review_detail", args=[in_review.pk]))
+    assert response.status_code == 403
+    assertContains(response, "conflict of interest", status_code=403)
+
+
+def test_no_cached_block_holds_a_csrf_token(client, in_review, reviewer):
+    sign_in(client, reviewer)
+    response = page(client, in_review)
+    assert response.content.decode().count("csrfmiddlewaretoken") >= 3  # the page's own forms have theirs
+
+    blocks = response.context["blocks"]
+    assert blocks and not any("csrfmiddlewaretoken" in str(block) for block in blocks.values())
+
+
+def decision_page(client, submission):
+    response = client.get(reverse("determinations:review_decide", args=[submission.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_decision_page_follows_a_send_back_and_new_findings(client, in_review, reviewer, review_lead):
+    recommended = steps.recommended(in_review, reviewer)
+    sign_in(client, review_lead)
+    before = decision_page(client, recommended)
+
+    review.decision_make(submission_id=in_review.pk, actor=review_lead, decision="send_back", reason="Look again.")
+    steps.findings_record(in_review, reviewer, overrides={"financial_risk": "does_not_meet"})
+    steps.recommended(in_review, reviewer, recommendation="reject")
+    after = decision_page(client, in_review)
+
+    assert "recommended <strong>rejection</strong>" in after and "recommended <strong>approval</strong>" in before
+    assert after.count("Does not meet") > before.count("Does not meet")

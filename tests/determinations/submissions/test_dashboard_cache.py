@@ -1,0 +1,147 @@
+"""The dashboard's list of requests is kept in the cache under its organizations' versions
+(``determinations/dashboard.py``, decision 0039): a load with nothing changed reads no request, and
+every change to one of the organization's requests shows on the very next load."""
+
+import datetime
+
+import pytest
+from django.template.defaultfilters import date as date_filter
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains
+
+from accounts.models import OrganizationKind
+from determinations.selectors import submissions as submission_selectors
+from determinations.services import review
+from determinations.services.submissions import submission_save_section
+from determinations.states import SubmissionStatus
+from tests.factories import SubmissionFactory, organization_member
+from tests.factories import submissions as steps
+from tests.support import sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+def requests_list(response) -> str:
+    return response.content.decode().split("<h2>Your determination requests</h2>", 1)[1].split("</table>", 1)[0]
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """How many times the dashboard read its requests (only when its cached list is missing)."""
+    calls = []
+    real = submission_selectors.submissions_for_dashboard
+    monkeypatch.setattr(submission_selectors, "submissions_for_dashboard", lambda user: calls.append(1) or real(user))
+    return calls
+
+
+@pytest.fixture
+def dashboard(client, payer, reads, django_capture_on_commit_callbacks):
+    """Load the dashboard, then ``change()`` (its commit callbacks run), then load it again."""
+    sign_in(client, payer)
+
+    def load():
+        response = client.get(reverse("accounts:organization_home"))
+        assert response.status_code == 200
+        return response
+
+    def around(change):
+        before = load()
+        with django_capture_on_commit_callbacks(execute=True):
+            change()
+        return before, load()
+
+    return load, around
+
+
+def test_a_second_load_with_nothing_changed_reads_no_request(submitted, dashboard, reads):
+    load, _ = dashboard
+    first, second = load(), load()
+
+    assert len(reads) == 1
+    assert requests_list(first) == requests_list(second)  # the rest of the page has its own CSRF token
+    assertContains(second, submitted.tracking_number)
+
+
+def test_a_new_draft_and_its_new_name_show_on_the_next_load(submitted, payer, dashboard):
+    _, around = dashboard
+    holder = {}
+
+    def create():
+        holder["draft"] = SubmissionFactory(member=payer, name="Brand New Program", state=SubmissionStatus.DRAFT)
+
+    before, after = around(create)
+    assertNotContains(before, "Brand New Program")
+    assertContains(after, "Brand New Program")
+
+    draft = holder["draft"]
+    arrangement = {**draft.answers.get("arrangement", {}), "name": "Renamed Program"}
+    _, after = around(
+        lambda: submission_save_section(submission_id=draft.pk, actor=payer, section="arrangement", answers=arrangement)
+    )
+    assertContains(after, "Renamed Program")
+
+
+def test_a_question_its_new_due_date_and_its_answer_show_on_the_next_load(in_review, reviewer, payer, dashboard):
+    _, around = dashboard
+    answer_link = reverse("determinations:information_request_answer", args=[in_review.pk])
+
+    before, asked = around(
+        lambda: review.information_request_ask(
+            submission_id=in_review.pk, actor=reviewer, question="Send page 4.", due_at=steps.due_in(10)
+        )
+    )
+    assertNotContains(before, answer_link)
+    assertContains(asked, answer_link)
+
+    later = steps.due_in(30)
+    _, extended = around(
+        lambda: review.information_request_extend(
+            submission_id=in_review.pk, actor=reviewer, due_at=later, reason="More time"
+        )
+    )
+    assertContains(extended, date_filter(timezone.localtime(later), "M j, Y g:i A"))
+
+    _, answered = around(
+        lambda: review.information_request_answer(submission_id=in_review.pk, actor=payer, response="Attached.")
+    )
+    assertNotContains(answered, answer_link)
+
+
+def test_a_decision_shows_on_the_next_load(in_review, reviewer, review_lead, dashboard):
+    _, around = dashboard
+    before, after = around(lambda: steps.approved(in_review, reviewer, review_lead))
+    assert requests_list(before) != requests_list(after)
+    assertContains(after, "Approved as an Other Payer Advanced APM")
+
+
+def test_the_organization_and_the_window_deadline_show_on_the_next_load(submitted, dashboard):
+    _, around = dashboard
+    organization, window = submitted.organization, submitted.window
+
+    def rename():
+        organization.name = "Renamed Health Plan"
+        organization.save()
+
+    _, after = around(rename)
+    assertContains(after, "Renamed Health Plan")
+
+    def move_deadline():
+        window.closes_at = datetime.datetime(2031, 7, 4, 16, tzinfo=datetime.UTC)
+        window.save()
+
+    _, after = around(move_deadline)
+    assertContains(after, "Jul 4, 2031")
+
+
+def test_each_organization_has_its_own_list(client, submitted, dashboard, reads):
+    load, _ = dashboard
+    assertContains(load(), submitted.tracking_number)
+
+    other = organization_member(OrganizationKind.PAYER, "other_payer", "Another Health Plan")
+    sign_in(client, other)
+    response = client.get(reverse("accounts:organization_home"))
+
+    assertNotContains(response, submitted.tracking_number)
+    assertContains(response, "You have no determination requests yet.")
+    assert len(reads) == 2
