@@ -33,4 +33,5 @@ def test_check_deploy_is_clean_under_production_settings():
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "no issues" in result.stdout
+    assert "System check identified no issues" in result.stdout, result.stdout + result.stderr
+    assert "WARNING" not in result.stderr
