@@ -31,8 +31,11 @@ run: install
 ## processes (pytest-xdist), keeping the test databases between runs (--reuse-db: pytest-django
 ## still applies new migrations; `make test PYTEST_ARGS=--create-db` rebuilds them). The migration
 ## check runs first, so a kept database cannot hide a model change that has no migration.
+## Byte-code is written even where the environment says not to (PYTHONDONTWRITEBYTECODE): every test
+## process, and every worker and command the tests start, would otherwise compile the project again.
 TEST_WORKERS ?= 2
 PYTEST_ARGS ?=
+test: export PYTHONDONTWRITEBYTECODE =
 test: install
 	DJANGO_SETTINGS_MODULE=qppportal.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --reuse-db $(PYTEST_ARGS); status=$$?; \
