@@ -15,5 +15,10 @@ class DeterminationsConfig(AppConfig):
         # Imported here: the job and message kinds register themselves, and need the models loaded.
         from determinations import jobs  # noqa: F401
 
+        # Imported here: the selectors import the models.
+        from determinations.selectors.review_queue import connect_queue_invalidation
+
         # Imported here: as above, for the message kinds.
         from determinations.services import confirmations, notifications, reminders  # noqa: F401
+
+        connect_queue_invalidation()

@@ -1,7 +1,6 @@
 """The one way to add to a request's history: ``event_record`` (one event) or ``events_record_many``
 (a batch job's events, one insert). Both move the request's data version."""
 
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -50,8 +49,8 @@ def event_record(
     Every change to a request's notes, documents, findings, questions, assignment or status records
     an event here, in the writer's transaction, so this is where the request's ``data_version``
     moves: its review page's cached fragments are keyed on it (``Submission.fragment_version``),
-    and the bump commits or rolls back with the change itself. Once it commits, the review queue's
-    cached counts and rows are dropped too (``queue_changed``).
+    and the bump commits or rolls back with the change itself. The review queue's cached counts and
+    pages are dropped too, at once and again once it commits (``queue_changed``).
     """
     _data_changed([submission.pk])
     event = _event(
@@ -79,4 +78,4 @@ def events_record_many(entries) -> list[SubmissionEvent]:
 
 def _data_changed(submission_ids) -> None:
     Submission.objects.filter(pk__in=submission_ids).update(data_version=F("data_version") + 1)
-    transaction.on_commit(queue_changed)
+    queue_changed()

@@ -8,7 +8,6 @@ loop per row; the markup is the USWDS markup the templates would produce.
 from html import escape as _escape
 
 from django import forms, template
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -111,32 +110,15 @@ def _date(value, zone) -> str:
     return date_text(value, short=True, tz=zone)
 
 
-ROWS_CACHE_SECONDS = 300
-
-
-def rows_cache_key(context) -> str:
-    """The rendered rows' key: the page's data and filters (``QueuePage.rows_key``), who looks
-    (their own requests read "You"; leads get tick boxes, reviewers claim buttons) and the minute
-    (rows are marked overdue against the clock)."""
-    queue, user, now = context["queue"], context["user"], context["now"]
-    viewer = f"{user.pk}:{int(context['is_lead'])}:{int(context['can_claim'])}"
-    return f"review-queue:rows:{queue.rows_key}:{viewer}:{now:%Y%m%d%H%M}"
-
-
 @register.simple_tag(takes_context=True)
 def queue_rows(context):
-    """The ``<tr>`` of every row of the page, from the cache when nothing changed since it was built.
+    """The ``<tr>`` of every row of the page.
 
     The rows hold nothing of the session (the claim buttons submit the one ``claim-form`` outside
-    the table, with its CSRF token), so the HTML can be kept; the rows are read only on a miss.
+    the table, with its CSRF token), so the page they are part of can be kept in the cache.
     """
-    key = rows_cache_key(context)
-    html = cache.get(key)
-    if html is None:
-        html = _render_rows(context)
-        cache.set(key, html, ROWS_CACHE_SECONDS)
     # safe: built by _render_rows, where every text value went through html.escape.
-    return mark_safe(html)  # nosec B308 B703
+    return mark_safe(_render_rows(context))  # nosec B308 B703
 
 
 def _render_rows(context) -> str:
