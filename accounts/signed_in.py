@@ -2,16 +2,18 @@
 
 Every staff page needs the session, the user and the TOTP device that verified the session. The
 session lives in the cache (``cached_db``); this module keeps the user and the device there too,
-in one entry per user and device, so a signed-in request makes two cache round trips (the session,
-then the entry with the user's version) and no query.
+in an entry beside the session (``entry_key``), with the user's id beside it (``pointer_key``). The
+session store (``accounts/sessions.py``) reads the session, the entry and the user's version in one
+cache round trip, so a signed-in request makes one round trip and no query.
 
 Access must still end at once when it should. Each user has a version token; an entry is used only
 while it carries the current token. Saving or deleting the user or one of their TOTP devices
 replaces the token (``forget_user``), at once and again when the transaction commits: a request
 that read the old row just before the change stored it under the old token, which no longer
-matches. Logout flushes the session itself. A cached user is used only while the session's
-password hash matches it; anything else falls back to Django's and django-otp's own checks,
-which flush a stale session or drop a device that no longer verifies it.
+matches. Logout flushes the session itself (its entry is of no use without it). A cached user is
+used only for the session it was stored for, with the same user and device, and while the
+session's password hash matches it; anything else falls back to Django's and django-otp's own
+checks, which flush a stale session or drop a device that no longer verifies it.
 """
 
 import functools
@@ -28,21 +30,40 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.middleware import is_verified
 from django_otp.models import Device
 
+from qppportal.cache import get_many_then
+
 # An entry outlives no change made through the ORM; the expiry only bounds what bypasses it
 # (a ``QuerySet.update`` of users) to a few minutes.
 CACHE_SECONDS = 5 * 60
 
 
+VERSION_KEY = "signed-in:version:{}"
+
+
 def version_key(user_id) -> str:
-    return f"signed-in:version:{user_id}"
+    return VERSION_KEY.format(user_id)
 
 
-def entry_key(user_id, device_id: str) -> str:
-    return f"signed-in:entry:{user_id}:{device_id}"
+def entry_key(session_key: str) -> str:
+    return f"signed-in:entry:{session_key}"
+
+
+def pointer_key(session_key: str) -> str:
+    """The user id of the session's entry: the script that reads the session follows it to the version."""
+    return f"signed-in:user-of:{session_key}"
+
+
+def read_with_session(session_cache_key: str, session_key: str) -> dict:
+    """The session's cache entry, its signed-in entry and its user's version, in one round trip."""
+    return get_many_then([session_cache_key, entry_key(session_key)], pointer_key(session_key), VERSION_KEY)
+
+
+def _new_version() -> str:
+    return uuid4().hex
 
 
 def _replace_version(user_id) -> None:
-    cache.set(version_key(user_id), uuid4().hex, None)
+    cache.set(version_key(user_id), _new_version(), None)
 
 
 def forget_user(user_id) -> None:
@@ -69,22 +90,24 @@ def signed_in_user(request):
     if user_id is None or session.get(auth.BACKEND_SESSION_KEY) not in settings.AUTHENTICATION_BACKENDS:
         return _verified(request, auth.get_user(request), None)
     device_id = session.get(DEVICE_ID_SESSION_KEY) or ""
-    entry_name, version_name = entry_key(user_id, device_id), version_key(user_id)
-    found = cache.get_many([entry_name, version_name])
-    version = found.get(version_name, "")
-    entry = found.get(entry_name)
-    if entry is not None and entry[0] == version:
-        _, user, device = entry
+    # Read with the session by ``accounts.sessions.SessionStore``; another session engine reads nothing.
+    found = getattr(session, "signed_in_found", {})
+    entry, version = found.get(entry_key(session.session_key)), found.get(version_key(user_id))
+    if entry is not None and version is not None and entry[:3] == (str(user_id), device_id, version):
+        *_, user, device = entry
         session_hash = session.get(auth.HASH_SESSION_KEY)
         if session_hash and constant_time_compare(session_hash, user.get_session_auth_hash()):
             return _verified(request, user, device)
-    # The version was read before the rows: a change made meanwhile replaces it, so this entry
+    # The version is read before the rows: a change made meanwhile replaces it, so this entry
     # would not be used.
+    version = cache.get_or_set(version_key(user_id), _new_version, None)
     user = auth.get_user(request)
     if not user.is_authenticated:
         return _verified(request, user, None)
     device = Device.from_persistent_id(device_id) if device_id else None
-    cache.set(entry_name, (version, user, device), CACHE_SECONDS)
+    entry = (str(user.pk), device_id, version, user, device)
+    # The user id as an int: Django's Redis serializer keeps ints readable to the script.
+    cache.set_many({entry_key(session.session_key): entry, pointer_key(session.session_key): user.pk}, CACHE_SECONDS)
     return _verified(request, user, device)
 
 

@@ -1,22 +1,17 @@
 """Time each page of ``run_queue_bench.py`` in one process, one request after another, with its query count.
 
-    .venv/bin/python bench/profile_pages.py [--requests 50] [--only "request page"] [--profile]
+    .venv/bin/python bench/profile_pages.py [--requests 50] [--only queue]
 
 Run it after ``run_queue_bench.py`` has seeded the database. With no server, no load generator and
-no concurrency, the figures (milliseconds of one request, as Django's test client sees it) move
-less than throughput when other work shares the machine, and the CPU time this process spent (not
-the database's) less again; the ratios between pages are what to compare. Each page is requested
-three times first (sessions, caches, connections warm).
-
-``--only`` keeps the pages whose label contains the text (the two bare views always run: they are
-the baselines); ``--profile`` prints each page's 25 costliest functions (cProfile, cumulative time)
-and its queries, to see where a page's time goes.
+no concurrency, the figures (milliseconds of one request, as Django's test client sees it, and the
+CPU time of this process alone, which excludes PostgreSQL's and Redis's) move less than throughput
+when other work shares the machine; the shares are of CPU time, and the ratios between pages are
+what to compare. The query count and the Redis round trips are of one more request. Each page is
+requested three times first (sessions, caches, connections warm).
 """
 
 import argparse
-import cProfile
 import os
-import pstats
 import sys
 import time
 from pathlib import Path
@@ -27,8 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=50, help="timed requests per page (at most 1,000)")
-    parser.add_argument("--only", default="", help="only the pages whose label contains this (and the bare views)")
-    parser.add_argument("--profile", action="store_true", help="print each page's costliest functions and its queries")
+    parser.add_argument("--only", default="", help="only the pages whose label contains this (the bare views always)")
     arguments = parser.parse_args()
     count = max(1, min(arguments.requests, 1000))
     sys.path.insert(0, str(ROOT))
@@ -41,6 +35,17 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+    from redis.connection import Connection
+
+    sent = []
+    send = Connection.send_packed_command
+
+    def counted(self, command, check_health=True):
+        sent.append(command)
+        return send(self, command, check_health)
+
+    # Every Redis round trip (a command, a pipeline or a script) is one send.
+    Connection.send_packed_command = counted
 
     from bench.seed_queue import REVIEWER_EMAIL
     from bench.seed_workbench import LEAD_EMAIL, PAYER_EMAIL, seed_workbench
@@ -52,8 +57,9 @@ def main() -> None:
         "payer": session_cookie(PAYER_EMAIL),
     }
     timings = {}
-    pages = targets(seed_workbench(reviewer_email=REVIEWER_EMAIL.format(1)))
-    for page in [p for p in pages if arguments.only in p.label or p.label.startswith("bare")]:
+    for page in targets(seed_workbench(reviewer_email=REVIEWER_EMAIL.format(1))):
+        if arguments.only not in page.label and not page.label.startswith("bare"):
+            continue
         client = Client(HTTP_HOST="127.0.0.1")
         if cookies[page.who]:
             name, value = cookies[page.who].split("=", 1)
@@ -67,25 +73,18 @@ def main() -> None:
             response = client.get(page.path)
             b"".join(response.streaming_content) if response.streaming else response.content
         milliseconds = (time.perf_counter() - started) / count * 1000
-        # This process's CPU (not the database's): moves less than the wall clock on a busy machine.
         cpu = (time.process_time() - cpu_started) / count * 1000
+        sent.clear()
         with CaptureQueriesContext(connection) as queries:
             response = client.get(page.path)
             b"".join(response.streaming_content) if response.streaming else response.content
-        timings[page.label] = milliseconds
+        timings[page.label] = cpu
         base = {"anonymous bare": "bare Django view", "signed-in bare": "bare Django view, signed in"}
-        share = f"   {timings[base[page.baseline]] / milliseconds:>4.0%} of {page.baseline}" if page.baseline else ""
-        print(f"  {page.label:<42} {milliseconds:>8.2f} ms ({cpu:>6.2f} ms CPU)  {len(queries):>2} queries{share}")
-        if arguments.profile and not page.label.startswith("bare"):
-            for query in queries.captured_queries:
-                print(f"    {query['time']} s  {query['sql'][:160]}")
-            profiler = cProfile.Profile()
-            profiler.enable()
-            for _ in range(count):
-                response = client.get(page.path)
-                b"".join(response.streaming_content) if response.streaming else response.content
-            profiler.disable()
-            pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(25)
+        share = f"   {timings[base[page.baseline]] / cpu:>4.0%} of {page.baseline}" if page.baseline else ""
+        print(
+            f"  {page.label:<42} {milliseconds:>8.2f} ms {cpu:>7.2f} ms CPU  {len(queries):>2} queries "
+            f"{len(sent):>2} Redis round trips{share}"
+        )
     print(f"load average now: {os.getloadavg()[0]:.2f}")
 
 

@@ -15,10 +15,12 @@ class DeterminationsConfig(AppConfig):
         # Imported here: the job and message kinds register themselves, and need the models loaded.
         from determinations import jobs  # noqa: F401
 
-        # Imported here: as above, the module needs the models loaded.
+        # Imported here: as above, these modules need the models loaded.
         from determinations.dashboard import connect_dashboard_versions
+        from determinations.selectors.review_queue import connect_queue_invalidation
 
         # Imported here: as above, for the message kinds.
         from determinations.services import confirmations, notifications, reminders  # noqa: F401
 
         connect_dashboard_versions()
+        connect_queue_invalidation()

@@ -66,6 +66,8 @@ class RequestSizeLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.method != "POST" and not content_length(request):
+            return self.get_response(request)  # no body to limit: the URL is not resolved twice
         limit = file_limit(request.path_info)
         if content_length(request) > limit + settings.UPLOAD_FORM_ALLOWANCE_BYTES:
             return too_large(limit)

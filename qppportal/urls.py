@@ -11,12 +11,13 @@ admin.site.site_title = "QPP Portal administration"
 urlpatterns = [
     path("", views_public.landing, name="landing"),
     path("favicon.ico", views_public.favicon),
+    # Before the includes at "": the public page is the busiest, and each include tried costs time.
+    path("advanced-apms/", include("determinations.urls_public")),
     path("accounts/", include("accounts.auth_urls")),
     path("", include("accounts.urls")),
     path("", include("determinations.urls")),
     path("program/messages/", include("messaging.urls")),
     path("program/jobs/", include("jobs.urls")),
-    path("advanced-apms/", include("determinations.urls_public")),
     path("admin/", admin.site.urls),
 ]
 

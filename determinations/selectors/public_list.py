@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from determinations.choices import PayerType
 from determinations.models import Determination, DeterminationOutcome, PerformanceYear
+from qppportal.cache import VersionedEntry, versioned_entry
 
 COLUMNS = ("arrangement", "payer", "payer_type", "payer_type_label", "first_year", "last_year", "determined_on")
 PAGE_CACHE_SECONDS = 10 * 60
@@ -89,11 +90,11 @@ def default_year(years: list[int]) -> int | None:
     return this_year if this_year in years else (years[0] if years else None)
 
 
-def published_page_key(params) -> str:
-    """The cache key of the public page for the ``year``, ``payer_type`` and ``page`` in ``params``."""
+def cached_published_page(params) -> VersionedEntry:
+    """The public page for the ``year``, ``payer_type`` and ``page`` in ``params``, if it was built
+    since the last decision (``value``, the page's bytes), and how to keep a new one: one cache read."""
     choice = repr([(name, params.getlist(name)) for name in ("year", "payer_type", "page")])
-    version = cache.get_or_set(VERSION_KEY, lambda: uuid4().hex, None)
-    return f"public-list:page:{version}:{hashlib.sha256(choice.encode()).hexdigest()[:32]}"
+    return versioned_entry(VERSION_KEY, f"public-list:page:{hashlib.sha256(choice.encode()).hexdigest()[:32]}")
 
 
 def published_list_changed() -> None:

@@ -6,8 +6,10 @@ Every page here runs a fixed number of queries whatever the number of rows, and 
 - the page's ids come from the filters and sort alone (the default "open, due soonest" view reads
   a partial index), then one query fetches those 50 rows with their joins;
 - the counts per status are one GROUP BY over every filter but the status; their sum is the
-  number of rows for the pagination (no separate COUNT). They are cached under a version of the
-  data (the latest ``updated_at`` and id, two index lookups), so any saved request refreshes them;
+  number of rows for the pagination (no separate COUNT). They are cached under the queue's data
+  version (``queue_version``), a token that every change the queue shows replaces;
+- a rendered page is cached per viewer and address under the same version
+  (``cached_queue_page``), so a page with nothing changed costs one cache read and no query;
 - workload is one query: three counts per reviewer read from one index.
 
 "This season" is the calendar year in US Eastern time: Payer Initiated requests for the next
@@ -22,10 +24,10 @@ from uuid import uuid4
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
+from django.db import transaction
 from django.db.models import (
     Count,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -33,16 +35,17 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 
-from accounts.models import StaffRole, User
+from accounts.models import Organization, StaffRole, User
 from determinations.choices import PayerType, Process
 from determinations.filters import QUEUE_STATUSES, ReviewQueueFilter, statuses_for
-from determinations.models import ConflictOfInterest, PerformanceYear, SavedQueueView, Submission
+from determinations.models import Arrangement, ConflictOfInterest, PerformanceYear, SavedQueueView, Submission
 from determinations.rules.results import Outcome
 from determinations.selectors.submissions import submissions_visible_to
 from determinations.states import DECIDED, OPEN, SubmissionStatus
+from qppportal.cache import VersionedEntry, versioned_entry
 
 PAGE_SIZE = 50
 COUNTS_CACHE_SECONDS = 300
@@ -103,30 +106,84 @@ def queue_filter(user: User, params, *, reviewers=None, recused_from=None, now=N
 
 
 QUEUE_TOKEN_KEY = "review-queue:token"
+PAGE_CACHE_SECONDS = 300
 
 
-def queue_changed() -> None:
-    """Every cached count and row of the queue is out of date (called once a request's event commits)."""
+def _replace_queue_token() -> None:
     cache.set(QUEUE_TOKEN_KEY, uuid4().hex, None)
 
 
-def queue_version() -> str:
-    """Changes whenever a request is created or saved, or an event on it commits.
+def queue_changed() -> None:
+    """Every cached count and page of the queue is out of date: now, and again once the transaction commits.
 
-    The latest ``updated_at`` and id (two index lookups, no scan) see every save, but a save that
-    commits after a later one would not move them; so ``queue_changed`` also replaces a token once
-    each event commits. The token is read first: a page read before a commit is stored under the
-    token that the commit then replaces.
+    The second replacement closes a race: a request that read the rows just before the change
+    committed stores its page under the token it saw, which the commit then replaces.
     """
-    token = cache.get_or_set(QUEUE_TOKEN_KEY, lambda: uuid4().hex, None)
-    latest = Submission.objects.aggregate(updated=Max("updated_at"), last=Max("pk"))
-    updated = latest["updated"].timestamp() if latest["updated"] else 0
-    return f"{token}-{updated}-{latest['last'] or 0}"
+    _replace_queue_token()
+    transaction.on_commit(_replace_queue_token)
 
 
-def _filters_digest(filterset: ReviewQueueFilter, recused_from, *, skip=("status", "sort")) -> str:
+def queue_version() -> str:
+    """The queue's data version: a token that ``queue_changed`` replaces on every change the queue shows.
+
+    Every event (``services/events.py``) and every save or delete of a request, a recusal, a saved
+    view, a performance year, an organization, an arrangement or a user (``connect_queue_invalidation``)
+    replaces it. Read it before the database: a page read before a commit is then stored under the
+    token that the commit replaces.
+    """
+    return cache.get_or_set(QUEUE_TOKEN_KEY, lambda: uuid4().hex, None)
+
+
+def _queue_model_changed(sender, **kwargs) -> None:
+    queue_changed()
+
+
+def connect_queue_invalidation() -> None:
+    """Replace the queue's token whenever a row that a queue page shows is saved or deleted.
+
+    Signals, as for the signed-in cache (decision 0020): this is cache upkeep, and a signal is the
+    one place that sees every save, from the services, the admin site and the jobs alike.
+    """
+    for model in (Submission, ConflictOfInterest, SavedQueueView, PerformanceYear, Organization, Arrangement, User):
+        for signal in (post_save, post_delete):
+            signal.connect(_queue_model_changed, sender=model, dispatch_uid=f"review-queue-{model._meta.label}")
+
+
+@dataclass
+class CachedQueuePage:
+    """The queue's rendered page for one viewer and address, and how a new copy is kept."""
+
+    entry: VersionedEntry
+    minute: str
+    html: str | None
+
+    @property
+    def version(self) -> str:
+        return self.entry.version
+
+    def keep(self, html: str) -> None:
+        self.entry.keep((self.minute, html), PAGE_CACHE_SECONDS)
+
+
+def cached_queue_page(user: User, full_path: str, now: datetime.datetime) -> CachedQueuePage:
+    """The page for ``user`` at ``full_path`` if nothing changed since it was built: one cache read.
+
+    The entry is keyed on the viewer (their requests read "You", "mine" and recusals are theirs,
+    leads get tick boxes and reviewers claim buttons, the navigation is theirs) and the address
+    (every filter, the sort and the page); it holds the version and the minute it was built in,
+    and is used only while both are current (rows are marked overdue against the clock).
+    """
+    address = hashlib.sha256(full_path.encode()).hexdigest()[:32]
+    entry = versioned_entry(QUEUE_TOKEN_KEY, f"review-queue:page:{user.pk}:{user.staff_role}:{address}")
+    minute = f"{now:%Y%m%d%H%M}"
+    built_in, html = entry.value or ("", None)
+    return CachedQueuePage(entry=entry, minute=minute, html=html if built_in == minute else None)
+
+
+def _filters_digest(filterset: ReviewQueueFilter, recused_from) -> str:
+    """Every filter but the status and the sort, with what they depend on (the viewer, the minute)."""
     values = filterset.cleaned
-    parts = [(name, str(value)) for name, value in sorted(values.items()) if name not in skip]
+    parts = [(name, str(value)) for name, value in sorted(values.items()) if name not in ("status", "sort")]
     parts = [(name, value) for name, value in parts if value not in ("", "None", "False")]
     if values.get("mine"):
         parts.append(("user", str(filterset.user.pk)))
@@ -143,8 +200,8 @@ def status_counts(filterset: ReviewQueueFilter, *, recused_from=(), version: str
     """Requests per status under every filter but the status itself: one GROUP BY query.
 
     Given ``version`` (``queue_version()``), the counts are cached under it for ``COUNTS_CACHE_SECONDS``:
-    any new or saved request changes the version, so a cached figure is never older than the data
-    it counts (a ``QuerySet.update`` that skips ``updated_at`` is caught by the time limit).
+    every change the queue shows replaces the version, so a cached figure is never older than the
+    data it counts (a ``QuerySet.update`` outside the services is caught by the time limit).
     """
     key = _counts_cache_key(filterset, recused_from, version) if version else None
     counts = cache.get(key) if key else None
@@ -171,7 +228,6 @@ class QueuePage:
     page: Page
     counts: dict[str, int]
     reviewers: list[User] = field(default_factory=list)
-    rows_key: str = ""
 
     @property
     def total(self) -> int:
@@ -201,26 +257,22 @@ def page_rows(queryset: QuerySet[Submission], *, offset: int) -> list:
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
-def review_queue_page(user: User, params, *, page_number=None, now=None) -> QueuePage:
-    """One page of the queue in five queries, seven when its rows are not cached (eight without the counts).
+def review_queue_page(user: User, params, *, version: str, page_number=None, now=None) -> QueuePage:
+    """One page of the queue in six queries, seven without the counts cached under ``version``.
 
-    Reviewers, recusals, years, the data version, (the counts), (the page's ids and its rows). The
-    rows of page N are rows (N-1)*50 to N*50 of the filtered, sorted queryset; the counts give
-    the number of pages and the links, never the rows themselves.
+    Reviewers, recusals, years, (the counts), the page's ids and its rows. The rows of page N are
+    rows (N-1)*50 to N*50 of the filtered, sorted queryset; the counts give the number of pages
+    and the links, never the rows themselves.
     """
     reviewers = assignable_reviewers()
     recused_from = recused_organization_ids(user)
     filterset = queue_filter(user, params, reviewers=reviewers, recused_from=recused_from, now=now)
-    version = queue_version()
     counts = status_counts(filterset, recused_from=recused_from, version=version)
     total = sum(counts[status] for status in statuses_for(filterset.status_value))
     paginator = KnownCountPaginator(filterset.qs, PAGE_SIZE, count=total)
     page = paginator.get_page(page_number if page_number is not None else params.get("page"))
-    offset = (page.number - 1) * PAGE_SIZE
-    # Read only when used: the rendered rows are cached under ``rows_key`` (templatetags/review_queue.py).
-    page.object_list = SimpleLazyObject(lambda: page_rows(filterset.qs, offset=offset))
-    rows_key = f"{version}:{_filters_digest(filterset, recused_from, skip=())}:{filterset.status_value}:{page.number}"
-    return QueuePage(filterset=filterset, page=page, counts=counts, reviewers=reviewers, rows_key=rows_key)
+    page.object_list = page_rows(filterset.qs, offset=(page.number - 1) * PAGE_SIZE)
+    return QueuePage(filterset=filterset, page=page, counts=counts, reviewers=reviewers)
 
 
 def saved_views_of(user: User) -> list[SavedQueueView]:

@@ -51,9 +51,9 @@ def event_record(
     Every change to a request's notes, documents, findings, questions, assignment or status records
     an event here, in the writer's transaction, so this is where the request's ``data_version``
     moves: its review page's cached fragments are keyed on it (``Submission.fragment_version``),
-    and the bump commits or rolls back with the change itself. Once it commits, the review queue's
-    cached counts and rows are dropped too (``queue_changed``), and so are the submitters'
-    dashboards of the request's organization (``organizations_changed``).
+    and the bump commits or rolls back with the change itself. The review queue's cached counts and
+    pages are dropped too, at once and again once it commits (``queue_changed``), and, once it
+    commits, the submitters' dashboards of the request's organization (``organizations_changed``).
     """
     _data_changed([submission])
     event = _event(
@@ -81,6 +81,6 @@ def events_record_many(entries) -> list[SubmissionEvent]:
 
 def _data_changed(submissions) -> None:
     Submission.objects.filter(pk__in={s.pk for s in submissions}).update(data_version=F("data_version") + 1)
-    transaction.on_commit(queue_changed)
+    queue_changed()
     organization_ids = {s.organization_id for s in submissions}
     transaction.on_commit(lambda: organizations_changed(organization_ids))

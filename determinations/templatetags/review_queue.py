@@ -1,18 +1,13 @@
-"""Template helpers of the review queue: filter controls and table rows rendered in Python.
+"""Template helpers of the review queue: its filter controls, and the labels and checks of its rows.
 
-The queue page is the busiest staff page, so its filter controls and its rows are built here
-(``format_html`` and escaped f-strings) instead of one widget template per control and a template
-loop per row; the markup is the USWDS markup the templates would produce.
+The filter controls are built with ``format_html`` instead of one widget template per control; the
+markup is the USWDS markup the templates would produce. The rows are a template
+(``_rows.html``): the whole page is kept in the cache (decision 0038), so they are rendered only
+when something they show changed.
 """
 
-from html import escape as _escape
-
 from django import forms, template
-from django.core.cache import cache
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 
 from determinations.choices import PayerType, Process
 from determinations.rules.results import Outcome
@@ -94,110 +89,40 @@ def queue_field(field):
     return format_html('<div class="{}">{}{}{}{}</div>', group, label, hint, error, control)
 
 
-# --- The queue's rows ---------------------------------------------------------------------------
+# --- The queue's rows (``_rows.html``) ------------------------------------------------------------
 
-_URL_SENTINEL = 987654321
 STATUS_LABELS = dict(SubmissionStatus.choices)
 PROCESS_LABELS = dict(Process.choices)
 PAYER_TYPE_LABELS = dict(PayerType.choices)
 
 
-def _url_format(name: str) -> str:
-    """``/review/requests/{}/claim/`` for a URL name taking one pk: reversed once, not once per row."""
-    return reverse(name, args=[_URL_SENTINEL]).replace(str(_URL_SENTINEL), "{}")
+@register.filter
+def status_label(value: str) -> str:
+    return STATUS_LABELS.get(value, value)
 
 
-def _date(value, zone) -> str:
-    return date_text(value, short=True, tz=zone)
+@register.filter
+def process_label(value: str) -> str:
+    return PROCESS_LABELS.get(value, "")
 
 
-ROWS_CACHE_SECONDS = 300
+@register.filter
+def payer_type_label(value: str) -> str:
+    return PAYER_TYPE_LABELS.get(value, "")
 
 
-def rows_cache_key(context) -> str:
-    """The rendered rows' key: the page's data and filters (``QueuePage.rows_key``), who looks
-    (their own requests read "You"; leads get tick boxes, reviewers claim buttons) and the minute
-    (rows are marked overdue against the clock)."""
-    queue, user, now = context["queue"], context["user"], context["now"]
-    viewer = f"{user.pk}:{int(context['is_lead'])}:{int(context['can_claim'])}"
-    return f"review-queue:rows:{queue.rows_key}:{viewer}:{now:%Y%m%d%H%M}"
+@register.filter
+def short_date(value) -> str:
+    """ "Nov 20, 2026" in the current time zone."""
+    return date_text(value, short=True)
 
 
-@register.simple_tag(takes_context=True)
-def queue_rows(context):
-    """The ``<tr>`` of every row of the page, from the cache when nothing changed since it was built.
-
-    The rows hold nothing of the session (the claim buttons submit the one ``claim-form`` outside
-    the table, with its CSRF token), so the HTML can be kept; the rows are read only on a miss.
-    """
-    key = rows_cache_key(context)
-    html = cache.get(key)
-    if html is None:
-        html = _render_rows(context)
-        cache.set(key, html, ROWS_CACHE_SECONDS)
-    # safe: built by _render_rows, where every text value went through html.escape.
-    return mark_safe(html)  # nosec B308 B703
+@register.filter
+def is_overdue(row, now) -> bool:
+    """An open request whose review was due before ``now``."""
+    return row.status in OPEN and row.review_due_at is not None and row.review_due_at < now
 
 
-def _render_rows(context) -> str:
-    """The rows (named tuples of ``ROW_FIELDS``), built in Python.
-
-    The queue is the busiest staff page; one template loop over 50 rows cost more than the rest of
-    the page together, so the rows are plain f-strings with every text value escaped.
-    """
-    rows, user, now = context["rows"], context["user"], context["now"]
-    is_lead, can_claim = context["is_lead"], context["can_claim"]
-    if not rows:
-        return str(format_html('<tr><td colspan="{}">No requests match these filters.</td></tr>', context["columns"]))
-    detail, claim = _url_format("determinations:review_detail"), _url_format("determinations:review_claim")
-    zone = timezone.get_current_timezone()
-    lines = []
-    for row in rows:
-        tracking = _escape(row.tracking_number or "")
-        cells = []
-        if is_lead:
-            cells.append(
-                f'<td data-label="Tick to assign"><div class="usa-checkbox">'
-                f'<input class="usa-checkbox__input" type="checkbox" name="submissions" '
-                f'value="{row.id}" id="pick-{row.id}" form="assign-form"><label class="usa-checkbox__label '
-                f'margin-top-0 height-3" for="pick-{row.id}"><span class="usa-sr-only">Tick {tracking}</span>'
-                "</label></div></td>"
-            )
-        organization = _escape(row.organization__name)
-        payer = row.arrangement__payer_name
-        if payer and payer != row.organization__name:
-            organization += f'<br><span class="text-base">Payer: {_escape(payer)}</span>'
-        if row.assignee_id == user.pk:
-            assignee = "You"
-        elif row.assignee_id:
-            assignee = _escape(row.assignee__full_name or row.assignee__email)
-        else:
-            assignee = '<span class="text-base">Unassigned</span>'
-        is_open = row.status in OPEN
-        due = _date(row.review_due_at, zone)
-        if is_open and row.review_due_at and row.review_due_at < now:
-            due += '<br><span class="usa-tag bg-secondary-dark">Overdue</span>'
-        cells += [
-            f'<th scope="row" data-label="Request">'
-            f'<a class="usa-link text-no-wrap" href="{detail.format(row.id)}">{tracking}</a><br>'
-            f"{_escape(row.arrangement_name)}<br>"
-            f'<span class="text-base">{row.performance_year__year} · {PROCESS_LABELS.get(row.process, "")} · '
-            f"{PAYER_TYPE_LABELS.get(row.payer_type, '')}</span></th>",
-            f'<td data-label="Organization">{organization}</td>',
-            f'<td data-label="Status">{STATUS_LABELS.get(row.status, row.status)}</td>',
-            f'<td data-label="Automatic check">{_escape(precheck_label(row.precheck_outcome))}</td>',
-            f'<td data-label="Assigned to">{assignee}</td>',
-            f'<td data-label="Submitted" class="text-no-wrap">{_date(row.submitted_at, zone)}</td>',
-            f'<td data-label="Review due" class="text-no-wrap">{due}</td>',
-        ]
-        if can_claim:
-            button = ""
-            if not row.assignee_id and is_open:
-                button = (
-                    f'<button type="submit" form="claim-form" formaction="{claim.format(row.id)}" '
-                    'class="usa-button usa-button--outline margin-0 padding-x-105 padding-y-1">'
-                    f'Claim<span class="usa-sr-only"> {tracking}</span></button>'
-                )
-            cells.append(f'<td data-label="Claim">{button}</td>')
-        lines.append(f"<tr>{''.join(cells)}</tr>")
-    return "\n".join(lines)
+@register.filter
+def is_claimable(row) -> bool:
+    return row.assignee_id is None and row.status in OPEN

@@ -7,7 +7,6 @@ it is the same page), and the cache is dropped on every decision.
 """
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -22,10 +21,10 @@ from determinations.selectors.public_list import (
     COLUMNS,
     PAGE_CACHE_SECONDS,
     PAGE_SIZE,
+    cached_published_page,
     default_year,
     published_csv_rows,
     published_determinations,
-    published_page_key,
     published_rows,
     published_values,
     published_years,
@@ -65,10 +64,9 @@ def _sees_the_shared_page(request) -> bool:
 
 @require_GET
 def apm_list(request):
-    key = published_page_key(request.GET) if _sees_the_shared_page(request) else None
-    cached = cache.get(key) if key else None
-    if cached is not None:
-        return HttpResponse(cached)
+    cached = cached_published_page(request.GET) if _sees_the_shared_page(request) else None
+    if cached is not None and cached.value is not None:
+        return HttpResponse(cached.value)
     form, year, payer_type, values = _filtered(request)
     if year is None and request.GET:
         return render(request, "determinations/public_list.html", {"form": form, "rows": []}, status=400)
@@ -84,8 +82,8 @@ def apm_list(request):
         "json_url": f"{reverse('apms:list_json')}?{query}",
     }
     response = render(request, "determinations/public_list.html", context)
-    if key:
-        cache.set(key, response.content, PAGE_CACHE_SECONDS)
+    if cached is not None:
+        cached.keep(response.content, PAGE_CACHE_SECONDS)
     return response
 
 

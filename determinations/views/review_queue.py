@@ -9,7 +9,7 @@ The queue and workload pages are served at the role home URLs (``accounts:review
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +34,7 @@ from determinations.services.saved_views import (
     saved_view_save,
 )
 from determinations.views.pagination import page_numbers, query_without
+from qppportal.fragments import render_for_any_session, with_csrf_fields
 
 REVIEW_STAFF = (StaffRole.REVIEWER, StaffRole.REVIEW_LEAD)
 QUEUE_TEMPLATE = "determinations/review_queue/queue.html"
@@ -66,16 +67,15 @@ def _own_views(request, views: list[SavedQueueView]) -> list[tuple[SavedQueueVie
     ]
 
 
-def queue_page(request, *, template_name: str = QUEUE_TEMPLATE):
-    """The review queue for a reviewer or lead (access is checked by the URL's view)."""
-    queue = review_queue.review_queue_page(request.user, request.GET)
+def _queue_context(request, *, version: str, now) -> dict:
+    queue = review_queue.review_queue_page(request.user, request.GET, version=version, now=now)
     is_lead = permissions.can_assign(request.user).allowed
     can_claim = permissions.can_claim(request.user).allowed
-    context = {
+    return {
         "queue": queue,
         "form": queue.filterset.form,
         "rows": queue.page.object_list,
-        "now": queue.filterset.now,
+        "now": now,
         "page_numbers": page_numbers(queue.page),
         "query": query_without(request.GET, "page"),
         "status_query": query_without(request.GET, "page", "status"),
@@ -95,7 +95,26 @@ def queue_page(request, *, template_name: str = QUEUE_TEMPLATE):
         "assign_form": AssignForm(reviewers=queue.reviewers) if is_lead else None,
         "export_url": reverse("determinations:review_queue_export") + "?" + query_without(request.GET, "page"),
     }
-    return render(request, template_name, context)
+
+
+def queue_page(request, *, template_name: str = QUEUE_TEMPLATE):
+    """The review queue for a reviewer or lead (access is checked by the URL's view).
+
+    The page is kept per viewer and address under the queue's data version, so a page with nothing
+    changed is one cache read and no query; only its CSRF fields are this request's own. A page
+    with a message to show is rendered afresh and not kept (decision 0038).
+    """
+    now = timezone.now()
+    cached = review_queue.cached_queue_page(request.user, request.get_full_path(), now)
+    has_messages = bool(messages.get_messages(request))
+    if cached.html is not None and not has_messages:
+        return HttpResponse(with_csrf_fields(cached.html, request))
+    context = _queue_context(request, version=cached.version, now=now)
+    if has_messages:
+        return render(request, template_name, context)
+    html = render_for_any_session(template_name, context, request)
+    cached.keep(html)
+    return HttpResponse(with_csrf_fields(html, request))
 
 
 def workload_page(request, *, template_name: str = WORKLOAD_TEMPLATE, extra_context=None):

@@ -149,7 +149,8 @@ OTP_TOTP_ISSUER = "QPP Portal"
 # Sessions are read from the cache (Redis in every deployment) and kept in the database as well,
 # so a Redis restart signs nobody out. The signed-in user and device are cached beside them
 # (accounts/signed_in.py, docs/decisions/0020-signed-in-pages-from-the-cache.md).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# cached_db, whose cache read also brings the signed-in entry (accounts/sessions.py, decision 0038).
+SESSION_ENGINE = "accounts.sessions"
 SESSION_COOKIE_AGE = 60 * 60 * 8
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

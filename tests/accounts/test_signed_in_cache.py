@@ -6,13 +6,15 @@ with the same session cookie.
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
-from django.test import Client
+from django.core.cache import cache, caches
+from django.test import Client, override_settings
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from redis.connection import Connection
 
 from accounts import services, signed_in
 from accounts.models import Membership, User
+from qppportal.cache import FailOpenRedisCache
 from tests.factories import TEST_PASSWORD
 from tests.support import sign_in
 
@@ -133,11 +135,56 @@ def test_a_request_that_read_the_user_just_before_a_change_cannot_keep_it(
     device = TOTPDevice.objects.get(user=reviewer)
     before_change = User.objects.get(pk=reviewer.pk)
 
+    session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
+
     with django_capture_on_commit_callbacks() as commit:
         services.user_set_staff_role(user=reviewer, staff_role="")
         version_seen = cache.get(signed_in.version_key(reviewer.pk))
-    cache.set(signed_in.entry_key(reviewer.pk, device.persistent_id), (version_seen, before_change, device))
+    entry = (str(reviewer.pk), device.persistent_id, version_seen, before_change, device)
+    cache.set(signed_in.entry_key(session_key), entry)
     for callback in commit:
         callback()
 
     assert client.get(QUEUE).status_code == 403
+
+
+def test_a_signed_in_request_makes_one_round_trip_to_redis(client, reviewer, monkeypatch):
+    """The session, the user and device entry and the user's version come back from one script."""
+    if not isinstance(caches["default"], FailOpenRedisCache):
+        pytest.skip("one round trip needs Redis (REDIS_URL); other caches take two")
+    warmed(client, reviewer)
+    sent = []
+    send = Connection.send_packed_command
+
+    def counted(self, *args, **kwargs):
+        sent.append(args)
+        return send(self, *args, **kwargs)
+
+    monkeypatch.setattr(Connection, "send_packed_command", counted)
+
+    response = client.get(HOME)
+
+    assert response.status_code == 302 and response.url == QUEUE
+    assert len(sent) == 1
+
+
+def test_without_redis_the_user_still_comes_from_the_cache(client, reviewer, django_assert_num_queries):
+    with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}):
+        warmed(client, reviewer)
+        with django_assert_num_queries(0):
+            assert client.get(HOME).url == QUEUE
+
+        services.user_set_staff_role(user=reviewer, staff_role="")
+
+        assert client.get(QUEUE).status_code == 403
+
+
+def test_an_entry_is_used_only_for_its_own_session(client, reviewer, review_lead):
+    """Each session's entry names its user and device; a session of someone else never reads it."""
+    warmed(client, reviewer)
+    lead = warmed(Client(), review_lead)
+    reviewer_key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    lead_key = lead.cookies[settings.SESSION_COOKIE_NAME].value
+    cache.set(signed_in.entry_key(lead_key), cache.get(signed_in.entry_key(reviewer_key)))
+
+    assert lead.get(HOME).url == reverse("accounts:review_lead_home")

@@ -7,10 +7,12 @@ import json
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
+from determinations.selectors.public_list import cached_published_page
 from determinations.services import review
 from determinations.states import SubmissionStatus
 from tests.factories import SubmissionFactory, organization_member
@@ -147,6 +149,23 @@ def test_the_page_is_served_from_the_cache_until_the_next_decision(
     with django_capture_on_commit_callbacks(execute=True):
         review.decision_reopen(submission_id=second.pk, actor=review_lead, reason="Amended")
     assert b"Second Program" not in client.get(LIST_URL, {"year": 2027}).content
+
+
+def test_a_page_built_before_a_decision_commits_is_not_used_after_it(
+    client, reference_data, clock, media, payer, reviewer, review_lead, django_capture_on_commit_callbacks
+):
+    """A request that read the rows before the decision committed keeps its page after; it must not be used."""
+    late = SubmissionFactory(member=payer, name="Late Program", state=SubmissionStatus.IN_REVIEW, reviewer=reviewer)
+    stale = client.get(LIST_URL, {"year": 2027}).content
+    seen_before = cached_published_page(QueryDict("year=2027"))
+
+    with django_capture_on_commit_callbacks() as commit:
+        steps.approved(late, reviewer, review_lead)
+    seen_before.keep(stale, 600)
+    for callback in commit:
+        callback()
+
+    assert b"Late Program" in client.get(LIST_URL, {"year": 2027}).content
 
 
 def test_signed_in_visitors_get_the_page_rendered_for_them(client, decided, payer):

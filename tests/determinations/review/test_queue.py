@@ -341,7 +341,7 @@ def test_the_queue_and_workload_pages_run_the_same_queries_for_3_or_12_requests(
     many = queries_for(client, url)
 
     assert few == many
-    assert many <= 8  # the queue with its counts and rows not cached yet: eight with the saved views
+    assert many <= 8  # the queue not cached yet: seven with the saved views
 
 
 def test_the_export_runs_the_same_queries_for_3_or_12_requests(client, reviewer, small_pages):

@@ -1,0 +1,36 @@
+"""Rendered HTML that holds forms, kept in the cache and given to any session.
+
+``{% csrf_token %}`` is the only part of such HTML that belongs to one browser. The HTML is rendered
+with a stand-in token, and each request puts its own field in place of the stand-in's. The stand-in's
+field starts with ``<input``, which no text the template engine escaped can contain, so only the
+fields the template itself wrote are replaced.
+"""
+
+from django.middleware.csrf import get_token
+from django.template import Context
+from django.template.defaulttags import CsrfTokenNode
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+_STAND_IN = "csrf-token-of-the-request"
+
+
+def _csrf_field(token: str) -> str:
+    """What ``{% csrf_token %}`` writes for ``token``."""
+    return CsrfTokenNode().render(Context({"csrf_token": token}))
+
+
+_STAND_IN_FIELD = _csrf_field(_STAND_IN)
+
+
+def render_for_any_session(template_name: str, context: dict, request) -> str:
+    """``template_name`` rendered with the stand-in for every CSRF field: HTML any session may be given."""
+    return str(render_to_string(template_name, {**context, "csrf_token": _STAND_IN}, request))
+
+
+def with_csrf_fields(html: str, request) -> SafeString:
+    """``html`` from ``render_for_any_session`` with this request's CSRF field in each form."""
+    if _STAND_IN_FIELD not in html:
+        return mark_safe(html)  # nosec B308 B703 (rendered by the template engine, which escaped it)
+    # safe: ``html`` was escaped by the template engine, the field by format_html (CsrfTokenNode).
+    return mark_safe(html.replace(_STAND_IN_FIELD, _csrf_field(get_token(request))))  # nosec B308 B703
