@@ -1,17 +1,20 @@
 """Time each page of ``run_queue_bench.py`` in one process, one request after another, with its query count.
 
-    .venv/bin/python bench/profile_pages.py [--requests 50] [--only queue]
+    .venv/bin/python bench/profile_pages.py [--requests 50] [--only queue] [--profile]
 
 Run it after ``run_queue_bench.py`` has seeded the database. With no server, no load generator and
 no concurrency, the figures (milliseconds of one request, as Django's test client sees it, and the
 CPU time of this process alone, which excludes PostgreSQL's and Redis's) move less than throughput
 when other work shares the machine; the shares are of CPU time, and the ratios between pages are
 what to compare. The query count and the Redis round trips are of one more request. Each page is
-requested three times first (sessions, caches, connections warm).
+requested three times first (sessions, caches, connections warm). ``--profile`` prints each page's
+queries and its 25 costliest functions (cProfile, cumulative time), to see where its time goes.
 """
 
 import argparse
+import cProfile
 import os
+import pstats
 import sys
 import time
 from pathlib import Path
@@ -23,6 +26,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=50, help="timed requests per page (at most 1,000)")
     parser.add_argument("--only", default="", help="only the pages whose label contains this (the bare views always)")
+    parser.add_argument("--profile", action="store_true", help="print each page's costliest functions and its queries")
     arguments = parser.parse_args()
     count = max(1, min(arguments.requests, 1000))
     sys.path.insert(0, str(ROOT))
@@ -85,6 +89,16 @@ def main() -> None:
             f"  {page.label:<42} {milliseconds:>8.2f} ms {cpu:>7.2f} ms CPU  {len(queries):>2} queries "
             f"{len(sent):>2} Redis round trips{share}"
         )
+        if arguments.profile and not page.label.startswith("bare"):
+            for query in queries.captured_queries:
+                print(f"    {query['time']} s  {query['sql'][:160]}")
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(count):
+                response = client.get(page.path)
+                b"".join(response.streaming_content) if response.streaming else response.content
+            profiler.disable()
+            pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(25)
     print(f"load average now: {os.getloadavg()[0]:.2f}")
 
 
