@@ -631,6 +631,7 @@ def test_the_lead_home_lists_what_awaits_a_decision_and_what_is_unassigned(clien
     assert (waiting.awaiting_decision, waiting.unassigned) == (3, 1)
     assertContains(response, "Awaiting your decision (3)")
     assertContains(response, reverse("determinations:review_detail", args=[recommended[1].pk]))
+    assertContains(response, f"{recommended[1].tracking_number}</a><br>{recommended[1].arrangement_name}</th>")
     assertContains(response, f'href="{QUEUE_URL}?status=recommended">All 3 in the review queue</a>')
     assertContains(response, "Unassigned (1)")
     assertNotContains(response, hidden.tracking_number)
