@@ -15,8 +15,10 @@ class DeterminationsConfig(AppConfig):
         # Imported here: the job and message kinds register themselves, and need the models loaded.
         from determinations import jobs  # noqa: F401
 
-        # Imported here: as above, these modules need the models loaded.
+        # Imported here: as above, the module needs the models loaded.
         from determinations.dashboard import connect_dashboard_versions
+
+        # Imported here: as above.
         from determinations.selectors.review_queue import connect_queue_invalidation
 
         # Imported here: as above, for the message kinds.

@@ -315,7 +315,7 @@ def can_start_all_payer_qp(user: User) -> Decision:
 
 
 def can_view_all_payer_qp(user: User, submission) -> Decision:
-    return ALLOWED if _is_member(user, submission.organization_id) else ALL_PAYER_NOT_YOURS
+    return ALLOWED if _is_member(user, submission) else ALL_PAYER_NOT_YOURS
 
 
 def can_edit_all_payer_qp(user: User, submission) -> Decision:

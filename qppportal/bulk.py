@@ -22,7 +22,7 @@ def rows_update(model, objects, fields: list[str]) -> int:
     meta = model._meta
     columns = [meta.get_field(name) for name in fields]
     assignments = ", ".join(f"{quote(field.column)} = %s" for field in columns)
-    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # nosec B608
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # nosec B608: quoted names of the model, values as parameters
     rows = [
         [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in columns]
         + [meta.pk.get_db_prep_value(obj.pk, connection)]

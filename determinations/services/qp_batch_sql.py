@@ -253,7 +253,7 @@ def _tin_totals(tables: dict[str, str]) -> str:
 CREATE TABLE {tables["tin"]} AS
 SELECT apm_entity_id, tin, {", ".join(sums)} FROM ({records_scope(tables["source"])}) rec
 WHERE NOT affiliated_practitioner GROUP BY apm_entity_id, tin
-"""  # nosec B608: as above
+"""  # nosec B608: only this module's constants and the run's table names are formatted in
 
 
 def _clinician_totals(tables: dict[str, str]) -> str:
@@ -280,7 +280,7 @@ FROM (
   JOIN {tables["entity"]} e USING (apm_entity_id)
   GROUP BY r.npi
 ) s
-"""  # nosec B608: as above
+"""  # nosec B608: only this module's constants and the run's table names are formatted in
 
 
 def _earlier_statuses(table: str) -> str:
@@ -290,7 +290,7 @@ CREATE TABLE {table} AS
 SELECT d.npi, MAX({RANK.format("d.status")}) AS rank FROM {RESULTS} d JOIN {RUNS} run ON run.id = d.run_id
 WHERE run.performance_year_id = %(year_id)s AND run.snapshot < %(snapshot)s AND run.is_current
 GROUP BY d.npi
-"""  # nosec B608: as above
+"""  # nosec B608: only this module's constants and the run's table names are formatted in
 
 
 # --- Step 2: one part of the clinicians -----------------------------------------------------------
@@ -478,7 +478,7 @@ def part_statement(part_filter: str, tables: dict[str, str], *, several: bool) -
         best = f"""
   SELECT {RESULT_COLUMNS} FROM (
     SELECT s.*, ROW_NUMBER() OVER (PARTITION BY npi ORDER BY {order}) AS choice FROM ({best}) s
-  ) ranked WHERE choice = 1"""
+  ) ranked WHERE choice = 1"""  # nosec B608: only this module's constants are formatted in
     return f"""
 INSERT INTO {RESULTS} (
   run_id, year, snapshot, npi, tin, apm_entity_id, affiliated_practitioner, participations, level, status,
@@ -497,7 +497,7 @@ SELECT %(run)s, %(year)s, %(snapshot)s, b.npi, b.tin, b.apm_entity_id, b.aff, b.
   mo_pay_nat, mo_pat_nat, ap_pay_nat, ap_pat_nat, weighted, fb,
   %(medicare_provisional)s OR (ap_status IS NOT NULL AND %(ap_provisional)s) OR weighted
 FROM ({best}) b LEFT JOIN {tables["earlier"]} earlier ON earlier.npi = b.npi
-"""  # nosec B608: as above
+"""  # nosec B608: only this module's constants and the run's table names are formatted in
 
 
 # --- Running it -----------------------------------------------------------------------------------

@@ -103,7 +103,12 @@ def test_a_question_its_new_due_date_and_its_answer_show_on_the_next_load(in_rev
     assertContains(extended, date_filter(timezone.localtime(later), "M j, Y g:i A"))
 
     _, answered = around(
-        lambda: review.information_request_answer(submission_id=in_review.pk, actor=payer, response="Attached.")
+        lambda: review.information_request_answer(
+            submission_id=in_review.pk,
+            actor=payer,
+            information_request_id=in_review.information_requests.get().pk,
+            response="Attached.",
+        )
     )
     assertNotContains(answered, answer_link)
 
