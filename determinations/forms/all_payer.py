@@ -2,8 +2,9 @@
 
 The submitter step is a ``SectionForm`` like the request's steps (saved as answered, questions shown
 by ``shown_when``, what is missing listed at review); the arrangements are chosen from the year's
-approved determinations; the figures step asks, per arrangement and snapshot period, the payments
-and patients through the arrangement and in total from its payer, and the excluded amounts apart.
+approved determinations; the figures step asks, per snapshot period, the submission's total payments
+and patients from all payers but Medicare once (Medicaid's and the excluded amounts apart), and per
+arrangement the payments and patients through it.
 """
 
 from crispy_forms.helper import FormHelper
@@ -121,63 +122,96 @@ class ArrangementChoiceForm(forms.Form):
 
 # Payments and patients --------------------------------------------------------------------------
 
-FIGURES = {
-    "payment_numerator": "Payments through the arrangement",
-    "payment_denominator": "Payments in total from this payer",
-    "patient_numerator": "Patients furnished services through the arrangement",
-    "patient_denominator": "Patients in total of this payer",
+# Per snapshot period, once for the submission: the denominators (414.1440(b)-(c)), Medicaid's apart.
+TOTALS = {
+    "other_payments": "Payments in total from all other payers (not Medicare or Medicaid)",
+    "other_patients": "Patients in total of all other payers (not Medicare or Medicaid), each counted once",
+    "medicaid_payments": "Medicaid payments in total",
+    "medicaid_patients": "Medicaid patients in total, each counted once",
     "excluded_payments": "Excluded payments (DoD/TRICARE and VA), kept apart",
     "excluded_patients": "Excluded patients (DoD/TRICARE and VA), kept apart",
 }
+# Per arrangement and snapshot period: what went through it (the numerators).
+FIGURES = {
+    "payment_numerator": "Payments through the arrangement",
+    "patient_numerator": "Patients furnished services through the arrangement",
+}
 # More than the population of the world: a larger count is a typing mistake (and beyond the column).
 MAX_PATIENTS = 9_999_999_999
-PAIRS = (("payment_numerator", "payment_denominator"), ("patient_numerator", "patient_denominator"))
+# Which total bounds the arrangements' figures: the other payers' or Medicaid's, by the arrangement's payer.
+BOUNDS = {
+    ("payment_numerator", False): ("other_payments", "the other payers' total payments", "payments"),
+    ("patient_numerator", False): ("other_patients", "the other payers' total patients", "patients"),
+    ("payment_numerator", True): ("medicaid_payments", "the Medicaid total payments", "payments"),
+    ("patient_numerator", True): ("medicaid_patients", "the Medicaid total patients", "patients"),
+}
 
 
 def _figure_field(name: str, label: str) -> forms.Field:
     if "payment" in name:
-        return amount_field(label)
-    return forms.IntegerField(
-        label=label,
-        min_value=0,
-        max_value=MAX_PATIENTS,
-        error_messages={
-            "min_value": "Enter a number of patients of 0 or more.",
-            "max_value": f"Enter a number of patients of at most {MAX_PATIENTS:,}.",
-            "invalid": "Enter a whole number.",
-        },
-    )
+        field = amount_field(label)
+    else:
+        field = forms.IntegerField(
+            label=label,
+            min_value=0,
+            max_value=MAX_PATIENTS,
+            error_messages={
+                "min_value": "Enter a number of patients of 0 or more.",
+                "max_value": f"Enter a number of patients of at most {MAX_PATIENTS:,}.",
+                "invalid": "Enter a whole number.",
+            },
+        )
+    field.required = False
+    return field
+
+
+def _shown(name: str, value) -> str:
+    """A figure as a person reads it: $1,200,000.00 or 1,500."""
+    return f"${value:,.2f}" if "payment" in name else f"{value:,}"
 
 
 def figure_name(arrangement_id: int, snapshot: int, name: str) -> str:
     return f"a{arrangement_id}_s{snapshot}_{name}"
 
 
-class AllPayerFiguresForm(forms.Form):
-    """Per arrangement and snapshot period: the payments and patients through it and in total.
+def total_name(snapshot: int, name: str) -> str:
+    return f"s{snapshot}_{name}"
 
-    A period may be left blank (data may be given for any of the three); a through-figure needs its
-    total, and may not exceed it.
+
+class AllPayerFiguresForm(forms.Form):
+    """Per snapshot period: the submission's totals from all payers but Medicare, once, and per arrangement
+    the payments and patients through it.
+
+    A period may be left blank (data may be given for any of the three); the arrangements' figures of a
+    period need their total, and their sum may not exceed it.
     """
 
-    def __init__(self, *args, arrangements, **kwargs):
+    def __init__(self, *args, submission, arrangements, **kwargs):
         self.arrangements = list(arrangements)
         initial = {
+            total_name(row.snapshot, name): getattr(row, name) for row in submission.totals.all() for name in TOTALS
+        }
+        initial |= {
             figure_name(arrangement.pk, row.snapshot, name): getattr(row, name)
             for arrangement in self.arrangements
             for row in arrangement.figures.all()
             for name in FIGURES
         }
         super().__init__(*args, initial=initial, **kwargs)
+        for snapshot, _ in SNAPSHOTS:
+            for name, label in TOTALS.items():
+                self.fields[total_name(snapshot, name)] = _figure_field(name, label)
         for arrangement in self.arrangements:
             for snapshot, _ in SNAPSHOTS:
                 for name, label in FIGURES.items():
-                    field = _figure_field(name, label)
-                    field.required = False
-                    self.fields[figure_name(arrangement.pk, snapshot, name)] = field
+                    self.fields[figure_name(arrangement.pk, snapshot, name)] = _figure_field(name, label)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.add_input(Submit("save", "Save and continue"))
+
+    def total_groups(self):
+        """[(period label, [bound fields])]: the submission's totals, in the order the page shows them."""
+        return [(label, [self[total_name(snapshot, name)] for name in TOTALS]) for snapshot, label in SNAPSHOTS]
 
     def groups(self):
         """(arrangement, [(period label, [bound fields])]) in the order the page shows them."""
@@ -194,17 +228,34 @@ class AllPayerFiguresForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        for arrangement in self.arrangements:
-            for snapshot, _ in SNAPSHOTS:
-                for through, total in PAIRS:
-                    through_name = figure_name(arrangement.pk, snapshot, through)
-                    total_name = figure_name(arrangement.pk, snapshot, total)
-                    given, whole = cleaned.get(through_name), cleaned.get(total_name)
-                    if given is not None and whole is None and total_name not in self.errors:
-                        self.add_error(total_name, "Give the total as well as the figure through the arrangement.")
-                    elif given is not None and whole is not None and given > whole:
-                        self.add_error(through_name, "This cannot be more than the total.")
+        for snapshot, period in SNAPSHOTS:
+            for (through, medicaid), (total, words, what) in BOUNDS.items():
+                given = [
+                    cleaned[name]
+                    for arrangement in self.arrangements
+                    if arrangement.medicaid == medicaid
+                    and cleaned.get(name := figure_name(arrangement.pk, snapshot, through)) is not None
+                ]
+                name = total_name(snapshot, total)
+                whole = cleaned.get(name)
+                if not given or name in self.errors:
+                    continue
+                if whole is None:
+                    self.add_error(name, f"{period}: give {words}, as well as the {what} through your arrangements.")
+                elif whole < sum(given):
+                    self.add_error(
+                        name,
+                        f"{period}: {words} ({_shown(through, whole)}) cannot be less than the {what} through your "
+                        f"arrangements ({_shown(through, sum(given))}).",
+                    )
         return cleaned
+
+    def totals(self) -> dict[int, dict]:
+        """The totals given, per snapshot."""
+        return {
+            snapshot: {name: self.cleaned_data.get(total_name(snapshot, name)) for name in TOTALS}
+            for snapshot, _ in SNAPSHOTS
+        }
 
     def figures(self) -> dict[tuple[int, int], dict]:
         """The figures given, per (arrangement, snapshot)."""
@@ -217,17 +268,26 @@ class AllPayerFiguresForm(forms.Form):
         }
 
 
-def figures_problems(arrangements) -> list[tuple[object, str]]:
-    """Arrangements with no period sufficient for either method (414.1440(f)(1)): a through-figure and a total
-    of payments, or of patients."""
-    return [
-        (arrangement, f"Missing: payments or patients, through the arrangement and in total, for {arrangement.name}")
-        for arrangement in arrangements
-        if not any(
-            not is_blank(getattr(row, through)) and not is_blank(getattr(row, total))
-            for row in arrangement.figures.all()
-            for through, total in PAIRS
+def figures_problems(totals, arrangements) -> list[tuple[object, str]]:
+    """Arrangements with no period sufficient for either method (414.1440(f)(1)): a figure through the
+    arrangement and the period's total it counts in, of payments or of patients."""
+    by_snapshot = {row.snapshot: row for row in totals}
+
+    def sufficient(arrangement, row) -> bool:
+        period = by_snapshot.get(row.snapshot)
+        return period is not None and any(
+            not is_blank(getattr(row, through)) and not is_blank(getattr(period, total))
+            for (through, medicaid), (total, _, _) in BOUNDS.items()
+            if medicaid == arrangement.medicaid
         )
+
+    return [
+        (
+            arrangement,
+            f"Missing: payments or patients, through the arrangement and the period's total, for {arrangement.name}",
+        )
+        for arrangement in arrangements
+        if not any(sufficient(arrangement, row) for row in arrangement.figures.all())
     ]
 
 

@@ -1,6 +1,12 @@
 """Models of the determinations domain, one module per concept."""
 
-from .all_payer import AllPayerQPArrangement, AllPayerQPFigures, AllPayerQPStatus, AllPayerQPSubmission
+from .all_payer import (
+    AllPayerQPArrangement,
+    AllPayerQPFigures,
+    AllPayerQPStatus,
+    AllPayerQPSubmission,
+    AllPayerQPTotals,
+)
 from .confirmation import YearlyConfirmation
 from .determination import Determination, DeterminationOutcome
 from .event import EventVisibility, SubmissionEvent
@@ -26,6 +32,7 @@ __all__ = [
     "AllPayerQPFigures",
     "AllPayerQPStatus",
     "AllPayerQPSubmission",
+    "AllPayerQPTotals",
     "ApmEntityParticipant",
     "Arrangement",
     "ArrangementMeasure",

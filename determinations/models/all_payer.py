@@ -1,11 +1,13 @@
 """The All-Payer QP Submission (42 CFR 414.1440(e)-(g), domain.md 4.6).
 
-An APM Entity, a TIN or an eligible clinician gives, for each Other Payer Advanced APM it took part
-in (``AllPayerQPArrangement``, an approved determination of the performance year), the payments
-and patients through the arrangement and in total for each snapshot period
-(``AllPayerQPFigures``). Once submitted, the QP batch reads these figures for the records that
-match it by the level requested (``docs/qp.md``). A submission is a draft, then submitted: it has
-no review of its own, so it keeps its two states here rather than in the request workflow table.
+An APM Entity, a TIN or an eligible clinician gives, for each snapshot period, its total payments
+and patients from all payers but Medicare, once (``AllPayerQPTotals``), and for each Other Payer
+Advanced APM it took part in (``AllPayerQPArrangement``, an approved determination of the
+performance year) the payments and patients through the arrangement (``AllPayerQPFigures``). Once
+submitted, the QP batch reads the totals as the denominators and the arrangements' figures summed as
+the numerators, for the records that match it by the level requested (``docs/qp.md``). A submission
+is a draft, then submitted: it has no review of its own, so it keeps its two states here rather than
+in the request workflow table.
 """
 
 from django.conf import settings
@@ -98,39 +100,45 @@ def _count(verbose_name: str) -> models.PositiveBigIntegerField:
     return models.PositiveBigIntegerField(verbose_name, null=True, blank=True)
 
 
-class AllPayerQPFigures(models.Model):
-    """One arrangement's figures for one snapshot period (January 1 through the snapshot date).
+class AllPayerQPTotals(models.Model):
+    """The submission's totals for one snapshot period (January 1 through the snapshot date), stated once.
 
-    The ``excluded_*`` amounts (DoD/TRICARE and VA, 414.1440(a)(1)) are kept apart and never enter
-    a score: they are recorded so an audit (414.1460) can see what was left out.
+    The All-Payer denominators are the total payments and the total number of patients from all payers
+    but Medicare (414.1440(b)-(c)): every payer, whether or not it has an Other Payer Advanced APM, and
+    each patient once however many payers paid for them. Medicaid's are apart: they count only where the
+    Medicaid test holds (414.1440(a)(2)). The ``excluded_*`` amounts (DoD/TRICARE and VA, 414.1440(a)(1))
+    never enter a score: they are recorded so an audit (414.1460) can see what was left out.
     """
 
-    arrangement = models.ForeignKey(AllPayerQPArrangement, on_delete=models.CASCADE, related_name="figures")
+    submission = models.ForeignKey(AllPayerQPSubmission, on_delete=models.CASCADE, related_name="totals")
     snapshot = models.PositiveSmallIntegerField(choices=SNAPSHOTS)
-    payment_numerator = _money("payments through the arrangement")
-    payment_denominator = _money("payments in total from the arrangement's payer")
-    patient_numerator = _count("patients furnished services through the arrangement")
-    patient_denominator = _count("patients in total of the arrangement's payer")
+    other_payments = _money("payments in total from all other payers (not Medicare or Medicaid)")
+    other_patients = _count("patients in total of all other payers (not Medicare or Medicaid)")
+    medicaid_payments = _money("Medicaid payments in total")
+    medicaid_patients = _count("Medicaid patients in total")
     excluded_payments = _money("excluded payments (DoD/TRICARE, VA)")
     excluded_patients = _count("excluded patients (DoD/TRICARE, VA)")
 
     class Meta:
         ordering = ["snapshot"]
-        constraints = [
-            models.UniqueConstraint(fields=["arrangement", "snapshot"], name="all_payer_qp_figures_once"),
-            models.CheckConstraint(
-                condition=Q(payment_numerator__lte=models.F("payment_denominator"))
-                | Q(payment_numerator__isnull=True)
-                | Q(payment_denominator__isnull=True),
-                name="all_payer_qp_payment_numerator_within_total",
-            ),
-            models.CheckConstraint(
-                condition=Q(patient_numerator__lte=models.F("patient_denominator"))
-                | Q(patient_numerator__isnull=True)
-                | Q(patient_denominator__isnull=True),
-                name="all_payer_qp_patient_numerator_within_total",
-            ),
-        ]
+        constraints = [models.UniqueConstraint(fields=["submission", "snapshot"], name="all_payer_qp_totals_once")]
+
+    def __str__(self):
+        return f"{self.submission}: totals of snapshot {self.snapshot}"
+
+
+class AllPayerQPFigures(models.Model):
+    """What went through one arrangement in one snapshot period: the numerators; the totals are the
+    submission's (``AllPayerQPTotals``)."""
+
+    arrangement = models.ForeignKey(AllPayerQPArrangement, on_delete=models.CASCADE, related_name="figures")
+    snapshot = models.PositiveSmallIntegerField(choices=SNAPSHOTS)
+    payment_numerator = _money("payments through the arrangement")
+    patient_numerator = _count("patients furnished services through the arrangement")
+
+    class Meta:
+        ordering = ["snapshot"]
+        constraints = [models.UniqueConstraint(fields=["arrangement", "snapshot"], name="all_payer_qp_figures_once")]
 
     def __str__(self):
         return f"{self.arrangement}: snapshot {self.snapshot}"

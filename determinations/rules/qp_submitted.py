@@ -1,7 +1,9 @@
 """Which participation records the submitted All-Payer QP figures feed (42 CFR 414.1440(e), docs/qp.md).
 
 A submission's figures are the other payers' (and, apart, Medicaid's) payments and patients of an
-APM Entity, a TIN or a clinician, summed over the Other Payer Advanced APMs it names. The uploaded
+APM Entity, a TIN or a clinician for a snapshot period: the denominators are the totals it states once
+for the period (every payer but Medicare, each patient once), the numerators its Other Payer Advanced
+APMs' figures summed (``selectors/all_payer.py`` and ``services/qp_batch_sql.py`` read them). The uploaded
 participation data come first: a record whose upload carries other-payer or Medicaid figures keeps
 them. Otherwise, the most specific submission feeds it:
 

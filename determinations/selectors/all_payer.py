@@ -9,6 +9,7 @@ from determinations.models import (
     AllPayerQPFigures,
     AllPayerQPStatus,
     AllPayerQPSubmission,
+    AllPayerQPTotals,
     Determination,
     SubmissionWindow,
 )
@@ -49,38 +50,64 @@ def all_payer_qp_for_dashboard(user) -> QuerySet[AllPayerQPSubmission]:
     )
 
 
+# The submission's totals of a period are the denominators (414.1440(b)-(c)), by the batch's figure names.
+TOTAL_OF = {
+    "other_payment": "other_payments",
+    "other_patient": "other_patients",
+    "medicaid_payment": "medicaid_payments",
+    "medicaid_patient": "medicaid_patients",
+}
+
+
 def submitted_figures(*, performance_year_id: int, snapshot: int) -> SubmittedFigures:
-    """The submitted All-Payer QP figures of a snapshot, each submission's summed over its arrangements
-    (Medicaid arrangements' apart), for the batch's streamed path (``rules/qp_submitted.py``)."""
-    mine = Q(arrangement__medicaid=False)
-    sums = {}
-    for part, which in (("other", mine), ("medicaid", ~mine)):
-        for method in ("payment", "patient"):
-            for end in ("numerator", "denominator"):
-                sums[f"{part}_{method}_{end}"] = Sum(f"{method}_{end}", filter=which)
-    rows = (
-        AllPayerQPFigures.objects.filter(
-            snapshot=snapshot,
-            arrangement__submission__performance_year_id=performance_year_id,
-            arrangement__submission__status=AllPayerQPStatus.SUBMITTED,
+    """The submitted All-Payer QP figures of a snapshot, for the batch's streamed path
+    (``rules/qp_submitted.py``): per submission that gave the period's totals, the totals as the
+    denominators and its arrangements' figures summed as the numerators (Medicaid arrangements' apart)."""
+    submitted = {
+        "submission__performance_year_id": performance_year_id,
+        "submission__status": AllPayerQPStatus.SUBMITTED,
+    }
+    given = Q()
+    for total in TOTAL_OF.values():
+        given |= Q(**{f"{total}__isnull": False})
+    totals = (
+        AllPayerQPTotals.objects.filter(given, snapshot=snapshot, **submitted).values(
+            "submission_id",
+            "submission__level",
+            "submission__apm_entity_id",
+            "submission__tin",
+            "submission__npi",
+            *TOTAL_OF.values(),
+        )  # fmt: skip
+    )
+    other = Q(arrangement__medicaid=False)
+    sums = {
+        f"{part}_{method}_numerator": Sum(f"{method}_numerator", filter=which)
+        for part, which in (("other", other), ("medicaid", ~other))
+        for method in ("payment", "patient")
+    }
+    numerators = {
+        row.pop("arrangement__submission_id"): row
+        for row in AllPayerQPFigures.objects.filter(
+            snapshot=snapshot, **{f"arrangement__{name}": value for name, value in submitted.items()}
         )
-        .values(
-            "arrangement__submission_id",
-            "arrangement__submission__level",
-            "arrangement__submission__apm_entity_id",
-            "arrangement__submission__tin",
-            "arrangement__submission__npi",
-        )
+        .values("arrangement__submission_id")
         .annotate(**sums)
         .order_by()
-    )
+    }
     figures = SubmittedFigures()
-    for row in rows:
+    for row in totals:
+        through, given = numerators.get(row["submission_id"], {}), {}
+        for figure, total in TOTAL_OF.items():
+            numerator, denominator = through.get(f"{figure}_numerator"), row[total]
+            # A total with nothing through an arrangement in the period is a numerator of 0, as the SQL has it.
+            given[f"{figure}_numerator"] = 0 if numerator is None and denominator is not None else numerator
+            given[f"{figure}_denominator"] = denominator
         figures.add_submission(
-            level=row["arrangement__submission__level"],
-            apm_entity_id=row["arrangement__submission__apm_entity_id"],
-            tin=row["arrangement__submission__tin"],
-            npi=row["arrangement__submission__npi"],
-            figures={name: row[name] for name in sums},
+            level=row["submission__level"],
+            apm_entity_id=row["submission__apm_entity_id"],
+            tin=row["submission__tin"],
+            npi=row["submission__npi"],
+            figures=given,
         )
     return figures

@@ -21,6 +21,7 @@ from determinations.models import (
     AllPayerQPFigures,
     AllPayerQPStatus,
     AllPayerQPSubmission,
+    AllPayerQPTotals,
     SubmissionWindow,
 )
 from determinations.selectors.all_payer import all_payer_qp_determinations
@@ -119,11 +120,19 @@ def all_payer_qp_arrangement_remove(*, submission_id: int, actor, arrangement_id
 
 
 @transaction.atomic
-def all_payer_qp_figures_save(*, submission_id: int, actor, figures: dict[tuple[int, int], dict]) -> None:
-    """Replace the figures of the submission's arrangements, given per (arrangement, snapshot); a period
-    left blank has none."""
+def all_payer_qp_figures_save(
+    *, submission_id: int, actor, totals: dict[int, dict], figures: dict[tuple[int, int], dict]
+) -> None:
+    """Replace the submission's totals, given per snapshot, and its arrangements' figures, given per
+    (arrangement, snapshot); a period left blank has none."""
     submission = _locked_draft(submission_id)
     arrangements = set(submission.arrangements.values_list("pk", flat=True))
+    AllPayerQPTotals.objects.filter(submission=submission).delete()
+    AllPayerQPTotals.objects.bulk_create(
+        AllPayerQPTotals(submission=submission, snapshot=snapshot, **values)
+        for snapshot, values in totals.items()
+        if any(value is not None for value in values.values())
+    )
     AllPayerQPFigures.objects.filter(arrangement__submission=submission).delete()
     AllPayerQPFigures.objects.bulk_create(
         AllPayerQPFigures(arrangement_id=arrangement_id, snapshot=snapshot, **values)
@@ -155,7 +164,7 @@ def all_payer_qp_missing(submission: AllPayerQPSubmission) -> list[Problem]:
         url = step_url(submission, "arrangements") + "#id_q"
         message = "Missing: at least one Other Payer Advanced APM you took part in"
         problems.append(Problem("arrangements", "Arrangements", message, url))
-    for arrangement, message in figures_problems(arrangements):
+    for arrangement, message in figures_problems(submission.totals.all(), arrangements):
         url = f"{step_url(submission, 'figures')}#arrangement-{arrangement.pk}"
         problems.append(Problem("figures", "Payments and patients", message, url))
     return problems

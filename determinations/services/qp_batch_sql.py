@@ -41,6 +41,7 @@ RANK = "CASE {0} WHEN 'qp' THEN 2 WHEN 'partial_qp' THEN 1 ELSE 0 END"
 SUBMISSIONS = "determinations_allpayerqpsubmission"
 ARRANGEMENTS = "determinations_allpayerqparrangement"
 SUBMITTED_FIGURES = "determinations_allpayerqpfigures"
+SUBMITTED_TOTALS = "determinations_allpayerqptotals"
 OTHER_FIGURES = tuple(
     f"{part}_{method}_{end}"
     for part in ("other", "medicaid")
@@ -115,16 +116,27 @@ def records_scope(source: str, part_filter: str = "") -> str:
 
 def _submitted_records(table: str) -> str:
     """The snapshot's records with the submitted All-Payer QP figures brought in, as
-    ``rules/qp_submitted.py`` does: a submission's figures, summed over its arrangements (Medicaid
-    arrangements' apart), feed a record whose upload carries no other-payer figures; the clinician's own
-    (by NPI) first, else the TIN's or the APM Entity's, on the group's first record when no record of
-    the group carries any, and the level requested goes with them (``docs/qp.md``)."""
-    sums = ", ".join(
-        f"SUM(f.{method}_{end}) FILTER (WHERE {'' if part == 'medicaid' else 'NOT '}a.medicaid) "
-        f"AS {part}_{method}_{end}"
+    ``rules/qp_submitted.py`` does: a submission's totals of the period (the denominators) and its
+    arrangements' figures summed (the numerators; Medicaid's apart) feed a record whose upload carries
+    no other-payer figures; the clinician's own (by NPI) first, else the TIN's or the APM Entity's, on
+    the group's first record when no record of the group carries any, and the level requested goes
+    with them (``docs/qp.md``)."""
+    numerators = ", ".join(
+        f"SUM(f.{method}_numerator) FILTER (WHERE {'' if part == 'medicaid' else 'NOT '}a.medicaid) "
+        f"AS {part}_{method}_numerator"
         for part in ("other", "medicaid")
         for method in METHODS
-        for end in ("numerator", "denominator")
+    )
+    denominators = ", ".join(
+        f"t.{part}_{method}s AS {part}_{method}_denominator" for part in ("other", "medicaid") for method in METHODS
+    )
+    given = " OR ".join(f"t.{part}_{method}s IS NOT NULL" for part in ("other", "medicaid") for method in METHODS)
+    # A total with nothing through an arrangement in the period is a numerator of 0.
+    sums = ", ".join(
+        f"CASE WHEN t.{part}_{method}s IS NULL THEN n.{part}_{method}_numerator "
+        f"ELSE COALESCE(n.{part}_{method}_numerator, 0) END AS {part}_{method}_numerator"
+        for part in ("other", "medicaid")
+        for method in METHODS
     )
     carries = (
         "("
@@ -144,12 +156,18 @@ def _submitted_records(table: str) -> str:
     medicare = ", ".join(f"src.medicare_{m}_{end}" for m in METHODS for end in ("numerator", "denominator"))
     return f"""
 CREATE TABLE {table} AS
-WITH sub AS (  -- the submitted All-Payer QP figures of the snapshot, one row per submission
-  SELECT s.level, s.apm_entity_id, s.tin, s.npi, {sums}
+WITH numerators AS (  -- what went through each submitted submission's arrangements in the snapshot
+  SELECT a.submission_id, {numerators}
   FROM {SUBMISSIONS} s JOIN {ARRANGEMENTS} a ON a.submission_id = s.id
   JOIN {SUBMITTED_FIGURES} f ON f.arrangement_id = a.id AND f.snapshot = %(snapshot)s
   WHERE s.performance_year_id = %(year_id)s AND s.status = 'submitted'
-  GROUP BY s.id, s.level, s.apm_entity_id, s.tin, s.npi
+  GROUP BY a.submission_id
+),
+sub AS (  -- the submitted figures of the snapshot, one row per submission that gave the period's totals
+  SELECT s.level, s.apm_entity_id, s.tin, s.npi, {sums}, {denominators}
+  FROM {SUBMISSIONS} s JOIN {SUBMITTED_TOTALS} t ON t.submission_id = s.id AND t.snapshot = %(snapshot)s
+  LEFT JOIN numerators n ON n.submission_id = s.id
+  WHERE s.performance_year_id = %(year_id)s AND s.status = 'submitted' AND ({given})
 ),
 src AS (
   SELECT r.*, {carries} AS carries,

@@ -19,6 +19,7 @@ from determinations.forms.all_payer import (
     FIGURES,
     SECTIONS,
     SECTIONS_BY_KEY,
+    TOTALS,
     AllPayerFiguresForm,
     ArrangementChoiceForm,
     CertificationForm,
@@ -199,15 +200,18 @@ def all_payer_qp_arrangement_remove(request, pk: int, arrangement_pk: int):
 
 @login_required
 def all_payer_qp_figures(request, pk: int):
-    """Payments and patients per arrangement and snapshot period, with the excluded amounts apart."""
+    """Per snapshot period: the totals from all payers but Medicare once, with the excluded amounts apart, and
+    the payments and patients through each arrangement."""
     submission, read_only = _editable(request, pk)
     if read_only:
         return read_only
     _submission_for(request, pk, edit=True)
     arrangements = submission.arrangements.prefetch_related("figures")
-    form = AllPayerFiguresForm(request.POST or None, arrangements=arrangements)
+    form = AllPayerFiguresForm(request.POST or None, submission=submission, arrangements=arrangements)
     if request.method == "POST" and form.is_valid():
-        service.all_payer_qp_figures_save(submission_id=submission.pk, actor=request.user, figures=form.figures())
+        service.all_payer_qp_figures_save(
+            submission_id=submission.pk, actor=request.user, totals=form.totals(), figures=form.figures()
+        )
         messages.success(request, "Payments and patients: saved.")
         return redirect(_next(submission, "figures"))
     context = _context(submission, "figures", form=form)
@@ -221,22 +225,27 @@ def _figure(name: str, value) -> str:
     return f"${value:,.2f}" if "payment" in name else f"{value:,}"
 
 
-def _summary(submission) -> list[dict]:
-    """Each arrangement with its figures per period, as the review and the detail pages read them back."""
+def _rows(rows, labels: dict[str, str]) -> list[dict]:
     periods = dict(SNAPSHOTS)
     return [
         {
-            "arrangement": arrangement,
-            "rows": [
-                {
-                    "period": periods[row.snapshot],
-                    "values": [(label, _figure(name, getattr(row, name))) for name, label in FIGURES.items()],
-                }
-                for row in arrangement.figures.all()
-            ],
+            "period": periods[row.snapshot],
+            "values": [(label, _figure(name, getattr(row, name))) for name, label in labels.items()],
         }
-        for arrangement in submission.arrangements.prefetch_related("figures")
+        for row in rows
     ]
+
+
+def _summary(submission) -> dict:
+    """The totals per period, and each arrangement with its figures per period, as the review and the detail
+    pages read them back."""
+    return {
+        "totals": _rows(submission.totals.all(), TOTALS),
+        "arrangements": [
+            {"arrangement": arrangement, "rows": _rows(arrangement.figures.all(), FIGURES)}
+            for arrangement in submission.arrangements.prefetch_related("figures")
+        ],
+    }
 
 
 @login_required

@@ -50,11 +50,22 @@ def test_an_apm_entity_submits_its_all_payer_data(page, assert_accessible, appro
     page.get_by_role("link", name="Continue to payments and patients").click()
 
     page.get_by_role("heading", name="Payments and patients").first.wait_for()
-    first_period = page.locator("fieldset", has_text="Snapshot 1 (January 1 - March 31)").first
-    first_period.get_by_label("Payments through the arrangement").fill("900000")
-    first_period.get_by_label("Payments in total from this payer").fill("1200000")
-    first_period.get_by_label("Excluded payments (DoD/TRICARE and VA), kept apart").fill("150000")
+    totals = page.locator("fieldset", has_text="Totals: Snapshot 1 (January 1 - March 31)")
+    through = page.locator("fieldset", has_text=f"{ARRANGEMENT}: Snapshot 1 (January 1 - March 31)")
+    through.get_by_label("Payments through the arrangement").fill("900000")
+    total = totals.get_by_label("Payments in total from all other payers (not Medicare or Medicaid)")
+    total.fill("800000")
+    totals.get_by_label("Excluded payments (DoD/TRICARE and VA), kept apart").fill("150000")
+    page.get_by_role("button", name="Save and continue").click()
+    # A total below what went through the arrangements is refused, naming the period.
+    page.get_by_text(
+        "Snapshot 1 (January 1 - March 31): the other payers' total payments ($800,000.00) cannot be less than "
+        "the payments through your arrangements ($900,000.00)."
+    ).wait_for()
     assert_accessible(page)
+    page.locator("fieldset", has_text="Totals: Snapshot 1 (January 1 - March 31)").get_by_label(
+        "Payments in total from all other payers (not Medicare or Medicaid)"
+    ).fill("1200000")
     page.get_by_role("button", name="Save and continue").click()
 
     page.get_by_role("heading", name="Certification").wait_for()
@@ -72,6 +83,7 @@ def test_an_apm_entity_submits_its_all_payer_data(page, assert_accessible, appro
     page.get_by_role("link", name="View what was sent").click()
     page.get_by_text("It can no longer be changed.").wait_for()
     assert page.get_by_role("cell", name="$900,000.00").count() == 1
+    assert page.get_by_role("cell", name="$1,200,000.00").count() == 1  # the other payers' total, once
     assert page.get_by_role("cell", name="$150,000.00").count() == 1  # the excluded payments, kept apart
     assert_accessible(page)
     page.goto("/dashboard/")

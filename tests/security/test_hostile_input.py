@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 
 from accounts.models import MembershipRole, StaffRole
 from accounts.services import invitation_create
-from determinations.forms.all_payer import FIGURES, SubmitterSection, figure_name
+from determinations.forms.all_payer import FIGURES, TOTALS, SubmitterSection, figure_name, total_name
 from determinations.forms.sections import SECTIONS
 from determinations.models import ParticipationRecord, PerformanceYear, SubmissionWindow
 from determinations.services import all_payer_qp, confirmations
@@ -230,7 +230,8 @@ class World:
 
     def all_payer_figure_names(self) -> tuple[str, ...]:
         arrangement = self.all_payer_draft.arrangements.get()
-        return tuple(figure_name(arrangement.pk, snapshot, name) for snapshot in (1, 2, 3) for name in FIGURES)
+        totals = tuple(total_name(snapshot, name) for snapshot in (1, 2, 3) for name in TOTALS)
+        return totals + tuple(figure_name(arrangement.pk, snapshot, name) for snapshot in (1, 2, 3) for name in FIGURES)
 
 
 @dataclass

@@ -16,11 +16,12 @@ SUBMITTER = {
     "submitter_phone": "202-555-0100",
 }
 # D1 of domain.md section 5: other payers' $900,000 of $1,200,000 through the arrangement.
-D1_FIGURES = {
-    "payment_numerator": Decimal("900000"),
-    "payment_denominator": Decimal("1200000"),
-    "patient_numerator": None,
-    "patient_denominator": None,
+D1_FIGURES = {"payment_numerator": Decimal("900000"), "patient_numerator": None}
+D1_TOTALS = {
+    "other_payments": Decimal("1200000"),
+    "other_patients": None,
+    "medicaid_payments": None,
+    "medicaid_patients": None,
     "excluded_payments": Decimal("150000"),
     "excluded_patients": None,
 }
@@ -49,8 +50,9 @@ def submitter_answers(submission, actor, **data):
     return submission
 
 
-def complete_draft(member, determinations, *, level="entity", snapshot=1, figures=None, **identifiers):
-    """A draft with every step answered: the submitter and level, the arrangements, their figures."""
+def complete_draft(member, determinations, *, level="entity", snapshot=1, figures=None, totals=None, **identifiers):
+    """A draft with every step answered: the submitter and level, the arrangements, their figures and the
+    period's totals (D1's by default)."""
     organization = member.memberships.get().organization
     submission = service.all_payer_qp_start(actor=member, organization=organization, window=all_payer_window())
     # Twice, as a person does: the level chosen first brings the questions of that level.
@@ -62,7 +64,9 @@ def complete_draft(member, determinations, *, level="entity", snapshot=1, figure
             submission_id=submission.pk, actor=member, determination_id=determination.pk
         )
         rows[(arrangement.pk, snapshot)] = dict(figures or D1_FIGURES)
-    service.all_payer_qp_figures_save(submission_id=submission.pk, actor=member, figures=rows)
+    service.all_payer_qp_figures_save(
+        submission_id=submission.pk, actor=member, totals={snapshot: D1_TOTALS | (totals or {})}, figures=rows
+    )
     return submission
 
 

@@ -13,7 +13,7 @@ from tests.factories import organization_member
 
 from ..qp.support import record
 from ..qp.test_batch_cases import determine, medicare, other, set_based  # noqa: F401 (set_based is a fixture)
-from .support import complete_draft, submit
+from .support import approved_determination, complete_draft, submit
 
 D = Decimal
 HALF = medicare("payment", 150_000, 500_000)
@@ -72,10 +72,41 @@ def test_the_upload_takes_precedence_and_the_clinicians_own_level_is_used(entity
     assert _outcome(results["1003000126"]) == ("partial_qp", "all_payer", "clinician", SCORE)
 
 
+def test_a_payer_outside_any_arrangement_counts_in_the_denominator(entity_member, commercial_2026, set_based):  # noqa: F811
+    """The denominator is the total from all payers (414.1440(b)), not only those with an Other Payer Advanced
+    APM: $300,000 more from a payer outside any arrangement, (300,000 + 900,000) / (1,000,000 + 1,500,000)."""
+    year = commercial_2026.submission.performance_year
+    totals = {"other_payments": D("1500000")}
+    submit(complete_draft(entity_member, [commercial_2026], apm_entity_id="E1", totals=totals), entity_member)
+    results = determine(
+        year,
+        set_based,
+        record(year, npi="1234567893", entity="E1", **HALF),
+        record(year, npi="1245319599", entity="E1", **HALF),
+    )
+    # 48 %: below the Partial QP threshold of 50 %, where the arrangement's payer alone gave 54.545 %.
+    assert _outcome(results["1234567893"]) == ("none", "below_all_payer_thresholds", "entity", D("48.000"))
+
+
+def test_a_patient_of_two_payers_counts_once(entity_member, commercial_2026, reviewer, review_lead, set_based):  # noqa: F811
+    """Two arrangements' patients, 300 and 200 of 1,000 patients in total (not 1,000 per payer, summed)."""
+    year = commercial_2026.submission.performance_year
+    second = approved_determination("other_payer", "Second Plan", "Beta Health", reviewer, review_lead)
+    figures = {"payment_numerator": None, "patient_numerator": 250}
+    totals = {"other_payments": None, "excluded_payments": None, "other_patients": 1_000}
+    submit(complete_draft(entity_member, [commercial_2026, second], apm_entity_id="E1", figures=figures,
+                          totals=totals), entity_member)  # fmt: skip
+    patients = medicare("patient", 150, 500)
+    result = determine(year, set_based, record(year, npi="1234567893", entity="E1", **patients))["1234567893"]
+    # (150 + 250 + 250) / (500 + 1,000) patients; summing each payer's 1,000 would give 650 / 2,500 = 26 %.
+    assert result.all_payer_patient_score.quantize(D("0.001")) == D("43.333")
+
+
 def test_medicaid_arrangements_figures_are_kept_apart(entity_member, medicaid_2026, set_based):  # noqa: F811
     """Medicaid counts only in a county with a Medicaid Other Payer Advanced APM (414.1440(a)(2))."""
     year = medicaid_2026.submission.performance_year
-    submit(complete_draft(entity_member, [medicaid_2026], apm_entity_id="E1"), entity_member)
+    medicaid_totals = {"other_payments": None, "medicaid_payments": D("1200000")}
+    submit(complete_draft(entity_member, [medicaid_2026], apm_entity_id="E1", totals=medicaid_totals), entity_member)
     results = determine(
         year,
         set_based,

@@ -14,6 +14,7 @@ from messaging.models import Message
 
 from .support import (
     D1_FIGURES,
+    D1_TOTALS,
     SUBMITTER,
     all_payer_window,
     approved_determination,
@@ -51,15 +52,21 @@ def test_the_journey_step_by_step(entity_member, commercial_2026):
         False,
     )
     assert _messages(submission) == [
-        "Missing: payments or patients, through the arrangement and in total, for Shared Savings Plus"
+        "Missing: payments or patients, through the arrangement and the period's total, for Shared Savings Plus"
     ]
     with pytest.raises(service.AllPayerQPError, match="already on this submission"):
         service.all_payer_qp_arrangement_add(
             submission_id=submission.pk, actor=entity_member, determination_id=commercial_2026.pk
         )
 
+    # Figures through the arrangement in a period without its totals are not enough.
+    figures = {(arrangement.pk, 2): dict(D1_FIGURES)}
     service.all_payer_qp_figures_save(
-        submission_id=submission.pk, actor=entity_member, figures={(arrangement.pk, 2): dict(D1_FIGURES)}
+        submission_id=submission.pk, actor=entity_member, totals={1: dict(D1_TOTALS)}, figures=figures
+    )
+    assert len(service.all_payer_qp_blocking_problems(submission)) == 1
+    service.all_payer_qp_figures_save(
+        submission_id=submission.pk, actor=entity_member, totals={2: dict(D1_TOTALS)}, figures=figures
     )
     assert service.all_payer_qp_blocking_problems(submission) == []
 
@@ -121,24 +128,56 @@ def test_a_clinician_level_needs_a_valid_npi(entity_member, commercial_2026):
     assert _messages(submission) == []
 
 
-def test_figures_are_refused_when_they_do_not_add_up(entity_member, commercial_2026):
-    submission = complete_draft(entity_member, [commercial_2026])
+def test_figures_are_refused_when_they_do_not_add_up(entity_member, commercial_2026, medicaid_2026):
+    """Each total of a period is at least what went through the arrangements it counts in, summed."""
+    submission = complete_draft(entity_member, [commercial_2026, medicaid_2026])
     arrangements = submission.arrangements.prefetch_related("figures")
-    pk = arrangements[0].pk
+    other, medicaid = (next(a.pk for a in arrangements if a.medicaid is kind) for kind in (False, True))
     form = AllPayerFiguresForm(
         {
-            f"a{pk}_s1_payment_numerator": "2000",
-            f"a{pk}_s1_payment_denominator": "1000",
-            f"a{pk}_s2_patient_numerator": "5",
+            "s1_other_payments": "1000",
+            f"a{other}_s1_payment_numerator": "600",
+            f"a{medicaid}_s1_payment_numerator": "700",  # Medicaid's: not counted against the other payers'
+            "s1_medicaid_payments": "500",
+            f"a{other}_s2_patient_numerator": "5",
+            "s3_other_patients": "10",
+            f"a{other}_s3_patient_numerator": "10",
         },
+        submission=submission,
         arrangements=arrangements,
     )
     assert not form.is_valid()
-    assert form.errors[f"a{pk}_s1_payment_numerator"] == ["This cannot be more than the total."]
-    assert form.errors[f"a{pk}_s2_patient_denominator"] == [
-        "Give the total as well as the figure through the arrangement."
-    ]
-    assert not AllPayerFiguresForm({f"a{pk}_s3_excluded_patients": "-1"}, arrangements=arrangements).is_valid()
+    assert form.errors == {
+        "s1_medicaid_payments": [
+            "Snapshot 1 (January 1 - March 31): the Medicaid total payments ($500.00) cannot be less than the "
+            "payments through your arrangements ($700.00)."
+        ],
+        "s2_other_patients": [
+            "Snapshot 2 (January 1 - June 30): give the other payers' total patients, as well as the patients "
+            "through your arrangements."
+        ],
+    }
+    assert not AllPayerFiguresForm(
+        {"s3_excluded_patients": "-1"}, submission=submission, arrangements=arrangements
+    ).is_valid()
+
+
+def test_a_total_is_checked_against_the_sum_of_its_arrangements(entity_member, commercial_2026, reviewer,
+                                                               review_lead):  # fmt: skip
+    """Two arrangements each within the other payers' total, but not together: refused, naming the period."""
+    second = approved_determination("other_payer", "Second Plan", "Beta Health", reviewer, review_lead)
+    submission = complete_draft(entity_member, [commercial_2026, second])
+    arrangements = submission.arrangements.prefetch_related("figures")
+    data = {f"a{a.pk}_s2_payment_numerator": "600" for a in arrangements} | {"s2_other_payments": "1000"}
+    form = AllPayerFiguresForm(data, submission=submission, arrangements=arrangements)
+    assert form.errors == {
+        "s2_other_payments": [
+            "Snapshot 2 (January 1 - June 30): the other payers' total payments ($1,000.00) cannot be less than "
+            "the payments through your arrangements ($1,200.00)."
+        ]
+    }
+    data["s2_other_payments"] = "1200"
+    assert AllPayerFiguresForm(data, submission=submission, arrangements=arrangements).is_valid()
 
 
 DECEMBER_1_CLOSE = datetime.datetime(2026, 12, 2, 5, 0, tzinfo=datetime.UTC)  # midnight Eastern, after Dec 1

@@ -8,6 +8,7 @@ from determinations.models import (
     AllPayerQPArrangement,
     AllPayerQPFigures,
     AllPayerQPSubmission,
+    AllPayerQPTotals,
     Determination,
     ParticipationRecord,
     QPDetermination,
@@ -113,7 +114,8 @@ def random_submissions(performance_year, determination, seed: int, *, entities: 
     The records of the first ``entities`` APM Entities, and of ``tins`` TIN groups elsewhere, lose their
     uploaded other-payer figures, so the submissions for them apply; ``clinicians`` clinician-level
     submissions go to random NPIs (some of whose records carry figures, which then win). Each has one
-    to three arrangements (some Medicaid) with figures for the snapshot, some only for another one.
+    to three arrangements (some Medicaid) with figures for the snapshot, some only for another one, and
+    the totals of each period, some with payers outside any arrangement.
     Returns the number of APM Entities whose records carry no figures of their own.
     """
     rng = random.Random(seed)
@@ -143,14 +145,25 @@ def random_submissions(performance_year, determination, seed: int, *, entities: 
             status="submitted", submitted_at=window.opens_at, tracking_number=f"R-{performance_year.year}-{n:06d}",
             level=level, apm_entity_id=entity, tin=tin, npi=npi,
         )  # fmt: skip
+        totals = {}  # per snapshot: the denominators, each at least its arrangements' sum
         for named in rng.sample(determinations, rng.randint(1, 3)):
             arrangement = AllPayerQPArrangement.objects.create(
                 submission=submission, determination=named, name="Random", payer_name="Random",
                 medicaid=rng.random() < 0.3,
             )  # fmt: skip
+            snapshot, part = rng.choice([1, 1, 1, 2]), "medicaid" if arrangement.medicaid else "other"
+            period = totals.setdefault(snapshot, {})
             pay, pat = _fraction(rng, thresholds), _fraction(rng, thresholds)
-            values = {"payment_numerator": Decimal(pay[0]), "payment_denominator": Decimal(pay[1])}
+            values = {"payment_numerator": Decimal(pay[0])}
+            period[f"{part}_payments"] = period.get(f"{part}_payments", 0) + Decimal(pay[1])
             if rng.random() < 0.7:
-                values |= {"patient_numerator": pat[0], "patient_denominator": pat[1]}
-            AllPayerQPFigures.objects.create(arrangement=arrangement, snapshot=rng.choice([1, 1, 1, 2]), **values)
+                values["patient_numerator"] = pat[0]
+                period[f"{part}_patients"] = period.get(f"{part}_patients", 0) + pat[1]
+            AllPayerQPFigures.objects.create(arrangement=arrangement, snapshot=snapshot, **values)
+        if rng.random() < 0.1:  # totals of a period with nothing through an arrangement: a score of 0
+            totals.setdefault(rng.choice([1, 3]), {})["other_payments"] = Decimal(rng.randint(1, 10**6))
+        for snapshot, period in totals.items():
+            if rng.random() < 0.5:  # payers with no Other Payer Advanced APM: only in the totals
+                period = {name: value + rng.randint(0, 10**5) for name, value in period.items()}
+            AllPayerQPTotals.objects.create(submission=submission, snapshot=snapshot, **period)
     return len(bare)
