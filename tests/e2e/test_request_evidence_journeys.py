@@ -100,6 +100,8 @@ def three_years_with_evidence(page, assert_accessible, tmp_path, *, line):
     page.get_by_label("Full name of the person attesting").fill("Jordan Submitter")
     page.get_by_label("Title").fill("Director of Payment Innovation")
     tick(page, "I agree with the statement above")
+    # ``count`` does not wait: the form's last element first, so the whole form has been parsed.
+    page.get_by_role("button", name="Submit to CMS").wait_for()
     if page.get_by_text("I have read the pre-check results").count():
         tick(page, "I have read the pre-check results")
     page.get_by_role("button", name="Submit to CMS").click()
