@@ -71,26 +71,35 @@ def _soonest_offset(offsets: list[int], *, until: datetime.timedelta) -> int | N
 # Drafts ------------------------------------------------------------------------------------------
 
 
-def _drafts_in_closing_windows(schedule: ReminderSchedule, now) -> int:
+def _drafts_closing(drafts, *, schedule: ReminderSchedule, now, kind: str, object_type: str) -> int:
+    """Queue ``kind`` to the members of each of ``drafts`` (a queryset of drafts with a ``window``) whose
+    window is open and closes within one of the schedule's offsets, once per offset and deadline."""
     offsets = schedule.offsets
     if not offsets:
         return 0
-    drafts = list(
-        Submission.objects.filter(
-            status=SubmissionStatus.DRAFT,
+    rows = list(
+        drafts.filter(
             window__closes_at__gt=now,
             window__closes_at__lte=now + datetime.timedelta(days=max(offsets)),
             window__opens_at__lte=now,
         ).values_list("pk", "organization_id", "window__closes_at")
     )
-    members = _members_by_organization(organization for _, organization, _ in drafts)
+    members = _members_by_organization(organization for _, organization, _ in rows)
     entries = []
-    for pk, organization_id, closes_at in drafts:
+    for pk, organization_id, closes_at in rows:
         offset = _soonest_offset(offsets, until=closes_at - now)
         occasion = f"{offset}d before {timezone.localtime(closes_at):%Y-%m-%d}"
         entries += [(pk, email, occasion) for email in members[organization_id]]
-    return messages_queue_many(
-        kind=ReminderKind.DRAFT_WINDOW_CLOSING, object_type="determinations.submission", entries=entries
+    return messages_queue_many(kind=kind, object_type=object_type, entries=entries)
+
+
+def _drafts_in_closing_windows(schedule: ReminderSchedule, now) -> int:
+    return _drafts_closing(
+        Submission.objects.filter(status=SubmissionStatus.DRAFT),
+        schedule=schedule,
+        now=now,
+        kind=ReminderKind.DRAFT_WINDOW_CLOSING,
+        object_type="determinations.submission",
     )
 
 
@@ -133,25 +142,12 @@ def draft_window_closing_compose(message, *, about: Submission | None = None) ->
 
 def _all_payer_qp_drafts_due(schedule: ReminderSchedule, now) -> int:
     """Drafts of All-Payer QP submissions whose window (December 1) closes within an offset: their members."""
-    offsets = schedule.offsets
-    if not offsets:
-        return 0
-    drafts = list(
-        AllPayerQPSubmission.objects.filter(
-            status=AllPayerQPStatus.DRAFT,
-            window__closes_at__gt=now,
-            window__closes_at__lte=now + datetime.timedelta(days=max(offsets)),
-            window__opens_at__lte=now,
-        ).values_list("pk", "organization_id", "window__closes_at")
-    )
-    members = _members_by_organization(organization for _, organization, _ in drafts)
-    entries = []
-    for pk, organization_id, closes_at in drafts:
-        offset = _soonest_offset(offsets, until=closes_at - now)
-        occasion = f"{offset}d before {timezone.localtime(closes_at):%Y-%m-%d}"
-        entries += [(pk, email, occasion) for email in members[organization_id]]
-    return messages_queue_many(
-        kind=ReminderKind.ALL_PAYER_QP_DUE, object_type="determinations.allpayerqpsubmission", entries=entries
+    return _drafts_closing(
+        AllPayerQPSubmission.objects.filter(status=AllPayerQPStatus.DRAFT),
+        schedule=schedule,
+        now=now,
+        kind=ReminderKind.ALL_PAYER_QP_DUE,
+        object_type="determinations.allpayerqpsubmission",
     )
 
 
