@@ -1,5 +1,9 @@
 """Processes the task tests start for themselves: a Redis server on a spare port, Celery workers
-and beat against the test database. The machine's shared Redis and PostgreSQL are never touched."""
+and beat against the test database. The machine's shared Redis and PostgreSQL are never touched.
+
+A process's output goes to a file, never to a pipe: a pipe nobody reads holds 64 KiB, and a worker
+that logs one line per e-mail would block on its five-hundredth line until the test stops it.
+"""
 
 import os
 import shutil
@@ -7,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -100,8 +105,17 @@ def celery_env(*, mail_dir: Path, broker_url: str | None = None, **extra: str) -
     }
 
 
+def logged(command: list[str], **options) -> subprocess.Popen:
+    """Start ``command`` with its output written to a file of its own, which ``stop`` returns."""
+    log = tempfile.NamedTemporaryFile(prefix="qpp-process-", suffix=".log", delete=False)  # noqa: SIM115
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, **options)
+    log.close()  # the child holds its own descriptor
+    process.log_path = Path(log.name)
+    return process
+
+
 def celery_worker(env: dict, *, name: str = "w1", pool: str = "solo", concurrency: int = 1) -> subprocess.Popen:
-    return subprocess.Popen(
+    return logged(
         [
             sys.executable,
             "-m",
@@ -121,14 +135,11 @@ def celery_worker(env: dict, *, name: str = "w1", pool: str = "solo", concurrenc
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
     )
 
 
 def celery_beat(env: dict, folder: Path) -> subprocess.Popen:
-    return subprocess.Popen(
+    return logged(
         [
             sys.executable,
             "-m",
@@ -142,9 +153,6 @@ def celery_beat(env: dict, folder: Path) -> subprocess.Popen:
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
     )
 
 
@@ -153,11 +161,13 @@ def stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> str:
     if process.poll() is None:
         process.send_signal(sig)
     try:
-        output, _ = process.communicate(timeout=30)
+        process.wait(timeout=30)
     except subprocess.TimeoutExpired:
         process.kill()
-        output, _ = process.communicate()
-    return output or ""
+        process.wait()
+    output = process.log_path.read_text(errors="replace")
+    process.log_path.unlink()
+    return output
 
 
 def mail_files(folder: Path) -> list[Path]:

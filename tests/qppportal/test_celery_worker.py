@@ -3,6 +3,8 @@
 import pytest
 
 from accounts.services import invitation_create
+from messaging.models import Message, MessageStatus
+from messaging.services import messages_queue
 from qppportal.celery import app
 
 from .processes import celery_env, celery_worker, mail_files, stop, wait_for
@@ -34,3 +36,20 @@ def test_worker_sends_the_invitation_email(worker, program_admin):
     assert f"/accounts/invitations/{token}/" in message
     invitation.refresh_from_db()
     assert invitation.accepted_at is None
+
+
+def test_a_worker_keeps_sending_after_its_log_outgrows_a_pipe(worker, program_admin):
+    """A thousand e-mails log more than a pipe holds (64 KiB): a worker whose output nobody read
+    stopped at about the five-hundredth until the test gave up (the harness now logs to a file)."""
+    invitation, token = invitation_create(
+        invited_by=program_admin, email="first.person@example.gov", staff_role="reviewer"
+    )
+    others = [f"person.{n}@example.gov" for n in range(999)]
+    messages_queue(kind="invitation", about=invitation, recipients=others, payload={"token": token})
+
+    def sent() -> int:
+        return sum(path.read_text().count("Subject: You are invited") for path in mail_files(worker))
+
+    wait_for(lambda: sent() >= 1000, "1,000 invitations from one worker", timeout=120, every=1)
+    assert sent() == 1000
+    assert not Message.objects.exclude(status=MessageStatus.SENT).exists()

@@ -18,7 +18,7 @@ import urllib.request
 import pytest
 from django_otp.oath import totp
 
-from .processes import ROOT, mail_files, unused_port, wait_for
+from .processes import ROOT, logged, mail_files, unused_port, wait_for
 
 pytestmark = pytest.mark.services
 
@@ -134,13 +134,10 @@ def test_make_run_sends_a_reminder_once_runs_a_job_renders_a_letter_decided_over
     migrated = run(embedded_env, sys.executable, "manage.py", "migrate", "--no-input")
     assert migrated.returncode == 0, migrated.stderr
     port = unused_port()
-    serve = subprocess.Popen(
+    serve = logged(
         [sys.executable, "scripts/serve"],
         cwd=ROOT,
         env={**embedded_env, "PORT": str(port)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
         start_new_session=True,  # the test's own terminal: Ctrl-C goes to this group only
     )
     var = tmp_path / "var"
@@ -185,7 +182,8 @@ def test_make_run_sends_a_reminder_once_runs_a_job_renders_a_letter_decided_over
         assert reminders() == 1
     finally:
         os.killpg(serve.pid, signal.SIGINT)  # what Ctrl-C in the terminal sends
-        output, _ = serve.communicate(timeout=60)
+        serve.wait(timeout=60)
+        output = serve.log_path.read_text()
         print(output)
     started = [int(line.split("(pid ")[1].split(")")[0]) for line in output.splitlines() if "(pid " in line]
     assert len(started) == 3, output
