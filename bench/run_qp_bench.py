@@ -8,14 +8,13 @@
    into the staging table, then into ``ParticipationRecord``) and reports the time and the peak
    resident memory of the process against its memory before the load.
 3. In another fresh process: runs ``qp_batch_run`` (the set-based path: the run's group totals, then
-   the clinicians in parts of ``PART_RECORDS`` as the job's determine stages, then publish) and, in the same process,
-   one hand-written statement doing the same arithmetic for 2026 (group sums, the better of the
-   group's and the clinician's Medicare fraction, Medicare Option and entity-level All-Payer
-   statuses with the Medicare minimums, four scores, the best record per NPI) into a temporary
-   table; each twice, alternating, and reports the best time of each, their ratio and the peak
-   memory. The hand-written statement leaves out what only the batch does: TIN and clinician
-   levels with the weighted score, Affiliated Practitioners, the best status over snapshots, the
-   reasons and provisional flags, and writing into an indexed table.
+   the clinicians in parts of ``PART_RECORDS`` as the job's determine stages, then publish) and, in
+   the same process, two hand-written statements (``qp_hand_written.py``): ``FULL``, one statement
+   doing the batch's arithmetic for the bench's data into a table like the results table (same
+   columns and indexes), whose rows must equal the batch run's (compared row by row: the bench
+   stops if any differ), and ``NARROW``, the earlier baseline (the 2026 entity-level arithmetic
+   only, 8 columns into a temporary table). Each twice, alternating, with the batch's session
+   settings; reports the best time of each, both ratios, the peak memory and the load average.
 
 Uses the PostgreSQL database ``qpp_qp_bench`` (``BENCH_DATABASE_URL``), which it creates and
 migrates; nothing else is touched. The machine is shared: run it when it is quiet and repeat.
@@ -33,54 +32,14 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.qp_hand_written import FULL, HAND_TABLE, NARROW, RESULTS_LIKE, differences  # noqa: E402
+
 PYTHON = ROOT / ".venv" / "bin" / "python"
 OUT = ROOT / "var" / "bench-qp"
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/qpp_qp_bench")
 CLINICIANS_PER_ENTITY = 25
-
-HAND_WRITTEN = """
-CREATE TEMPORARY TABLE hand_written AS
-WITH e AS (
-  SELECT apm_entity_id,
-    SUM(medicare_payment_numerator) mpn, SUM(medicare_payment_denominator) mpd,
-    SUM(medicare_patient_numerator) mqn, SUM(medicare_patient_denominator) mqd,
-    COALESCE(SUM(other_payment_numerator), 0) opn, COALESCE(SUM(other_payment_denominator), 0) opd,
-    COALESCE(SUM(other_patient_numerator), 0) oqn, COALESCE(SUM(other_patient_denominator), 0) oqd
-  FROM determinations_participationrecord
-  WHERE performance_year_id = %(year_id)s AND snapshot = 1 AND NOT affiliated_practitioner
-  GROUP BY apm_entity_id
-), m AS (  -- Medicare: the better of the group's and the clinician's own fraction (2026 on)
-  SELECT r.npi, r.apm_entity_id, r.tin, e.opn, e.opd, e.oqn, e.oqd, e.mpn AS gpn, e.mpd AS gpd,
-    e.mqn AS gqn, e.mqd AS gqd,
-    CASE WHEN r.medicare_payment_numerator * e.mpd > e.mpn * r.medicare_payment_denominator
-         THEN r.medicare_payment_numerator ELSE e.mpn END AS pn,
-    CASE WHEN r.medicare_payment_numerator * e.mpd > e.mpn * r.medicare_payment_denominator
-         THEN r.medicare_payment_denominator ELSE e.mpd END AS pd,
-    CASE WHEN r.medicare_patient_numerator * e.mqd > e.mqn * r.medicare_patient_denominator
-         THEN r.medicare_patient_numerator ELSE e.mqn END AS qn,
-    CASE WHEN r.medicare_patient_numerator * e.mqd > e.mqn * r.medicare_patient_denominator
-         THEN r.medicare_patient_denominator ELSE e.mqd END AS qd
-  FROM determinations_participationrecord r JOIN e USING (apm_entity_id)
-  WHERE r.performance_year_id = %(year_id)s AND r.snapshot = 1
-), s AS (
-  SELECT npi, apm_entity_id, tin,
-    CASE WHEN pn * 100 >= 75 * pd OR qn * 100 >= 50 * qd THEN 2
-         WHEN pn * 100 >= 50 * pd OR qn * 100 >= 35 * qd THEN 1 ELSE 0 END AS medicare,
-    CASE WHEN (pn * 100 >= 25 * pd OR qn * 100 >= 20 * qd)
-          AND ((gpn + opn) * 100 >= 75 * (gpd + opd) OR (gqn + oqn) * 100 >= 50 * (gqd + oqd)) THEN 2
-         WHEN (pn * 100 >= 20 * pd OR qn * 100 >= 10 * qd)
-          AND ((gpn + opn) * 100 >= 50 * (gpd + opd) OR (gqn + oqn) * 100 >= 35 * (gqd + oqd)) THEN 1
-         ELSE 0 END AS all_payer,
-    ROUND(pn * 100 / NULLIF(pd, 0), 9) AS medicare_payment_score,
-    ROUND(qn * 100 / NULLIF(qd, 0), 9) AS medicare_patient_score,
-    ROUND((gpn + opn) * 100 / NULLIF(gpd + opd, 0), 9) AS all_payer_payment_score,
-    ROUND((gqn + oqn) * 100 / NULLIF(gqd + oqd, 0), 9) AS all_payer_patient_score
-  FROM m
-)
-SELECT DISTINCT ON (npi) npi, apm_entity_id, tin, GREATEST(medicare, all_payer) AS status, medicare_payment_score,
-  medicare_patient_score, all_payer_payment_score, all_payer_patient_score
-FROM s ORDER BY npi, GREATEST(medicare, all_payer) DESC, apm_entity_id, tin
-"""  # the thresholds of 2026 written in, as a person would for a one-off query
 
 
 def npi(n: int) -> str:
@@ -155,6 +114,18 @@ def step_load(path: Path, year: int) -> dict:
             "peak_rss_mb": round(peak_rss_mb(), 1), "file_mb": round(path.stat().st_size / 2**20, 1)}  # fmt: skip
 
 
+def _timed(cursor, statement: str, values: dict) -> float:
+    """One statement in its own transaction, with the batch's session settings (``qp_batch_sql._settings``)."""
+    cursor.execute("BEGIN")
+    cursor.execute("SET LOCAL enable_nestloop = off")
+    cursor.execute("SET LOCAL jit = off")
+    cursor.execute("SET LOCAL work_mem = '64MB'")
+    started = time.perf_counter()
+    cursor.execute(statement, values)
+    cursor.execute("COMMIT")
+    return time.perf_counter() - started
+
+
 def step_batch(year: int) -> dict:
     performance_year = _django(year)
     from django.db import connection
@@ -162,32 +133,43 @@ def step_batch(year: int) -> dict:
     from determinations.services.qp_batch import qp_batch_run, qp_run_create
 
     before = peak_rss_mb()
-    batch, hand, clinicians = [], [], 0
+    batch, full, narrow, clinicians = [], [], [], 0
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE determinations_participationrecord")
+        cursor.execute(f"DROP TABLE IF EXISTS {HAND_TABLE}")
+        cursor.execute(RESULTS_LIKE)
     for _ in range(2):
         run = qp_run_create(performance_year=performance_year, snapshot=1)
         started = time.perf_counter()
         clinicians = qp_batch_run(run_id=run.pk, set_based=True).clinicians
         batch.append(time.perf_counter() - started)
+        values = {"year_id": performance_year.pk, "snapshot": 1, "run": run.pk}
         with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {HAND_TABLE}")
+            full.append(_timed(cursor, FULL, values))
+            count, shown = differences(cursor, run.pk)
+            if count:
+                raise SystemExit(f"the hand-written statement and the batch differ on {count} rows, e.g. {shown}")
             cursor.execute("DROP TABLE IF EXISTS hand_written")
-            started = time.perf_counter()
-            cursor.execute(HAND_WRITTEN, {"year_id": performance_year.pk})
-            hand.append(time.perf_counter() - started)
+            narrow.append(_timed(cursor, NARROW, values))
             cursor.execute("SELECT COUNT(*) FROM hand_written")
             assert cursor.fetchone()[0] == clinicians
     return {"clinicians": clinicians, "batch_seconds": [round(s, 1) for s in batch],
-            "hand_written_seconds": [round(s, 1) for s in hand], "ratio": round(min(batch) / min(hand), 2),
-            "rss_before_mb": round(before, 1), "peak_rss_mb": round(peak_rss_mb(), 1)}  # fmt: skip
+            "full_hand_written_seconds": [round(s, 1) for s in full], "ratio_full": round(min(batch) / min(full), 2),
+            "narrow_hand_written_seconds": [round(s, 1) for s in narrow],
+            "ratio_narrow": round(min(batch) / min(narrow), 2), "rows_compared": clinicians,
+            "rss_before_mb": round(before, 1), "peak_rss_mb": round(peak_rss_mb(), 1),
+            "loadavg": Path("/proc/loadavg").read_text().split()[:3]}  # fmt: skip
 
 
 def _child(step: str, *args: str) -> dict:
     env = dict(os.environ, DATABASE_URL=DATABASE_URL, DJANGO_SETTINGS_MODULE="qppportal.settings.test")
     env.pop("REDIS_URL", None)
-    output = subprocess.run([str(PYTHON), __file__, "--step", step, *args], env=env, cwd=ROOT, check=True,
-                            capture_output=True, text=True).stdout  # fmt: skip
-    return json.loads(output.strip().splitlines()[-1])
+    done = subprocess.run([str(PYTHON), __file__, "--step", step, *args], env=env, cwd=ROOT,
+                          capture_output=True, text=True)  # fmt: skip
+    if done.returncode:  # the step's own message (e.g. the rows that differ), not only its exit status
+        raise SystemExit(f"step {step} failed ({done.returncode}):\n{done.stderr[-4000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def _create_database() -> None:
@@ -208,7 +190,6 @@ def main() -> None:
     parser.add_argument("--file")
     parser.add_argument("--no-load", action="store_true", help="Keep the records a previous run loaded.")
     options = parser.parse_args()
-    sys.path.insert(0, str(ROOT))
     if options.step == "load":
         print(json.dumps(step_load(Path(options.file), options.year)))
         return
