@@ -41,9 +41,14 @@ WITH rec AS (
     medicare_patient_numerator::numeric AS mqn, medicare_patient_denominator::numeric AS mqd,
     other_payment_numerator AS opn, other_payment_denominator AS opd,
     other_patient_numerator::numeric AS oqn, other_patient_denominator::numeric AS oqd,
-    (other_payment_denominator IS NOT NULL OR other_patient_denominator IS NOT NULL) AS own_has
+    (other_payment_denominator IS NOT NULL OR other_patient_denominator IS NOT NULL) AS own_has,
+    -- the clinician's own Medicare figures summed over all their records (their individual figures)
+    COUNT(*) OVER w AS participations, SUM(medicare_payment_numerator) OVER w AS ipn,
+    SUM(medicare_payment_denominator) OVER w AS ipd, SUM(medicare_patient_numerator::numeric) OVER w AS iqn,
+    SUM(medicare_patient_denominator::numeric) OVER w AS iqd
   FROM determinations_participationrecord
   WHERE performance_year_id = %(year_id)s AND snapshot = %(snapshot)s
+  WINDOW w AS (PARTITION BY npi)
 ), e AS (  -- APM Entity sums over its participants who are not Affiliated Practitioners
   SELECT apm_entity_id,
     COALESCE(SUM(mpn) FILTER (WHERE NOT aff), 0) AS empn, COALESCE(SUM(mpd) FILTER (WHERE NOT aff), 0) AS empd,
@@ -57,10 +62,9 @@ WITH rec AS (
     COALESCE(SUM(opn), 0) AS topn, COALESCE(SUM(opd), 0) AS topd,
     COALESCE(SUM(oqn), 0) AS toqn, COALESCE(SUM(oqd), 0) AS toqd, BOOL_OR(own_has) AS t_has
   FROM rec WHERE NOT aff GROUP BY apm_entity_id, tin
-), figures AS (  -- per record: the clinician's own sums over all their records, the group's, the level's
-  SELECT r.npi, r.tin, r.apm_entity_id, r.aff, r.lvl, COUNT(*) OVER w AS participations,
-    r.mpn, r.mpd, r.mqn, r.mqd, SUM(r.mpn) OVER w AS ipn, SUM(r.mpd) OVER w AS ipd,
-    SUM(r.mqn) OVER w AS iqn, SUM(r.mqd) OVER w AS iqd, e.empd, e.emqd,
+), figures AS (  -- per record: its own and individual figures, the group's, the level's
+  SELECT r.npi, r.tin, r.apm_entity_id, r.aff, r.lvl, r.participations,
+    r.mpn, r.mpd, r.mqn, r.mqd, r.ipn, r.ipd, r.iqn, r.iqd, e.empd, e.emqd,
     CASE WHEN e.empd = 0 THEN 0 ELSE e.empn END AS gpn, CASE WHEN e.empd = 0 THEN 1 ELSE e.empd END AS gpd,
     CASE WHEN e.emqd = 0 THEN 0 ELSE e.emqn END AS gqn, CASE WHEN e.emqd = 0 THEN 1 ELSE e.emqd END AS gqd,
     CASE WHEN e.empd + e.eopd = 0 THEN 0 ELSE e.empn + e.eopn END AS eapn,
@@ -78,8 +82,7 @@ WITH rec AS (
     CASE WHEN r.lvl = 'tin' THEN t.toqd ELSE COALESCE(r.oqd, 0) END AS loqd,
     CASE r.lvl WHEN 'entity' THEN e.e_has WHEN 'tin' THEN COALESCE(t.t_has, FALSE) ELSE r.own_has END AS has
   FROM rec r JOIN e ON e.apm_entity_id = r.apm_entity_id
-  LEFT JOIN t ON t.apm_entity_id = r.apm_entity_id AND t.tin = r.tin
-  WINDOW w AS (PARTITION BY r.npi) OFFSET 0
+  LEFT JOIN t ON t.apm_entity_id = r.apm_entity_id AND t.tin = r.tin OFFSET 0
 ), guarded AS (  -- zero denominators read as 0/1: the record's own, its individual and its level's fractions
   SELECT f.*,
     CASE WHEN mpd = 0 THEN 0 ELSE mpn END AS opn0, CASE WHEN mpd = 0 THEN 1 ELSE mpd END AS opd0,

@@ -42,6 +42,8 @@ SUBMISSIONS = "determinations_allpayerqpsubmission"
 ARRANGEMENTS = "determinations_allpayerqparrangement"
 SUBMITTED_FIGURES = "determinations_allpayerqpfigures"
 SUBMITTED_TOTALS = "determinations_allpayerqptotals"
+RECORD_KEYS = "performance_year_id, snapshot, npi, tin, apm_entity_id, affiliated_practitioner, all_payer_level"
+TOTALS_KEYS = {"entity": "apm_entity_id", "tin": "apm_entity_id, tin", "clinician": "npi", "earlier": "npi"}
 OTHER_FIGURES = tuple(
     f"{part}_{method}_{end}"
     for part in ("other", "medicaid")
@@ -548,19 +550,24 @@ def stage_totals(*, run, params: YearParameters) -> None:
     tables = _with_source(totals_tables(run.pk), staged=staged)
     values = _values(run, params)
     with connection.cursor() as cursor:
-        # Fresh statistics: freshly loaded records have none yet.
-        cursor.execute(f"ANALYZE {RECORDS}")
+        # Fresh statistics (freshly loaded records have none yet), of the columns the statements
+        # filter, join and group on only: the figures' statistics guide no plan and cost half the time.
+        cursor.execute(f"ANALYZE {RECORDS} ({RECORD_KEYS})")
         _settings(cursor)
         drop_totals(run_id=run.pk, cursor=cursor)
         if staged:
             cursor.execute(_submitted_records(tables["records"]), values)
-            cursor.execute(f"ANALYZE {tables['records']}")
+            cursor.execute(f"ANALYZE {tables['records']} ({RECORD_KEYS})")
         cursor.execute(_entity_totals(tables), values)
         cursor.execute(_tin_totals(tables), values)
+        # Grouping every NPI to find those with several records: in NPI order (the unique index, or a
+        # sort), not a hash table of every NPI, which outgrows work_mem and spills at 1,000,000 records.
+        cursor.execute("SET LOCAL enable_hashagg = off")
         cursor.execute(_clinician_totals(tables), values)
+        cursor.execute("RESET enable_hashagg")
         cursor.execute(_earlier_statuses(tables["earlier"]), values)
-        for kind in ("entity", "tin", "clinician", "earlier"):
-            cursor.execute(f"ANALYZE {tables[kind]}")
+        for kind, keys in TOTALS_KEYS.items():
+            cursor.execute(f"ANALYZE {tables[kind]} ({keys})")
 
 
 def drop_totals(*, run_id: int, cursor=None) -> None:
