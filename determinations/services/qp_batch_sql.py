@@ -480,7 +480,7 @@ def _per_record(part_filter: str, tables: dict[str, str], *, several: bool) -> s
         ) w OFFSET 0
       ) o OFFSET 0
     ) v OFFSET 0
-  ) s"""  # nosec B608: as ``records_scope``, only constants are formatted in; values are parameters
+  ) s OFFSET 0"""  # nosec B608: as ``records_scope``, only constants are formatted in; values are parameters
 
 
 def part_statement(part_filter: str, tables: dict[str, str], *, several: bool) -> str:
