@@ -13,7 +13,7 @@
    doing the batch's arithmetic for the bench's data into a table like the results table (same
    columns and indexes), whose rows must equal the batch run's (compared row by row: the bench
    stops if any differ), and ``NARROW``, the earlier baseline (the 2026 entity-level arithmetic
-   only, 8 columns into a temporary table). Each twice, alternating, with the batch's session
+   only, 8 columns into a temporary table). Each ``--rounds`` times (2), alternating, with the batch's session
    settings; reports the best time of each, both ratios, the peak memory and the load average.
 
 Uses the PostgreSQL database ``qpp_qp_bench`` (``BENCH_DATABASE_URL``), which it creates and
@@ -126,7 +126,7 @@ def _timed(cursor, statement: str, values: dict) -> float:
     return time.perf_counter() - started
 
 
-def step_batch(year: int) -> dict:
+def step_batch(year: int, rounds: int) -> dict:
     performance_year = _django(year)
     from django.db import connection
 
@@ -138,7 +138,7 @@ def step_batch(year: int) -> dict:
         cursor.execute("VACUUM ANALYZE determinations_participationrecord")
         cursor.execute(f"DROP TABLE IF EXISTS {HAND_TABLE}")
         cursor.execute(RESULTS_LIKE)
-    for _ in range(2):
+    for _ in range(rounds):
         run = qp_run_create(performance_year=performance_year, snapshot=1)
         started = time.perf_counter()
         clinicians = qp_batch_run(run_id=run.pk, set_based=True).clinicians
@@ -188,13 +188,14 @@ def main() -> None:
     parser.add_argument("--year", type=int, default=2026)
     parser.add_argument("--step", choices=["load", "batch"])
     parser.add_argument("--file")
+    parser.add_argument("--rounds", type=int, default=2, help="Times each is run, alternating (best counts).")
     parser.add_argument("--no-load", action="store_true", help="Keep the records a previous run loaded.")
     options = parser.parse_args()
     if options.step == "load":
         print(json.dumps(step_load(Path(options.file), options.year)))
         return
     if options.step == "batch":
-        print(json.dumps(step_batch(options.year)))
+        print(json.dumps(step_batch(options.year, options.rounds)))
         return
     _create_database()
     OUT.mkdir(parents=True, exist_ok=True)
@@ -205,7 +206,7 @@ def main() -> None:
         print(f"generated {path} in {time.perf_counter() - started:.0f} s")
     if not options.no_load:
         print("load:", _child("load", "--file", str(path), "--year", str(options.year)))
-    print("batch:", _child("batch", "--year", str(options.year)))
+    print("batch:", _child("batch", "--year", str(options.year), "--rounds", str(options.rounds)))
 
 
 if __name__ == "__main__":
