@@ -5,6 +5,8 @@ part in (searched among the year's approved determinations), the payments and pa
 snapshot period, and the review with what is missing, the certification and submit.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -32,6 +34,8 @@ from determinations.selectors.all_payer import all_payer_qp_determinations_searc
 from determinations.services import all_payer_qp as service
 from qppportal.dates import date_text
 
+from .outcome import done_or_refused
+from .section_step import section_saved
 from .steps import Step, step_state
 
 NOT_FOUND = "No such All-Payer QP submission."
@@ -91,6 +95,13 @@ def _next(submission, current: str) -> str:
     return service.step_url(submission, keys[keys.index(current) + 1])
 
 
+def _after_section(submission, section: str) -> str:
+    """The step after a saved section; a level just chosen brings its own questions: stay until they are answered."""
+    submission.refresh_from_db()
+    unanswered = [p for p in service.all_payer_qp_missing(submission) if p.section == section]
+    return service.step_url(submission, section) if unanswered else _next(submission, section)
+
+
 @login_required
 def all_payer_qp_start(request):
     permissions.require(permissions.can_start_all_payer_qp(request.user))
@@ -125,20 +136,13 @@ def all_payer_qp_section(request, pk: int, section: str):
     _submission_for(request, pk, edit=True)
     form = section_form(request.POST or None, submission=submission)
     if request.method == "POST" and form.is_valid():
-        service.all_payer_qp_save_section(
-            submission_id=submission.pk,
-            actor=request.user,
-            section=section,
-            answers=form.answers(),
-            **form.model_answers(),
+        return section_saved(
+            request,
+            submission,
+            form,
+            save=service.all_payer_qp_save_section,
+            next_url=partial(_after_section, submission, section),
         )
-        messages.success(request, f"{section_form.title}: saved.")
-        if "save_exit" in request.POST:
-            return redirect("accounts:organization_home")
-        submission.refresh_from_db()
-        # A level just chosen brings its own questions: stay until they are answered.
-        unanswered = [p for p in service.all_payer_qp_missing(submission) if p.section == section]
-        return redirect(service.step_url(submission, section) if unanswered else _next(submission, section))
     context = _context(submission, section, form=form, section=section_form)
     return render(request, "determinations/all_payer/section.html", context, status=400 if form.errors else 200)
 
@@ -259,22 +263,25 @@ def all_payer_qp_review(request, pk: int):
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            try:
-                service.all_payer_qp_submit(
-                    submission_id=submission.pk,
-                    actor=request.user,
-                    name=form.cleaned_data["attester_name"],
-                    title=form.cleaned_data["attester_title"],
-                    text=CERTIFICATION_TEXT,
-                )
-            except service.AllPayerQPRepeated as repeated:
-                messages.info(request, str(repeated))
-                return redirect("determinations:all_payer_qp_receipt", submission.pk)
-            except service.AllPayerQPError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, "Your All-Payer QP data were submitted to CMS. A receipt is on its way.")
-                return redirect("determinations:all_payer_qp_receipt", submission.pk)
+            submit = partial(
+                service.all_payer_qp_submit,
+                submission_id=submission.pk,
+                actor=request.user,
+                name=form.cleaned_data["attester_name"],
+                title=form.cleaned_data["attester_title"],
+                text=CERTIFICATION_TEXT,
+            )
+            submitted = done_or_refused(
+                request,
+                form,
+                submit,
+                done_url=reverse("determinations:all_payer_qp_receipt", args=[submission.pk]),
+                success="Your All-Payer QP data were submitted to CMS. A receipt is on its way.",
+                repeated=service.AllPayerQPRepeated,
+                refused=service.AllPayerQPError,
+            )
+            if submitted:
+                return submitted
     context = {
         **_context(submission, "review"),
         "problems": service.all_payer_qp_blocking_problems(submission, now=timezone.now()),
