@@ -36,7 +36,7 @@ from determinations.services.confirmations import confirmations_of
 from determinations.services.review_transitions import open_information_request
 from determinations.services.submission_completeness import missing_by_section, submission_blocking_problems
 from determinations.states import SUBMITTER_LABELS, SubmissionStatus
-from determinations.workflow import TransitionRefused, TransitionRepeated, transition_apply, transitions_available
+from determinations.workflow import transition_apply, transitions_available
 from qppportal.dates import date_text
 
 from .access import attachment, submission_for
@@ -390,8 +390,6 @@ def submission_review(request, pk: int):
                 submit,
                 done_url=reverse("determinations:submission_receipt", args=[submission.pk]),
                 success="Your request was submitted to CMS. A receipt is on its way by e-mail.",
-                repeated=TransitionRepeated,
-                refused=TransitionRefused,
             )
             if submitted:
                 return submitted
@@ -474,8 +472,6 @@ def submission_withdraw(request, pk: int):
             withdraw,
             done_url=reverse("determinations:submission_detail", args=[submission.pk]),
             success="The request is withdrawn.",
-            repeated=TransitionRepeated,
-            refused=TransitionRefused,
         )
         if withdrawn:
             return withdrawn
