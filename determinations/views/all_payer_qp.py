@@ -34,6 +34,7 @@ from determinations.selectors.all_payer import all_payer_qp_determinations_searc
 from determinations.services import all_payer_qp as service
 from qppportal.dates import date_text
 
+from .access import require_visible
 from .outcome import done_or_refused
 from .section_step import section_saved
 from .steps import Step, step_state
@@ -52,10 +53,7 @@ def _submission_for(request, pk: int, *, edit: bool = False) -> AllPayerQPSubmis
         AllPayerQPSubmission.objects.select_related("organization", "performance_year", "window"), pk=pk
     )
     check = permissions.can_edit_all_payer_qp if edit else permissions.can_view_all_payer_qp
-    decision = check(request.user, submission)
-    if decision.code is permissions.Code.NOT_VISIBLE:
-        raise Http404(NOT_FOUND)
-    permissions.require(decision)
+    require_visible(check(request.user, submission), not_found=NOT_FOUND)
     return submission
 
 
