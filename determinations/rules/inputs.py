@@ -7,7 +7,7 @@ booleans must be real booleans; a blank value (``None`` or ``""``) means "not gi
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -139,6 +139,15 @@ def items(data: Mapping, key: str, prefix: str = "") -> list:
     if not isinstance(value, list | tuple):
         raise RuleInputError(f"{prefix}{key}", "must be a list")
     return list(value)
+
+
+def objects(data: Mapping, key: str, prefix: str = "") -> Iterator[tuple[int, Mapping, str]]:
+    """Each object in the list under ``key``: its index, itself, and the prefix that names its fields."""
+    for index, value in enumerate(items(data, key, prefix)):
+        where = f"{prefix}{key}[{index}]."
+        if not isinstance(value, Mapping):
+            raise RuleInputError(where.rstrip("."), "must be an object")
+        yield index, value, where
 
 
 def date(data: Mapping, key: str, prefix: str = "", *, required: bool = False) -> datetime.date | None:
