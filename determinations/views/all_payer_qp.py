@@ -58,7 +58,7 @@ def _submission_for(request, pk: int, *, edit: bool = False) -> AllPayerQPSubmis
 
 
 def _editable(request, pk: int):
-    """A step: the draft, or the redirect to what was sent once it is submitted."""
+    """A step: the draft (if the person may edit it), or the redirect to what was sent once it is submitted."""
     submission = _submission_for(request, pk)
     if not submission.is_editable:
         messages.info(
@@ -67,6 +67,7 @@ def _editable(request, pk: int):
             f"(tracking number {submission.tracking_number}), so it can no longer be changed. Here is what was sent.",
         )
         return submission, redirect("determinations:all_payer_qp_detail", submission.pk)
+    _submission_for(request, pk, edit=True)
     return submission, None
 
 
@@ -131,7 +132,6 @@ def all_payer_qp_section(request, pk: int, section: str):
     submission, read_only = _editable(request, pk)
     if read_only:
         return read_only
-    _submission_for(request, pk, edit=True)
     form = section_form(request.POST or None, submission=submission)
     if request.method == "POST" and form.is_valid():
         return section_saved(
@@ -151,7 +151,6 @@ def all_payer_qp_arrangements(request, pk: int):
     submission, read_only = _editable(request, pk)
     if read_only:
         return read_only
-    _submission_for(request, pk, edit=True)
     search = PublishedSearchForm(request.GET)
     query = search.cleaned_data["q"] if search.is_valid() else ""
     status = 400 if search.errors else 200
@@ -207,7 +206,6 @@ def all_payer_qp_figures(request, pk: int):
     submission, read_only = _editable(request, pk)
     if read_only:
         return read_only
-    _submission_for(request, pk, edit=True)
     arrangements = submission.arrangements.prefetch_related("figures")
     form = AllPayerFiguresForm(request.POST or None, submission=submission, arrangements=arrangements)
     if request.method == "POST" and form.is_valid():
@@ -255,7 +253,6 @@ def all_payer_qp_review(request, pk: int):
     submission, read_only = _editable(request, pk)
     if read_only:
         return read_only
-    _submission_for(request, pk, edit=True)
     form = CertificationForm(request.POST or None)
     status = 200
     if request.method == "POST":
