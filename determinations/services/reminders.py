@@ -33,6 +33,7 @@ from determinations.services.submission_completeness import submission_blocking_
 from determinations.states import SubmissionStatus
 from messaging.kinds import Email, NotDue, message_kind
 from messaging.services import messages_queue_many
+from qppportal.dates import date_text
 
 
 def reminders_sweep(*, now=None) -> dict[str, int]:
@@ -137,7 +138,7 @@ def _draft_due_email(
         "site": settings.SITE_URL,
         "url": settings.SITE_URL + path,
     }
-    return Email(subject=f"Due {closes:%B %-d, %Y}: {what}", body=render_to_string(template, context))
+    return Email(subject=f"Due {date_text(closes)}: {what}", body=render_to_string(template, context))
 
 
 # All-Payer QP submissions --------------------------------------------------------------------------
@@ -219,8 +220,7 @@ def question_due_compose(message) -> Email:
         "overdue": overdue,
         "url": settings.SITE_URL + reverse("determinations:information_request_answer", args=[submission.pk]),
     }
-    due = timezone.localtime(request.due_at)
-    subject = "Overdue" if overdue else f"Due {due:%B %-d, %Y}"
+    subject = "Overdue" if overdue else f"Due {date_text(request.due_at)}"
     return Email(
         subject=f"{subject}: answer CMS's question about {submission.arrangement_name} ({submission.tracking_number})",
         body=render_to_string("emails/reminder_question_due.txt", context),

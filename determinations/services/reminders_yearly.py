@@ -36,6 +36,7 @@ from determinations.services.confirmations import confirmation_window
 from determinations.states import SubmissionStatus
 from messaging.kinds import Email, NotDue, message_kind
 from messaging.services import messages_queue_many
+from qppportal.dates import date_text
 
 OCCASION = re.compile(r"^(?P<year>\d{4}): ")
 
@@ -189,4 +190,4 @@ def _yearly_email(determination, year: int, window, *, path: str, what: str, tem
         "closes": closes,
         "url": settings.SITE_URL + path,
     }
-    return Email(subject=f"Due {closes:%B %-d, %Y}: {what}", body=render_to_string(template, context))
+    return Email(subject=f"Due {date_text(closes)}: {what}", body=render_to_string(template, context))
