@@ -32,11 +32,10 @@ from determinations.models import AllPayerQPSubmission
 from determinations.models.qp import SNAPSHOTS
 from determinations.selectors.all_payer import all_payer_qp_determinations_search, all_payer_qp_windows_open
 from determinations.services import all_payer_qp as service
-from qppportal.dates import date_text
 
 from .access import require_visible
 from .outcome import done_or_refused
-from .section_step import section_saved
+from .section_step import section_saved, sent_already
 from .steps import Step, step_state
 
 NOT_FOUND = "No such All-Payer QP submission."
@@ -61,12 +60,8 @@ def _editable(request, pk: int):
     """A step: the draft (if the person may edit it), or the redirect to what was sent once it is submitted."""
     submission = _submission_for(request, pk)
     if not submission.is_editable:
-        messages.info(
-            request,
-            f"This All-Payer QP submission was submitted on {date_text(submission.submitted_at, time=True)} "
-            f"(tracking number {submission.tracking_number}), so it can no longer be changed. Here is what was sent.",
-        )
-        return submission, redirect("determinations:all_payer_qp_detail", submission.pk)
+        detail = "determinations:all_payer_qp_detail"
+        return submission, sent_already(request, submission, what="All-Payer QP submission", detail=detail)
     _submission_for(request, pk, edit=True)
     return submission, None
 

@@ -37,21 +37,15 @@ from determinations.services.review_transitions import open_information_request
 from determinations.services.submission_completeness import missing_by_section, submission_blocking_problems
 from determinations.states import SUBMITTER_LABELS, SubmissionStatus
 from determinations.workflow import transition_apply, transitions_available
-from qppportal.dates import date_text
 
 from .access import attachment, submission_for
 from .outcome import done_or_refused
-from .section_step import section_saved
+from .section_step import section_saved, sent_already
 from .steps import steps_for
 
 
 def _read_only_redirect(request, submission):
-    when = f" on {date_text(submission.submitted_at, time=True)}" if submission.submitted_at else ""
-    tracking = f" (tracking number {submission.tracking_number})" if submission.tracking_number else ""
-    messages.info(
-        request, f"This request was submitted{when}{tracking}, so it can no longer be changed. Here is what was sent."
-    )
-    return redirect("determinations:submission_detail", submission.pk)
+    return sent_already(request, submission, what="request", detail="determinations:submission_detail")
 
 
 def _editable_step(request, pk: int):

@@ -1,10 +1,13 @@
-"""A section step of the request form or the All-Payer QP form, once its answers are valid: save, say so, go on."""
+"""The steps of the request form and the All-Payer QP form: a valid section saved (say so, go on), and a step
+opened after the form was sent (say so, show what was sent)."""
 
 from collections.abc import Callable
 
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
+
+from qppportal.dates import date_text
 
 
 def section_saved(request, submission, form, *, save: Callable, next_url: Callable[[], str]) -> HttpResponseRedirect:
@@ -21,3 +24,14 @@ def section_saved(request, submission, form, *, save: Callable, next_url: Callab
     if "save_exit" in request.POST:
         return redirect("accounts:organization_home")
     return redirect(next_url())
+
+
+def sent_already(request, submission, *, what: str, detail: str) -> HttpResponseRedirect:
+    """A step of ``what`` ("request") opened once it can no longer be changed: say when it was sent, and go to
+    the page ``detail`` (a URL name) that shows what was sent."""
+    when = f" on {date_text(submission.submitted_at, time=True)}" if submission.submitted_at else ""
+    tracking = f" (tracking number {submission.tracking_number})" if submission.tracking_number else ""
+    messages.info(
+        request, f"This {what} was submitted{when}{tracking}, so it can no longer be changed. Here is what was sent."
+    )
+    return redirect(detail, submission.pk)
