@@ -8,6 +8,8 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and organizations"
 
     def ready(self):
+        # Imported here, not at the top: both modules import the models, which are not loaded yet when
+        # Django imports this file.
         from .signed_in import connect_invalidation
 
         connect_invalidation()

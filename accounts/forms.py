@@ -1,10 +1,10 @@
 """Forms of accounts: sign-in, one-time codes, invitations and accepting them."""
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+
+from ui.form_buttons import submit_button
 
 from .models import MembershipRole, StaffRole, User
 
@@ -14,11 +14,8 @@ class SubmitHelperMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
         # The templates write the <form> tag, its CSRF token and the hidden "next": no second of each.
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.add_input(Submit("submit", self.submit_label))
+        self.helper = submit_button(self.submit_label, csrf=False)
 
 
 class SignInForm(SubmitHelperMixin, AuthenticationForm):

@@ -1,5 +1,7 @@
 """Reads for accounts: what a person's pages show about organizations, members and invitations."""
 
+from collections import defaultdict
+
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -18,6 +20,17 @@ def memberships_of(user: User) -> QuerySet[Membership]:
 
 def members_of(organization: Organization) -> QuerySet[Membership]:
     return Membership.objects.filter(organization=organization).select_related("user").order_by("user__email")
+
+
+def member_emails_by_organization(organization_ids) -> dict[int, list[str]]:
+    """The e-mail addresses of the active members of each organization, for messages to all of them."""
+    members = defaultdict(list)
+    rows = Membership.objects.filter(organization_id__in=set(organization_ids), user__is_active=True).values_list(
+        "organization_id", "user__email"
+    )
+    for organization_id, email in rows:
+        members[organization_id].append(email)
+    return members
 
 
 def invitations_pending_for(organization: Organization) -> QuerySet[Invitation]:

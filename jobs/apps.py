@@ -8,4 +8,6 @@ class JobsConfig(AppConfig):
     verbose_name = "Batch jobs"
 
     def ready(self):
-        from . import messages  # noqa: F401 - registers the "job stalled" message kind
+        # Imported here, not at the top: it imports the models, which are not loaded yet when Django imports
+        # this file. It registers the "job stalled" message kind.
+        from . import messages  # noqa: F401

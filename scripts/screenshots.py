@@ -39,6 +39,7 @@ def main(argv=None) -> int:
     import django
 
     django.setup()
+    # Imported after django.setup(): the settings and the project's models need the settings module chosen above.
     from django.conf import settings
     from playwright.sync_api import sync_playwright
 

@@ -8,6 +8,8 @@ from django.contrib import admin
 
 from determinations.models import MipsMeasure
 
+from .view_only import ViewOnlyAdmin
+
 
 class MeasureTypeFilter(admin.SimpleListFilter):
     """Every type stored, including any the code does not know yet, by its label."""
@@ -29,7 +31,7 @@ class MeasureTypeFilter(admin.SimpleListFilter):
 
 
 @admin.register(MipsMeasure)
-class MipsMeasureAdmin(admin.ModelAdmin):
+class MipsMeasureAdmin(ViewOnlyAdmin):
     list_display = ["measure_id", "year", "title", "measure_type_label", "is_outcome", "is_high_priority", "nqf_id"]
     list_display_links = ["measure_id", "title"]
     list_filter = ["year", "is_outcome", MeasureTypeFilter, "is_high_priority"]
@@ -55,12 +57,3 @@ class MipsMeasureAdmin(admin.ModelAdmin):
     @admin.display(description="measure type", ordering="measure_type")
     def measure_type_label(self, obj):
         return obj.get_measure_type_display()
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -4,6 +4,8 @@ from django.contrib import admin
 
 from determinations.models import ArrangementMeasure, Determination, Document, Submission, SubmissionEvent
 
+from .view_only import ViewOnlyAdmin
+
 
 class ReadOnlyInline(admin.TabularInline):
     """Rows shown, never edited; every field is read-only, so fields a form cannot hold (``uploaded_at``) show too."""
@@ -37,7 +39,7 @@ class EventInline(ReadOnlyInline):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(ViewOnlyAdmin):
     list_display = [
         "__str__",
         "arrangement_name",
@@ -51,15 +53,6 @@ class SubmissionAdmin(admin.ModelAdmin):
     search_fields = ["tracking_number", "arrangement_name", "arrangement__payer_name", "organization__name"]
     list_select_related = ["arrangement", "organization", "performance_year"]
     inlines = [MeasureInline, DocumentInline, EventInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Determination)

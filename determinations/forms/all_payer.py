@@ -7,13 +7,13 @@ and patients from all payers but Medicare once (Medicaid's and the excluded amou
 arrangement the payments and patients through it.
 """
 
-from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
 from determinations.models.qp import SNAPSHOTS, LevelChoice
 from determinations.rules.identifiers import npi_problem, tin_problem
 from qppportal.dates import date_text
+from ui.form_buttons import form_buttons, submit_button
 
 from .base import SectionForm, amount_field, is_blank, yes_no_field
 
@@ -205,9 +205,7 @@ class AllPayerFiguresForm(forms.Form):
             for snapshot, _ in SNAPSHOTS:
                 for name, label in FIGURES.items():
                     self.fields[figure_name(arrangement.pk, snapshot, name)] = _figure_field(name, label)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.add_input(Submit("save", "Save and continue"))
+        self.helper = form_buttons(Submit("save", "Save and continue"))
 
     def total_groups(self):
         """[(period label, [bound fields])]: the submission's totals, in the order the page shows them."""
@@ -301,9 +299,7 @@ class CertificationForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.add_input(Submit("submit", "Submit to CMS"))
+        self.helper = submit_button("Submit to CMS")
 
 
 class StartAllPayerForm(forms.Form):
@@ -316,6 +312,4 @@ class StartAllPayerForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["organization"].choices = [(o.pk, f"{o.name} ({o.get_kind_display()})") for o in organizations]
         self.fields["window"].choices = [(w.pk, window_label(w)) for w in windows]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.add_input(Submit("start", "Start the submission"))
+        self.helper = form_buttons(Submit("start", "Start the submission"))

@@ -1,8 +1,8 @@
 """Forms of the review queue: assign the ticked requests to a reviewer, declare a conflict of interest."""
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
+
+from ui.form_buttons import submit_button
 
 
 class IdListField(forms.Field):
@@ -58,6 +58,4 @@ class ConflictForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.add_input(Submit("submit", "Declare the conflict"))
+        self.helper = submit_button("Declare the conflict")

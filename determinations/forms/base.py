@@ -9,11 +9,11 @@ import datetime
 from collections.abc import Callable
 from decimal import Decimal
 
-from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
 from determinations.models import Submission
+from ui.form_buttons import form_buttons
 
 YES_NO = [(True, "Yes"), (False, "No")]
 
@@ -133,10 +133,10 @@ class SectionForm(forms.Form):
             field.required = False
             if name in self.required_to_submit:
                 field.label = f"{field.label} (required to submit)"
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.add_input(Submit("save", "Save and continue"))
-        self.helper.add_input(Submit("save_exit", "Save and return to dashboard", css_class="usa-button--outline"))
+        self.helper = form_buttons(
+            Submit("save", "Save and continue"),
+            Submit("save_exit", "Save and return to dashboard", css_class="usa-button--outline"),
+        )
 
     def answers(self) -> dict:
         """The cleaned answers, ready to store as JSON."""

@@ -1,9 +1,9 @@
 """The yearly confirmation of a multi-year determination, on the request form's engine: one section
 (what changed, or nothing) saved as the holder goes, then a certification step that sends it."""
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
+
+from ui.form_buttons import submit_button
 
 from .base import SectionForm, is_blank, yes_no_field
 from .requests import ATTESTATION_TEXT
@@ -60,13 +60,6 @@ def confirmation_missing(confirmation) -> list[str]:
     return [question for _, question in section.missing(confirmation.answers)]
 
 
-def _one_button(label: str) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.add_input(Submit("submit", label))
-    return helper
-
-
 class ConfirmationCertifyForm(forms.Form):
     attester_name = forms.CharField(label="Full name of the person certifying", max_length=150)
     attester_title = forms.CharField(label="Title", max_length=150)
@@ -75,7 +68,7 @@ class ConfirmationCertifyForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["attests"].error_messages["required"] = "Check the box to certify, or the confirmation is not sent."
-        self.helper = _one_button("Send to CMS")
+        self.helper = submit_button("Send to CMS")
 
 
 class ConfirmationAcknowledgeForm(forms.Form):
@@ -89,4 +82,4 @@ class ConfirmationAcknowledgeForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _one_button("Acknowledge")
+        self.helper = submit_button("Acknowledge")

@@ -1,13 +1,12 @@
 """Program admin forms: adding a submission window or changing its dates, with the reason."""
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.utils import timezone
 
 from determinations.choices import PayerType, Process
 from determinations.models import PerformanceYear
 from determinations.rules.calendar import EASTERN, END_OF_DAY, eastern
+from ui.form_buttons import submit_button
 
 
 class WindowDatesForm(forms.Form):
@@ -29,9 +28,7 @@ class WindowDatesForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.add_input(Submit("submit", self.submit_label))
+        self.helper = submit_button(self.submit_label)
 
     def clean(self):
         data = super().clean()

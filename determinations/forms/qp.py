@@ -1,20 +1,11 @@
 """Forms of the program admin's QP page: upload participation data, run the batch."""
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.core.validators import FileExtensionValidator
 
 from determinations.models import PerformanceYear
 from determinations.models.qp import SNAPSHOTS
-
-
-def _helper(label: str) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    helper.add_input(Submit("submit", label))
-    return helper
+from ui.form_buttons import submit_button
 
 
 class SnapshotForm(forms.Form):
@@ -26,7 +17,7 @@ class SnapshotForm(forms.Form):
     def __init__(self, *args, submit_label: str = "Run the QP determinations", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["performance_year"].label_from_instance = lambda py: str(py.year)
-        self.helper = _helper(submit_label)
+        self.helper = submit_button(submit_label, csrf=False)
 
 
 class ParticipationUploadForm(SnapshotForm):

@@ -1,12 +1,11 @@
 """Forms around the request form: starting a request, measures, documents, attestation."""
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 
 from determinations.models import DocumentSection, MeasureBasis, MipsMeasure
 from determinations.rules.participants import COLUMNS, participants_from_csv
 from qppportal.dates import date_text
+from ui.form_buttons import submit_button
 
 ATTESTATION_TEXT = (
     "I certify that I have the authority to bind the organization named in this request, and that "
@@ -23,13 +22,6 @@ def window_label(window) -> str:
         f"{demonstration}{window.performance_year.year} performance year: {window.get_payer_type_display()} "
         f"(deadline {date_text(window.closes_at, time=True)} Eastern time)"
     )
-
-
-def _helper(label: str, form_tag: bool = False) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = form_tag
-    helper.add_input(Submit("submit", label))
-    return helper
 
 
 class StartRequestForm(forms.Form):
@@ -55,7 +47,7 @@ class StartRequestForm(forms.Form):
         if not clinician:
             for name in ("payer_name", "payer_contact_name", "payer_contact_email"):
                 del self.fields[name]
-        self.helper = _helper("Start the request")
+        self.helper = submit_button("Start the request")
 
     def clean_window(self):
         return self.windows[self.cleaned_data["window"]]
@@ -111,7 +103,7 @@ class OtherMeasureForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper("Add this measure")
+        self.helper = submit_button("Add this measure")
 
     def clean(self):
         cleaned = super().clean()
@@ -138,7 +130,7 @@ class DocumentUploadForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper("Upload")
+        self.helper = submit_button("Upload")
 
 
 class ParticipantsForm(forms.Form):
@@ -160,7 +152,7 @@ class ParticipantsForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper("Save the participant list")
+        self.helper = submit_button("Save the participant list")
 
     def clean(self):
         data = super().clean()
@@ -195,7 +187,7 @@ class CitationForm(forms.Form):
     def __init__(self, *args, submission, **kwargs):
         super().__init__(*args, prefix="citation", **kwargs)
         self.fields["document"].queryset = submission.documents.all()
-        self.helper = _helper("Add the citation")
+        self.helper = submit_button("Add the citation")
 
 
 class AttestationForm(forms.Form):
@@ -215,7 +207,7 @@ class AttestationForm(forms.Form):
         self.fields["attests"].error_messages["required"] = (
             "Check the box to attest, or the request cannot be submitted."
         )
-        self.helper = _helper("Submit to CMS")
+        self.helper = submit_button("Submit to CMS")
 
     def clean(self):
         cleaned = super().clean()
@@ -235,7 +227,7 @@ class WithdrawForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper("Withdraw the request")
+        self.helper = submit_button("Withdraw the request")
 
 
 class CopyRequestForm(forms.Form):
@@ -245,7 +237,7 @@ class CopyRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.windows = {str(w.pk): w for w in windows}
         self.fields["window"].choices = [(str(w.pk), window_label(w)) for w in windows]
-        self.helper = _helper("Start the new draft")
+        self.helper = submit_button("Start the new draft")
 
     def clean_window(self):
         return self.windows[self.cleaned_data["window"]]

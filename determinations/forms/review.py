@@ -2,8 +2,6 @@
 
 import datetime
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.conf import settings
 from django.utils import timezone
@@ -11,15 +9,7 @@ from django.utils import timezone
 from determinations.models import Criterion, Finding
 from determinations.rules.business_days import add_business_days
 from determinations.rules.calendar import END_OF_DAY, eastern
-
-
-def _helper(label: str = "", *, css_class: str = "") -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    if label:
-        helper.add_input(Submit("submit", label, css_class=css_class))
-    return helper
+from ui.form_buttons import form_buttons, submit_button
 
 
 def _text(label: str, *, required: bool = True, rows: int = 4, help_text: str = "") -> forms.CharField:
@@ -40,7 +30,7 @@ class FindingForm(forms.Form):
         title = result.get_criterion_display()
         self.fields["finding"].label = f"Finding: {title}"
         self.fields["rationale"].label = f"Rationale: {title}"
-        self.helper = _helper()
+        self.helper = form_buttons(csrf=False)
 
 
 def finding_forms(results, data=None) -> dict[str, FindingForm]:
@@ -80,7 +70,7 @@ class InformationRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         days = settings.INFORMATION_REQUEST_DUE_BUSINESS_DAYS
         self.fields["due_date"].help_text = f"The default is {days} business days from today."
-        self.helper = _helper("Send the question")
+        self.helper = submit_button("Send the question", csrf=False)
 
 
 class ExtendDueDateForm(forms.Form):
@@ -89,7 +79,7 @@ class ExtendDueDateForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="extend", **kwargs)
-        self.helper = _helper("Extend the due date", css_class="usa-button--outline")
+        self.helper = submit_button("Extend the due date", css_class="usa-button--outline", csrf=False)
 
 
 class CloseInformationRequestForm(forms.Form):
@@ -97,7 +87,9 @@ class CloseInformationRequestForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="close", **kwargs)
-        self.helper = _helper("Continue the review without an answer", css_class="usa-button--secondary")
+        self.helper = submit_button(
+            "Continue the review without an answer", css_class="usa-button--secondary", csrf=False
+        )
 
 
 class InternalNoteForm(forms.Form):
@@ -105,7 +97,7 @@ class InternalNoteForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="note", **kwargs)
-        self.helper = _helper("Add the note", css_class="usa-button--outline")
+        self.helper = submit_button("Add the note", css_class="usa-button--outline", csrf=False)
 
 
 class RecommendForm(forms.Form):
@@ -118,7 +110,7 @@ class RecommendForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="recommend", **kwargs)
-        self.helper = _helper("Recommend and lock the findings")
+        self.helper = submit_button("Recommend and lock the findings", csrf=False)
 
 
 class DecisionForm(forms.Form):
@@ -166,7 +158,7 @@ class DecisionForm(forms.Form):
             )
             if result.finding != "meets":
                 self.fields[f"reason_{result.criterion}"].initial = result.rationale
-        self.helper = _helper("Record the decision")
+        self.helper = submit_button("Record the decision", csrf=False)
 
     def clean(self):
         data = super().clean()
@@ -205,7 +197,7 @@ class ReopenForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper("Reopen the decision", css_class="usa-button--secondary")
+        self.helper = submit_button("Reopen the decision", css_class="usa-button--secondary", csrf=False)
 
 
 class AnswerForm(forms.Form):
@@ -217,7 +209,7 @@ class AnswerForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper("Send the answer to CMS")
+        self.helper = submit_button("Send the answer to CMS", csrf=False)
 
 
 class PublicListForm(forms.Form):
@@ -228,5 +220,5 @@ class PublicListForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [(y, str(y)) for y in years]
         self.fields["payer_type"].choices = [("", "All payer types"), *payer_types]
-        self.helper = _helper("Show")
+        self.helper = submit_button("Show", csrf=False)
         self.helper.form_method = "get"

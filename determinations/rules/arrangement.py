@@ -188,10 +188,7 @@ def _profile(data: Mapping, prefix: str) -> Profile:
 
 def _cehrt(data: Mapping, prefix: str) -> CehrtFacts:
     entities = []
-    for index, entity in enumerate(inputs.items(data, "apm_entities", prefix)):
-        where = f"{prefix}apm_entities[{index}]."
-        if not isinstance(entity, Mapping):
-            raise RuleInputError(where.rstrip("."), "must be an object")
+    for index, entity, where in inputs.objects(data, "apm_entities", prefix):
         participants = inputs.integer(entity, "participants", where, required=True)
         using = inputs.integer(entity, "participants_using_cehrt", where, required=True)
         if participants == 0:
@@ -202,10 +199,7 @@ def _cehrt(data: Mapping, prefix: str) -> CehrtFacts:
             EntityCehrt(inputs.text(entity, "name", where) or f"APM Entity {index + 1}", participants, using)
         )
     hospitals = []
-    for index, hospital in enumerate(inputs.items(data, "hospitals", prefix)):
-        where = f"{prefix}hospitals[{index}]."
-        if not isinstance(hospital, Mapping):
-            raise RuleInputError(where.rstrip("."), "must be an object")
+    for index, hospital, where in inputs.objects(data, "hospitals", prefix):
         name = inputs.text(hospital, "name", where) or f"Hospital {index + 1}"
         hospitals.append(HospitalCehrt(name, inputs.boolean(hospital, "uses_cehrt", where)))
     return CehrtFacts(
@@ -219,10 +213,7 @@ def _cehrt(data: Mapping, prefix: str) -> CehrtFacts:
 
 def _quality(data: Mapping, prefix: str) -> QualityFacts:
     measures = []
-    for index, measure in enumerate(inputs.items(data, "measures", prefix)):
-        where = f"{prefix}measures[{index}]."
-        if not isinstance(measure, Mapping):
-            raise RuleInputError(where.rstrip("."), "must be an object")
+    for index, measure, where in inputs.objects(data, "measures", prefix):
         identifier = inputs.text(measure, "measure_identifier", where)
         measures.append(
             Measure(
@@ -242,10 +233,7 @@ def _quality(data: Mapping, prefix: str) -> QualityFacts:
 def loss_bands(data: Mapping, prefix: str = "") -> tuple[LossBand, ...]:
     """``data["marginal_risk_bands"]`` as loss bands, in order and without overlaps (the form checks them too)."""
     bands = []
-    for index, band in enumerate(inputs.items(data, "marginal_risk_bands", prefix)):
-        where = f"{prefix}marginal_risk_bands[{index}]."
-        if not isinstance(band, Mapping):
-            raise RuleInputError(where.rstrip("."), "must be an object")
+    for _, band, where in inputs.objects(data, "marginal_risk_bands", prefix):
         start = inputs.percentage(band, "from_percent", where, required=True)
         end = inputs.percentage(band, "to_percent", where)
         if end is not None and end <= start:

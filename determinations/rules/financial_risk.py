@@ -68,6 +68,11 @@ def evaluate_financial_risk(params: YearParameters, arrangement: Arrangement) ->
     return all_of(NAME, [general])
 
 
+def _unknown(facts: FinancialRiskFacts, *names: str) -> list[str]:
+    """The fields among ``names`` the arrangement leaves unanswered, as the missing answers name them."""
+    return [f"financial_risk.{name}" for name in names if getattr(facts, name) is None]
+
+
 def full_capitation(facts: FinancialRiskFacts) -> CriterionResult:
     name = "full_capitation"
     if facts.is_cms_medicare_advantage_capitation:
@@ -90,11 +95,7 @@ def full_capitation(facts: FinancialRiskFacts) -> CriterionResult:
                 CAPITATION,
             ),
         )
-    unknown = [
-        f"financial_risk.{key}"
-        for key in ("capitation_without_settlement", "is_cms_medicare_advantage_capitation")
-        if getattr(facts, key) is None
-    ]
+    unknown = _unknown(facts, "capitation_without_settlement", "is_cms_medicare_advantage_capitation")
     if unknown:
         return missing(
             name, unknown, f"whether the capitation is full capitation under {CAPITATION} is not known", CAPITATION
@@ -180,7 +181,7 @@ def revenue_test(params: YearParameters, facts: FinancialRiskFacts) -> Criterion
             "revenue-based test, was not given",
             NOMINAL,
         )
-    gaps = [f"financial_risk.{k}" for k in ("maximum_loss_amount", "total_revenue") if getattr(facts, k) is None]
+    gaps = _unknown(facts, "maximum_loss_amount", "total_revenue")
     if gaps:
         return missing(name, gaps, f"the revenue-based test of {NOMINAL} cannot be applied", NOMINAL)
     owed, revenue = facts.maximum_loss_amount, facts.total_revenue
@@ -230,11 +231,7 @@ def medical_home_nominal(params: YearParameters, facts: FinancialRiskFacts) -> C
     name = "medical_home_nominal_amount"
     required = params.medical_home_nominal_percent
     provisional = params.is_provisional("medical_home_nominal_percent")
-    gaps = [
-        f"financial_risk.{k}"
-        for k in ("maximum_loss_amount", "medical_home_average_revenue")
-        if getattr(facts, k) is None
-    ]
+    gaps = _unknown(facts, "maximum_loss_amount", "medical_home_average_revenue")
     if gaps:
         return missing(
             name,

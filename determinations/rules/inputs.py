@@ -7,7 +7,7 @@ booleans must be real booleans; a blank value (``None`` or ``""``) means "not gi
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -31,6 +31,16 @@ def is_blank(value: Any) -> bool:
     return value is None or value == ""
 
 
+def _given(data: Mapping, key: str, name: str, *, required: bool) -> Any:
+    """The value under ``key``, or None when it is blank (refused when ``required``)."""
+    value = data.get(key)
+    if is_blank(value):
+        if required:
+            raise RuleInputError(name, "is required")
+        return None
+    return value
+
+
 def section(data: Mapping, key: str, prefix: str = "") -> Mapping:
     value = data.get(key)
     if is_blank(value):
@@ -50,10 +60,8 @@ def decimal(
     required: bool = False,
 ) -> Decimal | None:
     name = f"{prefix}{key}"
-    value = data.get(key)
-    if is_blank(value):
-        if required:
-            raise RuleInputError(name, "is required")
+    value = _given(data, key, name, required=required)
+    if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
         raise RuleInputError(name, "must be a number")
@@ -81,10 +89,8 @@ def percentage(data: Mapping, key: str, prefix: str = "", *, required: bool = Fa
 
 def integer(data: Mapping, key: str, prefix: str = "", *, required: bool = False) -> int | None:
     name = f"{prefix}{key}"
-    value = data.get(key)
-    if is_blank(value):
-        if required:
-            raise RuleInputError(name, "is required")
+    value = _given(data, key, name, required=required)
+    if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise RuleInputError(name, "must be a whole number")
@@ -99,10 +105,8 @@ def integer(data: Mapping, key: str, prefix: str = "", *, required: bool = False
 
 def boolean(data: Mapping, key: str, prefix: str = "", *, required: bool = False) -> bool | None:
     name = f"{prefix}{key}"
-    value = data.get(key)
-    if is_blank(value):
-        if required:
-            raise RuleInputError(name, "is required")
+    value = _given(data, key, name, required=required)
+    if value is None:
         return None
     if not isinstance(value, bool):
         raise RuleInputError(name, "must be true or false")
@@ -111,10 +115,8 @@ def boolean(data: Mapping, key: str, prefix: str = "", *, required: bool = False
 
 def choice(data: Mapping, key: str, allowed: set[str], prefix: str = "", *, required: bool = False) -> str | None:
     name = f"{prefix}{key}"
-    value = data.get(key)
-    if is_blank(value):
-        if required:
-            raise RuleInputError(name, "is required")
+    value = _given(data, key, name, required=required)
+    if value is None:
         return None
     if not isinstance(value, str) or value not in allowed:
         raise RuleInputError(name, f"must be one of {', '.join(sorted(allowed))}, not {value!r}")
@@ -139,12 +141,19 @@ def items(data: Mapping, key: str, prefix: str = "") -> list:
     return list(value)
 
 
+def objects(data: Mapping, key: str, prefix: str = "") -> Iterator[tuple[int, Mapping, str]]:
+    """Each object in the list under ``key``: its index, itself, and the prefix that names its fields."""
+    for index, value in enumerate(items(data, key, prefix)):
+        where = f"{prefix}{key}[{index}]."
+        if not isinstance(value, Mapping):
+            raise RuleInputError(where.rstrip("."), "must be an object")
+        yield index, value, where
+
+
 def date(data: Mapping, key: str, prefix: str = "", *, required: bool = False) -> datetime.date | None:
     name = f"{prefix}{key}"
-    value = data.get(key)
-    if is_blank(value):
-        if required:
-            raise RuleInputError(name, "is required")
+    value = _given(data, key, name, required=required)
+    if value is None:
         return None
     if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
         return value
@@ -157,10 +166,8 @@ def date(data: Mapping, key: str, prefix: str = "", *, required: bool = False) -
 def timestamp(data: Mapping, key: str, prefix: str = "", *, required: bool = False) -> datetime.datetime | None:
     """A timezone-aware date and time (ISO 8601 with an offset)."""
     name = f"{prefix}{key}"
-    value = data.get(key)
-    if is_blank(value):
-        if required:
-            raise RuleInputError(name, "is required")
+    value = _given(data, key, name, required=required)
+    if value is None:
         return None
     if isinstance(value, datetime.datetime):
         moment = value

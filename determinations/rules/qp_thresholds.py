@@ -378,10 +378,7 @@ def qp_inputs_from_mapping(data: Mapping) -> QPInputs:
     """Validate QP figures: numerators not above denominators, no negative amounts, known categories."""
     medicare = inputs.section(data, "medicare")
     payers = []
-    for index, payer in enumerate(inputs.items(data, "other_payers")):
-        where = f"other_payers[{index}]."
-        if not isinstance(payer, Mapping):
-            raise RuleInputError(where.rstrip("."), "must be an object")
+    for index, payer, where in inputs.objects(data, "other_payers"):
         payers.append(
             PayerFigures(
                 name=inputs.text(payer, "name", where) or f"payer {index + 1}",

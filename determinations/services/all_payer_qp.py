@@ -25,6 +25,7 @@ from determinations.models import (
     SubmissionWindow,
 )
 from determinations.selectors.all_payer import all_payer_qp_determinations
+from determinations.services.attestation import attestation_record
 from determinations.services.notifications import members_emails
 from determinations.services.submission_completeness import Problem, window_closed_problem
 from determinations.services.tracking import TrackingNumberUnavailable, tracking_number_unused
@@ -211,14 +212,7 @@ def all_payer_qp_submit(*, submission_id: int, actor, name: str, title: str, tex
             f"All-Payer QP data at this level for the same {submission.get_level_display()} were already "
             f"submitted for {submission.performance_year.year} (tracking number {earlier})."
         )
-    submission.attestation = {
-        "name": name,
-        "title": title,
-        "text": text,
-        "user_id": actor.pk,
-        "user_email": actor.email,
-        "attested_at": now.isoformat(),
-    }
+    submission.attestation = attestation_record(actor, name=name, title=title, text=text, at=now)
     try:
         submission.tracking_number = tracking_number_unused(
             year=submission.performance_year.year, process_code="AP", model=AllPayerQPSubmission

@@ -24,6 +24,7 @@ from determinations.services.events import event_record
 from determinations.services.notifications import members_emails
 from messaging.kinds import Email, NotDue, message_kind
 from messaging.services import messages_queue
+from qppportal.dates import date_text
 
 
 class ConfirmationRefused(Exception):
@@ -123,8 +124,8 @@ def confirmation_save(*, submission_id: int, year: int, actor, answers: dict, no
 
 
 def _already_sent(confirmation: YearlyConfirmation) -> str:
-    when = timezone.localtime(confirmation.submitted_at)
-    return f"The confirmation for {confirmation.year} was sent on {when:%B %-d, %Y} by {confirmation.submitted_by}."
+    when = date_text(confirmation.submitted_at)
+    return f"The confirmation for {confirmation.year} was sent on {when} by {confirmation.submitted_by}."
 
 
 def confirmation_submit(*, submission_id: int, year: int, actor, name: str, title: str, now=None) -> YearlyConfirmation:
@@ -177,10 +178,8 @@ def confirmation_acknowledge(*, confirmation_id: int, actor, note: str = "", now
         if not confirmation.is_submitted:
             raise ConfirmationRefused("This confirmation has not been sent yet.")
         if confirmation.acknowledged_at is not None:
-            when = timezone.localtime(confirmation.acknowledged_at)
-            raise ConfirmationRefused(
-                f"It was already acknowledged by {confirmation.acknowledged_by} on {when:%B %-d, %Y}."
-            )
+            when = date_text(confirmation.acknowledged_at)
+            raise ConfirmationRefused(f"It was already acknowledged by {confirmation.acknowledged_by} on {when}.")
         confirmation.acknowledged_by, confirmation.acknowledged_at = actor, now
         confirmation.acknowledgement = note.strip()
         confirmation.save(update_fields=["acknowledged_by", "acknowledged_at", "acknowledgement", "updated_at"])

@@ -35,18 +35,9 @@ def _event(
     )
 
 
-def event_record(
-    submission: Submission,
-    event_type: EventType,
-    *,
-    actor=None,
-    at=None,
-    reason: str = "",
-    payload: dict | None = None,
-    from_state: str = "",
-    to_state: str = "",
-) -> SubmissionEvent:
-    """Append an event; who may see it follows from its type (``determinations.events.STAFF_ONLY``).
+def event_record(submission: Submission, event_type: EventType, **fields) -> SubmissionEvent:
+    """Append an event; ``fields`` are ``_event``'s (actor, at, reason, payload, from and to state), and who
+    may see it follows from its type (``determinations.events.STAFF_ONLY``).
 
     Every change to a request's notes, documents, findings, questions, assignment or status records
     an event here, in the writer's transaction, so this is where the request's ``data_version``
@@ -55,17 +46,8 @@ def event_record(
     pages are dropped too, at once and again once it commits (``queue_changed``), and, once it
     commits, the submitters' dashboards of the request's organization (``organizations_changed``).
     """
+    event = _event(submission, event_type, **fields)
     _data_changed([submission])
-    event = _event(
-        submission,
-        event_type,
-        actor=actor,
-        at=at,
-        reason=reason,
-        payload=payload,
-        from_state=from_state,
-        to_state=to_state,
-    )
     event.save()
     return event
 

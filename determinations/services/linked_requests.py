@@ -97,11 +97,14 @@ def requests_link(*, payer_request_id: int, request_ids: list[int], actor, now=N
                 result.refused.append(problem)
                 continue
             candidate.payer_request = payer_request
-            candidate.save(update_fields=["payer_request", "updated_at"])
-            payload = {"payer_request": payer_request.pk, "name": str(payer_request)}
-            event_record(candidate, EventType.LINKED_TO_PAYER_REQUEST, actor=actor, at=now, payload=payload)
-            payload = {"linked_request": candidate.pk, "name": str(candidate)}
-            event_record(payer_request, EventType.CLINICIAN_REQUEST_LINKED, actor=actor, at=now, payload=payload)
+            _link_saved(
+                candidate,
+                payer_request,
+                request_event=EventType.LINKED_TO_PAYER_REQUEST,
+                payer_event=EventType.CLINICIAN_REQUEST_LINKED,
+                actor=actor,
+                now=now,
+            )
             result.linked.append(candidate)
         if result.linked and payer_request.status in DECIDED:
             result.job = linked_requests_apply_start(
@@ -127,12 +130,20 @@ def request_unlink(*, payer_request_id: int, request_id: int, actor, now=None) -
             )
         payer_request = submission.payer_request
         submission.payer_request = None
-        submission.save(update_fields=["payer_request", "updated_at"])
-        payload = {"payer_request": payer_request.pk, "name": str(payer_request)}
-        event_record(submission, EventType.UNLINKED_FROM_PAYER_REQUEST, actor=actor, at=now, payload=payload)
-        payload = {"linked_request": submission.pk, "name": str(submission)}
-        event_record(payer_request, EventType.UNLINKED_FROM_PAYER_REQUEST, actor=actor, at=now, payload=payload)
+        unlinked = EventType.UNLINKED_FROM_PAYER_REQUEST
+        _link_saved(submission, payer_request, request_event=unlinked, payer_event=unlinked, actor=actor, now=now)
     return submission
+
+
+def _link_saved(
+    request: Submission, payer_request: Submission, *, request_event: EventType, payer_event: EventType, actor, now
+) -> None:
+    """Save ``request``'s link to ``payer_request`` (or its removal) and record it in both histories."""
+    request.save(update_fields=["payer_request", "updated_at"])
+    payload = {"payer_request": payer_request.pk, "name": str(payer_request)}
+    event_record(request, request_event, actor=actor, at=now, payload=payload)
+    payload = {"linked_request": request.pk, "name": str(request)}
+    event_record(payer_request, payer_event, actor=actor, at=now, payload=payload)
 
 
 def payer_determination_apply(*, determination_id: int, submission_id: int, job_id: int | None = None) -> dict:

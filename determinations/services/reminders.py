@@ -8,7 +8,6 @@ draft submitted since, or a question answered since, gets no reminder.
 """
 
 import datetime
-from collections import defaultdict
 
 from django.conf import settings
 from django.db.models import Q
@@ -16,7 +15,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Membership, StaffRole, User
+from accounts.models import StaffRole, User
+from accounts.selectors import member_emails_by_organization
 from determinations.models import (
     AllPayerQPStatus,
     AllPayerQPSubmission,
@@ -33,6 +33,7 @@ from determinations.services.submission_completeness import submission_blocking_
 from determinations.states import SubmissionStatus
 from messaging.kinds import Email, NotDue, message_kind
 from messaging.services import messages_queue_many
+from qppportal.dates import date_text
 
 
 def reminders_sweep(*, now=None) -> dict[str, int]:
@@ -50,16 +51,6 @@ def reminders_sweep(*, now=None) -> dict[str, int]:
         ReminderKind.ALL_PAYER_QP_DUE: _all_payer_qp_drafts_due,
     }
     return {kind: sweep(schedules[kind], now) for kind, sweep in sweeps.items() if kind in schedules}
-
-
-def _members_by_organization(organization_ids) -> dict[int, list[str]]:
-    members = defaultdict(list)
-    rows = Membership.objects.filter(organization_id__in=set(organization_ids), user__is_active=True).values_list(
-        "organization_id", "user__email"
-    )
-    for organization_id, email in rows:
-        members[organization_id].append(email)
-    return members
 
 
 def _soonest_offset(offsets: list[int], *, until: datetime.timedelta) -> int | None:
@@ -84,7 +75,7 @@ def _drafts_closing(drafts, *, schedule: ReminderSchedule, now, kind: str, objec
             window__opens_at__lte=now,
         ).values_list("pk", "organization_id", "window__closes_at")
     )
-    members = _members_by_organization(organization for _, organization, _ in rows)
+    members = member_emails_by_organization(organization for _, organization, _ in rows)
     entries = []
     for pk, organization_id, closes_at in rows:
         offset = _soonest_offset(offsets, until=closes_at - now)
@@ -118,23 +109,36 @@ def drafts_prefetch(object_ids: list[int]) -> dict[int, Submission]:
 @message_kind(ReminderKind.DRAFT_WINDOW_CLOSING, label="Reminder: draft in a closing window", prefetch=drafts_prefetch)
 def draft_window_closing_compose(message, *, about: Submission | None = None) -> Email:
     submission = about or _drafts_with_what_is_missing().get(pk=message.object_id)
+    return _draft_due_email(
+        submission,
+        sent=submission.status != SubmissionStatus.DRAFT,
+        sent_reason=f"The request is {submission.get_status_display().lower()}: nothing is owed.",
+        problems=submission_blocking_problems,
+        path=reverse("determinations:submission_review", args=[submission.pk]),
+        what=f"submit your request for {submission.arrangement_name}",
+        template="emails/reminder_draft_window_closing.txt",
+    )
+
+
+def _draft_due_email(
+    submission, *, sent: bool, sent_reason: str, problems, path: str, what: str, template: str
+) -> Email:
+    """The reminder to finish a draft before its window closes, with what still blocks it; not due once the
+    draft was sent (``sent``, saying ``sent_reason``) or its window closed."""
     now = timezone.now()
-    if submission.status != SubmissionStatus.DRAFT:
-        raise NotDue(f"The request is {submission.get_status_display().lower()}: nothing is owed.")
+    if sent:
+        raise NotDue(sent_reason)
     if submission.window.closes_at <= now:
         raise NotDue("The window closed before the reminder was sent.")
     closes = timezone.localtime(submission.window.closes_at)
     context = {
         "submission": submission,
         "closes": closes,
-        "problems": submission_blocking_problems(submission, now=now),
+        "problems": problems(submission, now=now),
         "site": settings.SITE_URL,
-        "url": settings.SITE_URL + reverse("determinations:submission_review", args=[submission.pk]),
+        "url": settings.SITE_URL + path,
     }
-    return Email(
-        subject=f"Due {closes:%B %-d, %Y}: submit your request for {submission.arrangement_name}",
-        body=render_to_string("emails/reminder_draft_window_closing.txt", context),
-    )
+    return Email(subject=f"Due {date_text(closes)}: {what}", body=render_to_string(template, context))
 
 
 # All-Payer QP submissions --------------------------------------------------------------------------
@@ -156,22 +160,14 @@ def all_payer_qp_due_compose(message) -> Email:
     submission = AllPayerQPSubmission.objects.select_related("window", "performance_year", "organization").get(
         pk=message.object_id
     )
-    now = timezone.now()
-    if submission.status != AllPayerQPStatus.DRAFT:
-        raise NotDue("The All-Payer QP data were submitted: nothing is owed.")
-    if submission.window.closes_at <= now:
-        raise NotDue("The window closed before the reminder was sent.")
-    closes = timezone.localtime(submission.window.closes_at)
-    context = {
-        "submission": submission,
-        "closes": closes,
-        "problems": all_payer_qp_blocking_problems(submission, now=now),
-        "site": settings.SITE_URL,
-        "url": settings.SITE_URL + step_url(submission, "review"),
-    }
-    return Email(
-        subject=f"Due {closes:%B %-d, %Y}: submit your All-Payer QP data for {submission.performance_year.year}",
-        body=render_to_string("emails/reminder_all_payer_qp_due.txt", context),
+    return _draft_due_email(
+        submission,
+        sent=submission.status != AllPayerQPStatus.DRAFT,
+        sent_reason="The All-Payer QP data were submitted: nothing is owed.",
+        problems=all_payer_qp_blocking_problems,
+        path=step_url(submission, "review"),
+        what=f"submit your All-Payer QP data for {submission.performance_year.year}",
+        template="emails/reminder_all_payer_qp_due.txt",
     )
 
 
@@ -190,7 +186,7 @@ def _questions_due(schedule: ReminderSchedule, now) -> int:
             due_at__date__lte=horizon + datetime.timedelta(days=1),
         ).values_list("pk", "submission__organization_id", "due_at")
     )
-    members = _members_by_organization(organization for _, organization, _ in questions)
+    members = member_emails_by_organization(organization for _, organization, _ in questions)
     entries = []
     for pk, organization_id, due_at in questions:
         due_day = timezone.localtime(due_at).date()
@@ -224,8 +220,7 @@ def question_due_compose(message) -> Email:
         "overdue": overdue,
         "url": settings.SITE_URL + reverse("determinations:information_request_answer", args=[submission.pk]),
     }
-    due = timezone.localtime(request.due_at)
-    subject = "Overdue" if overdue else f"Due {due:%B %-d, %Y}"
+    subject = "Overdue" if overdue else f"Due {date_text(request.due_at)}"
     return Email(
         subject=f"{subject}: answer CMS's question about {submission.arrangement_name} ({submission.tracking_number})",
         body=render_to_string("emails/reminder_question_due.txt", context),

@@ -22,6 +22,7 @@ from determinations.models import ReminderKind, ReminderSchedule, Submission
 from determinations.states import OPEN
 from messaging.kinds import Email, NotDue, message_kind
 from messaging.services import messages_queue_many
+from qppportal.dates import date_text
 
 
 def _leads() -> list[str]:
@@ -61,7 +62,7 @@ def review_undecided_compose(message) -> Email:
     }
     due = "no due date"
     if submission.review_due_at:
-        due = f"due {timezone.localtime(submission.review_due_at):%B %-d, %Y}"
+        due = f"due {date_text(submission.review_due_at)}"
     return Email(
         subject=f"Undecided for {context['waiting_days']} days ({due}): {submission.arrangement_name} "
         f"({submission.tracking_number})",

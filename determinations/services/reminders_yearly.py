@@ -14,7 +14,6 @@ Determinations applied from a payer's (to linked clinicians' requests) are left 
 
 import datetime
 import re
-from collections import defaultdict
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef
@@ -22,7 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Membership
+from accounts.selectors import member_emails_by_organization
 from determinations.choices import RequesterKind
 from determinations.models import (
     Determination,
@@ -37,18 +36,9 @@ from determinations.services.confirmations import confirmation_window
 from determinations.states import SubmissionStatus
 from messaging.kinds import Email, NotDue, message_kind
 from messaging.services import messages_queue_many
+from qppportal.dates import date_text
 
 OCCASION = re.compile(r"^(?P<year>\d{4}): ")
-
-
-def organization_members(organization_ids) -> dict[int, list[str]]:
-    members = defaultdict(list)
-    rows = Membership.objects.filter(organization_id__in=set(organization_ids), user__is_active=True).values_list(
-        "organization_id", "user__email"
-    )
-    for organization_id, email in rows:
-        members[organization_id].append(email)
-    return members
 
 
 def window_occasion(window: SubmissionWindow, offsets: list[int], now) -> str:
@@ -93,7 +83,7 @@ def _request_for(year: int):
 
 
 def _queue(kind: str, rows: list[tuple[int, int, str]]) -> int:
-    members = organization_members(organization for _, organization, _ in rows)
+    members = member_emails_by_organization(organization for _, organization, _ in rows)
     entries = [(pk, email, occasion) for pk, organization, occasion in rows for email in members[organization]]
     return messages_queue_many(kind=kind, object_type="determinations.determination", entries=entries)
 
@@ -142,17 +132,13 @@ def renewal_due_compose(message) -> Email:
     ).exclude(status=SubmissionStatus.WITHDRAWN)
     if started.exists():
         raise NotDue(f"A request for {year} was started before the reminder was sent.")
-    closes = timezone.localtime(window.closes_at)
-    context = {
-        "determination": determination,
-        "submission": submission,
-        "year": year,
-        "closes": closes,
-        "url": settings.SITE_URL + reverse("determinations:submission_copy", args=[submission.pk]),
-    }
-    return Email(
-        subject=f"Due {closes:%B %-d, %Y}: request a determination for {year} for {submission.arrangement_name}",
-        body=render_to_string("emails/reminder_renewal_due.txt", context),
+    return _yearly_email(
+        determination,
+        year,
+        window,
+        path=reverse("determinations:submission_copy", args=[submission.pk]),
+        what=f"request a determination for {year} for {submission.arrangement_name}",
+        template="emails/reminder_renewal_due.txt",
     )
 
 
@@ -184,15 +170,24 @@ def confirmation_due_compose(message) -> Email:
     window = confirmation_window(determination, year)
     if window is None or window.closes_at <= timezone.now():
         raise NotDue(f"The {year} submission deadline passed before the reminder was sent.")
+    return _yearly_email(
+        determination,
+        year,
+        window,
+        path=reverse("determinations:confirmation_changes", args=[submission.pk, year]),
+        what=f"confirm {submission.arrangement_name} for {year} or report changes",
+        template="emails/reminder_confirmation_due.txt",
+    )
+
+
+def _yearly_email(determination, year: int, window, *, path: str, what: str, template: str) -> Email:
+    """A yearly reminder: what is due for ``year`` by the close of its ``window``, with a link to do it."""
     closes = timezone.localtime(window.closes_at)
     context = {
         "determination": determination,
-        "submission": submission,
+        "submission": determination.submission,
         "year": year,
         "closes": closes,
-        "url": settings.SITE_URL + reverse("determinations:confirmation_changes", args=[submission.pk, year]),
+        "url": settings.SITE_URL + path,
     }
-    return Email(
-        subject=f"Due {closes:%B %-d, %Y}: confirm {submission.arrangement_name} for {year} or report changes",
-        body=render_to_string("emails/reminder_confirmation_due.txt", context),
-    )
+    return Email(subject=f"Due {date_text(closes)}: {what}", body=render_to_string(template, context))

@@ -16,6 +16,7 @@ from determinations.models import (
     SubmissionWindow,
 )
 from determinations.selectors.participants import submission_participants
+from determinations.services.attestation import attestation_record
 from determinations.services.events import event_record
 from determinations.states import SubmissionStatus
 from determinations.workflow import transition_apply
@@ -201,14 +202,7 @@ def participants_write(submission: Submission, entities) -> None:
 def submission_attest(*, submission_id: int, actor, name: str, title: str, text: str, now=None) -> Submission:
     """Record who attests, with the exact statement they agreed to."""
     submission = locked_draft(submission_id, answering_allowed=False)
-    submission.attestation = {
-        "name": name,
-        "title": title,
-        "text": text,
-        "user_id": actor.pk,
-        "user_email": actor.email,
-        "attested_at": (now or timezone.now()).isoformat(),
-    }
+    submission.attestation = attestation_record(actor, name=name, title=title, text=text, at=now or timezone.now())
     submission.save(update_fields=["attestation", "updated_at"])
     return submission
 

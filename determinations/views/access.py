@@ -20,11 +20,16 @@ def submission_for(request, pk: int, *, edit: bool = False) -> Submission:
         Submission.objects.select_related("arrangement", "organization", "performance_year", "window"), pk=pk
     )
     check = permissions.can_edit_submission if edit else permissions.can_view_submission
-    decision = check(request.user, submission)
-    if decision.code is permissions.Code.NOT_VISIBLE:
-        raise Http404(NOT_FOUND)
-    permissions.require(decision)
+    require_visible(check(request.user, submission), not_found=NOT_FOUND)
     return submission
+
+
+def require_visible(decision: permissions.Decision, *, not_found: str) -> None:
+    """Stop the page on a refusal: what the person may not see answers as a missing one (a 404 saying
+    ``not_found``, decision 0028); any other refusal shows its reason on the 403 page."""
+    if decision.code is permissions.Code.NOT_VISIBLE:
+        raise Http404(not_found)
+    permissions.require(decision)
 
 
 def submission_under_review(request, pk: int, *, relations: bool = True) -> Submission:

@@ -5,6 +5,8 @@ part in (searched among the year's approved determinations), the payments and pa
 snapshot period, and the review with what is missing, the certification and submit.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -30,8 +32,10 @@ from determinations.models import AllPayerQPSubmission
 from determinations.models.qp import SNAPSHOTS
 from determinations.selectors.all_payer import all_payer_qp_determinations_search, all_payer_qp_windows_open
 from determinations.services import all_payer_qp as service
-from qppportal.dates import date_text
 
+from .access import require_visible
+from .outcome import done_or_refused
+from .section_step import section_saved, sent_already
 from .steps import Step, step_state
 
 NOT_FOUND = "No such All-Payer QP submission."
@@ -48,23 +52,17 @@ def _submission_for(request, pk: int, *, edit: bool = False) -> AllPayerQPSubmis
         AllPayerQPSubmission.objects.select_related("organization", "performance_year", "window"), pk=pk
     )
     check = permissions.can_edit_all_payer_qp if edit else permissions.can_view_all_payer_qp
-    decision = check(request.user, submission)
-    if decision.code is permissions.Code.NOT_VISIBLE:
-        raise Http404(NOT_FOUND)
-    permissions.require(decision)
+    require_visible(check(request.user, submission), not_found=NOT_FOUND)
     return submission
 
 
 def _editable(request, pk: int):
-    """A step: the draft, or the redirect to what was sent once it is submitted."""
+    """A step: the draft (if the person may edit it), or the redirect to what was sent once it is submitted."""
     submission = _submission_for(request, pk)
     if not submission.is_editable:
-        messages.info(
-            request,
-            f"This All-Payer QP submission was submitted on {date_text(submission.submitted_at, time=True)} "
-            f"(tracking number {submission.tracking_number}), so it can no longer be changed. Here is what was sent.",
-        )
-        return submission, redirect("determinations:all_payer_qp_detail", submission.pk)
+        detail = "determinations:all_payer_qp_detail"
+        return submission, sent_already(request, submission, what="All-Payer QP submission", detail=detail)
+    _submission_for(request, pk, edit=True)
     return submission, None
 
 
@@ -89,6 +87,13 @@ def _context(submission, current: str, **extra) -> dict:
 def _next(submission, current: str) -> str:
     keys = [key for key, _ in STEPS]
     return service.step_url(submission, keys[keys.index(current) + 1])
+
+
+def _after_section(submission, section: str) -> str:
+    """The step after a saved section; a level just chosen brings its own questions: stay until they are answered."""
+    submission.refresh_from_db()
+    unanswered = [p for p in service.all_payer_qp_missing(submission) if p.section == section]
+    return service.step_url(submission, section) if unanswered else _next(submission, section)
 
 
 @login_required
@@ -122,23 +127,15 @@ def all_payer_qp_section(request, pk: int, section: str):
     submission, read_only = _editable(request, pk)
     if read_only:
         return read_only
-    _submission_for(request, pk, edit=True)
     form = section_form(request.POST or None, submission=submission)
     if request.method == "POST" and form.is_valid():
-        service.all_payer_qp_save_section(
-            submission_id=submission.pk,
-            actor=request.user,
-            section=section,
-            answers=form.answers(),
-            **form.model_answers(),
+        return section_saved(
+            request,
+            submission,
+            form,
+            save=service.all_payer_qp_save_section,
+            next_url=partial(_after_section, submission, section),
         )
-        messages.success(request, f"{section_form.title}: saved.")
-        if "save_exit" in request.POST:
-            return redirect("accounts:organization_home")
-        submission.refresh_from_db()
-        # A level just chosen brings its own questions: stay until they are answered.
-        unanswered = [p for p in service.all_payer_qp_missing(submission) if p.section == section]
-        return redirect(service.step_url(submission, section) if unanswered else _next(submission, section))
     context = _context(submission, section, form=form, section=section_form)
     return render(request, "determinations/all_payer/section.html", context, status=400 if form.errors else 200)
 
@@ -149,7 +146,6 @@ def all_payer_qp_arrangements(request, pk: int):
     submission, read_only = _editable(request, pk)
     if read_only:
         return read_only
-    _submission_for(request, pk, edit=True)
     search = PublishedSearchForm(request.GET)
     query = search.cleaned_data["q"] if search.is_valid() else ""
     status = 400 if search.errors else 200
@@ -205,7 +201,6 @@ def all_payer_qp_figures(request, pk: int):
     submission, read_only = _editable(request, pk)
     if read_only:
         return read_only
-    _submission_for(request, pk, edit=True)
     arrangements = submission.arrangements.prefetch_related("figures")
     form = AllPayerFiguresForm(request.POST or None, submission=submission, arrangements=arrangements)
     if request.method == "POST" and form.is_valid():
@@ -253,28 +248,30 @@ def all_payer_qp_review(request, pk: int):
     submission, read_only = _editable(request, pk)
     if read_only:
         return read_only
-    _submission_for(request, pk, edit=True)
     form = CertificationForm(request.POST or None)
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            try:
-                service.all_payer_qp_submit(
-                    submission_id=submission.pk,
-                    actor=request.user,
-                    name=form.cleaned_data["attester_name"],
-                    title=form.cleaned_data["attester_title"],
-                    text=CERTIFICATION_TEXT,
-                )
-            except service.AllPayerQPRepeated as repeated:
-                messages.info(request, str(repeated))
-                return redirect("determinations:all_payer_qp_receipt", submission.pk)
-            except service.AllPayerQPError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, "Your All-Payer QP data were submitted to CMS. A receipt is on its way.")
-                return redirect("determinations:all_payer_qp_receipt", submission.pk)
+            submit = partial(
+                service.all_payer_qp_submit,
+                submission_id=submission.pk,
+                actor=request.user,
+                name=form.cleaned_data["attester_name"],
+                title=form.cleaned_data["attester_title"],
+                text=CERTIFICATION_TEXT,
+            )
+            submitted = done_or_refused(
+                request,
+                form,
+                submit,
+                done_url=reverse("determinations:all_payer_qp_receipt", args=[submission.pk]),
+                success="Your All-Payer QP data were submitted to CMS. A receipt is on its way.",
+                repeated=service.AllPayerQPRepeated,
+                refused=service.AllPayerQPError,
+            )
+            if submitted:
+                return submitted
     context = {
         **_context(submission, "review"),
         "problems": service.all_payer_qp_blocking_problems(submission, now=timezone.now()),

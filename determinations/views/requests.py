@@ -1,5 +1,7 @@
 """Payers and clinicians: start a request, fill each step, attach documents, review and submit."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -34,20 +36,16 @@ from determinations.services.confirmations import confirmations_of
 from determinations.services.review_transitions import open_information_request
 from determinations.services.submission_completeness import missing_by_section, submission_blocking_problems
 from determinations.states import SUBMITTER_LABELS, SubmissionStatus
-from determinations.workflow import TransitionRefused, TransitionRepeated, transition_apply, transitions_available
-from qppportal.dates import date_text
+from determinations.workflow import transition_apply, transitions_available
 
 from .access import attachment, submission_for
+from .outcome import done_or_refused
+from .section_step import section_saved, sent_already
 from .steps import steps_for
 
 
 def _read_only_redirect(request, submission):
-    when = f" on {date_text(submission.submitted_at, time=True)}" if submission.submitted_at else ""
-    tracking = f" (tracking number {submission.tracking_number})" if submission.tracking_number else ""
-    messages.info(
-        request, f"This request was submitted{when}{tracking}, so it can no longer be changed. Here is what was sent."
-    )
-    return redirect("determinations:submission_detail", submission.pk)
+    return sent_already(request, submission, what="request", detail="determinations:submission_detail")
 
 
 def _editable_step(request, pk: int):
@@ -145,17 +143,8 @@ def submission_section(request, pk: int, section: str):
         return read_only
     form = section_form(request.POST or None, submission=submission)
     if request.method == "POST" and form.is_valid():
-        submissions.submission_save_section(
-            submission_id=submission.pk,
-            actor=request.user,
-            section=section,
-            answers=form.answers(),
-            **form.model_answers(),
-        )
-        messages.success(request, f"{section_form.title}: saved.")
-        if "save_exit" in request.POST:
-            return redirect("accounts:organization_home")
-        return redirect(_next_step_url(submission, section))
+        next_url = partial(_next_step_url, submission, section)
+        return section_saved(request, submission, form, save=submissions.submission_save_section, next_url=next_url)
     context = {
         "submission": submission,
         "form": form,
@@ -380,23 +369,24 @@ def submission_review(request, pk: int):
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            try:
-                submissions.submission_submit(
-                    submission_id=submission.pk,
-                    actor=request.user,
-                    name=form.cleaned_data["attester_name"],
-                    title=form.cleaned_data["attester_title"],
-                    text=ATTESTATION_TEXT,
-                    payload=check.summary(),
-                )
-            except TransitionRepeated as repeated:
-                messages.info(request, str(repeated))
-                return redirect("determinations:submission_receipt", submission.pk)
-            except TransitionRefused as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, "Your request was submitted to CMS. A receipt is on its way by e-mail.")
-                return redirect("determinations:submission_receipt", submission.pk)
+            submit = partial(
+                submissions.submission_submit,
+                submission_id=submission.pk,
+                actor=request.user,
+                name=form.cleaned_data["attester_name"],
+                title=form.cleaned_data["attester_title"],
+                text=ATTESTATION_TEXT,
+                payload=check.summary(),
+            )
+            submitted = done_or_refused(
+                request,
+                form,
+                submit,
+                done_url=reverse("determinations:submission_receipt", args=[submission.pk]),
+                success="Your request was submitted to CMS. A receipt is on its way by e-mail.",
+            )
+            if submitted:
+                return submitted
         problems = submission_blocking_problems(submission)
     context = {
         "submission": submission,
@@ -463,18 +453,22 @@ def submission_withdraw(request, pk: int):
     submission = submission_for(request, pk)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            transition_apply(
-                submission_id=submission.pk, name="withdraw", actor=request.user, reason=form.cleaned_data["reason"]
-            )
-        except TransitionRepeated as repeated:
-            messages.info(request, str(repeated))
-            return redirect("determinations:submission_detail", submission.pk)
-        except TransitionRefused as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "The request is withdrawn.")
-            return redirect("determinations:submission_detail", submission.pk)
+        withdraw = partial(
+            transition_apply,
+            submission_id=submission.pk,
+            name="withdraw",
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+        withdrawn = done_or_refused(
+            request,
+            form,
+            withdraw,
+            done_url=reverse("determinations:submission_detail", args=[submission.pk]),
+            success="The request is withdrawn.",
+        )
+        if withdrawn:
+            return withdrawn
     return render(request, "determinations/submission_withdraw.html", {"submission": submission, "form": form})
 
 

@@ -3,9 +3,9 @@ state) and print how to sign in as each account."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from accounts.demo import ACCOUNTS, DEMO_PASSWORD, demo_data_load
+from qppportal.dates import date_text
 
 
 class Command(BaseCommand):
@@ -36,7 +36,7 @@ class Command(BaseCommand):
             return
         windows = "; ".join(
             f"{window.performance_year.year} {window.get_process_display()}, {window.payer_type_label}, open until "
-            f"{timezone.localtime(window.closes_at):%B %-d, %Y}"
+            f"{date_text(window.closes_at)}"
             for window in data.windows
         )
         self.stdout.write(

@@ -2,6 +2,7 @@
 
 import pytest
 import time_machine
+from django.contrib.messages import get_messages
 from django.core import mail
 from django.urls import reverse
 
@@ -92,6 +93,10 @@ def test_submitted_request_is_read_only(client, reference_data, march_2026, comm
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("determinations:submission_detail", args=[submission.pk])
+    # The last message (the session still holds those of the steps before).
+    message = [str(m) for m in get_messages(response.wsgi_request)][-1]
+    assert message.startswith("This request was submitted on ")
+    assert f"(tracking number {submission.tracking_number}), so it can no longer be changed." in message
     assert Submission.objects.get(pk=submission.pk).answers == before
     assert upload(client, submission).status_code == 302
     assert submission.documents.count() == 1
