@@ -43,12 +43,14 @@ def organization_home(request):
 
 def _organization_home(request, cached, now) -> Page:
     """The dashboard as built from the database. Its list of requests is the same for everyone in the
-    same organizations, so it is also kept as a block under their organizations' tokens, read before
-    the requests are, and the page's query string (decision 0039)."""
+    same organizations, so it is also kept as a block under their organizations' tokens and the
+    page's query string (decision 0039)."""
+    # The organizations' tokens are read before what they stand for (their names, member counts and
+    # requests); which organizations they are is the viewer's, under the viewer's token read before.
+    shown = dashboard_tokens(selectors.organization_ids_of(request.user))
     memberships = list(selectors.memberships_of(request.user))
     payer_types = {m.organization.payer_type for m in memberships if m.organization.payer_type}
     has_clinician_org = any(not m.organization.is_payer for m in memberships)
-    shown = dashboard_tokens(m.organization_id for m in memberships)
     version = "-".join(f"{key}={token}" for key, token in shown.items())
     page_key = hashlib.sha256(f"{version}?{request.GET.urlencode()}".encode()).hexdigest()
 

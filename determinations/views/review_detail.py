@@ -232,7 +232,7 @@ def _page(request, submission_pk: int, *, status: int = 200, **bound):
 
 
 def _kept_page(request, submission_pk: int, cached, now) -> Page:
-    """The page as anyone loading it sees it, and how it is kept (decision 0040): until the open
+    """The page as this viewer sees it at this address, and how it is kept (decision 0040): until the open
     question falls due, and for a renewal also under the token of the request it renews (read before
     that request is). A request whose page shows what moves without its token is not kept: one that
     has had a determination (its jobs' progress, its yearly confirmations) or has clinicians'

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
+from accounts import selectors as accounts_selectors
 from accounts.models import Membership, OrganizationKind
 from determinations.selectors import submissions as submission_selectors
 from determinations.services import review
@@ -222,3 +223,24 @@ def test_a_performance_years_change_shows_on_the_next_load(submitted, dashboard)
     before, after = around(renumber)
     assertNotContains(before, ">2041<")
     assertContains(after, ">2041<")
+
+
+def test_a_member_added_while_the_page_is_built_shows_on_the_next_load(
+    submitted, dashboard, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The race: the organization's token is read before its members are, so a page built from a
+    count read just before a new member commits is kept under the token that the commit replaces."""
+    load, _ = dashboard
+    real = accounts_selectors.memberships_of
+
+    def read_then_a_member_joins(user):
+        rows = list(real(user))
+        with django_capture_on_commit_callbacks(execute=True):
+            MembershipFactory(organization=submitted.organization)
+        return rows
+
+    monkeypatch.setattr(accounts_selectors, "memberships_of", read_then_a_member_joins)
+    assertContains(load(), "1 member.")
+    monkeypatch.setattr(accounts_selectors, "memberships_of", real)
+
+    assertContains(load(), "2 members.")
