@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
+from determinations import page_cache
 from determinations.models import ConflictOfInterest, Submission
 from determinations.services import review
 from determinations.states import SubmissionStatus
@@ -134,3 +135,23 @@ def test_each_viewer_has_their_own_kept_page(client, in_review, reviewer, review
 
     sign_in(client, review_lead)
     assertNotContains(load(client, in_review)[0], 'name="financial_risk-rationale"')
+
+
+def test_a_change_committed_while_the_page_is_built_shows_on_the_next_load(
+    client, in_review, reviewer, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The race: the tokens are read before the rows, so a page built from rows read just before a
+    change commits is kept under the token that the commit replaces."""
+    keep = page_cache.CachedPage.keep
+
+    def a_note_commits_then_keep(self, html, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            review.internal_note_add(submission_id=in_review.pk, actor=reviewer, text="Added meanwhile")
+        keep(self, html, **kwargs)
+
+    sign_in(client, reviewer)
+    monkeypatch.setattr(page_cache.CachedPage, "keep", a_note_commits_then_keep)
+    assertNotContains(load(client, in_review)[0], "Added meanwhile")
+    monkeypatch.setattr(page_cache.CachedPage, "keep", keep)
+
+    assertContains(load(client, in_review)[0], "Added meanwhile")
