@@ -18,6 +18,10 @@ def memberships_of(user: User) -> QuerySet[Membership]:
     )
 
 
+def organization_ids_of(user: User) -> list[int]:
+    return list(Membership.objects.filter(user=user).values_list("organization_id", flat=True))
+
+
 def members_of(organization: Organization) -> QuerySet[Membership]:
     return Membership.objects.filter(organization=organization).select_related("user").order_by("user__email")
 

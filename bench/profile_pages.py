@@ -1,6 +1,6 @@
 """Time each page of ``run_queue_bench.py`` in one process, one request after another, with its query count.
 
-    .venv/bin/python bench/profile_pages.py [--requests 50] [--only queue] [--profile]
+    .venv/bin/python bench/profile_pages.py [--requests 50] [--only queue,dashboard] [--profile]
 
 Run it after ``run_queue_bench.py`` has seeded the database. With no server, no load generator and
 no concurrency, the figures (milliseconds of one request, as Django's test client sees it, and the
@@ -25,7 +25,11 @@ ROOT = Path(__file__).resolve().parent.parent
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=50, help="timed requests per page (at most 1,000)")
-    parser.add_argument("--only", default="", help="only the pages whose label contains this (the bare views always)")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="only the pages whose label contains one of these, comma-separated (the bare views always)",
+    )
     parser.add_argument("--profile", action="store_true", help="print each page's costliest functions and its queries")
     arguments = parser.parse_args()
     count = max(1, min(arguments.requests, 1000))
@@ -62,7 +66,7 @@ def main() -> None:
     }
     timings = {}
     for page in targets(seed_workbench(reviewer_email=REVIEWER_EMAIL.format(1))):
-        if arguments.only not in page.label and not page.label.startswith("bare"):
+        if not any(word in page.label for word in arguments.only.split(",")) and not page.label.startswith("bare"):
             continue
         client = Client(HTTP_HOST="127.0.0.1")
         if cookies[page.who]:

@@ -1,6 +1,7 @@
 """Every page issue 14 names, against the bare Django view: same run, same server, same settings.
 
     .venv/bin/python bench/run_queue_bench.py [--duration 20] [--connections 16] [--workers 2]
+    .venv/bin/python bench/run_queue_bench.py --only "request page,decision,dashboard"  # those and the bare views
 
 1. Creates the PostgreSQL database ``qpp_bench`` (``BENCH_DATABASE_URL``, any name starting with
    ``qpp_bench``) if needed, migrates it and seeds 50,000 requests (``bench/seed_queue.py``), a
@@ -320,12 +321,19 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--count", type=int, default=50_000, help="submissions in the database")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="only the pages whose label contains one of these, comma-separated (and the bare views)",
+    )
     arguments = parser.parse_args()
     duration = max(1, min(arguments.duration, 120))
     load_before = os.getloadavg()[0]
     env = bench_environment()
     cookies, ids = prepare(env, arguments.count)
-    pages = targets(ids)
+    bare_views, others = targets(ids)[:2], targets(ids)[2:]  # the bare views are every ratio's baselines
+    wanted = arguments.only.split(",")
+    pages = bare_views + [page for page in others if any(word in page.label for word in wanted)]
     if load_before > 0.5:
         print(f"WARNING: load average {load_before:.2f} before the run: other work will skew the figures.")
     port = free_port()

@@ -19,10 +19,14 @@ class DeterminationsConfig(AppConfig):
         from determinations.dashboard import connect_dashboard_versions
 
         # Imported here: as above.
+        from determinations.page_cache import connect_page_invalidation
+
+        # Imported here: as above.
         from determinations.selectors.review_queue import connect_queue_invalidation
 
         # Imported here: as above, for the message kinds.
         from determinations.services import confirmations, notifications, reminders  # noqa: F401
 
         connect_dashboard_versions()
+        connect_page_invalidation()
         connect_queue_invalidation()

@@ -6,7 +6,9 @@ commits: every event (``services/events.event_record``, which also covers what c
 the request, such as a question's new due date), and every save or deletion of a request (drafts
 are edited, copied and deleted without an event). The list also shows each request's organization
 name and its window's deadline, so saving an organization replaces its token, and saving a window
-replaces one token shared by every dashboard.
+(or a performance year) replaces one token shared by every dashboard. The whole page kept per viewer
+(decision 0040) also shows each organization's member count, so saving or deleting a membership
+replaces its organization's token.
 
 A token is read before the requests are, as in decisions 0020 and 0033: a list read before a change
 commits is stored under the token that the commit then replaces, so it is never served after.
@@ -18,8 +20,9 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-from accounts.models import Organization
-from determinations.models import Submission, SubmissionWindow
+from accounts.models import Membership, Organization
+from determinations.models import PerformanceYear, Submission, SubmissionWindow
+from qppportal.cache import tokens
 
 WINDOWS_KEY = "dashboard:windows"
 
@@ -37,14 +40,9 @@ def windows_changed() -> None:
     cache.set(WINDOWS_KEY, uuid4().hex, None)
 
 
-def dashboard_version(organization_ids) -> str:
+def dashboard_tokens(organization_ids) -> dict[str, str]:
     """The tokens of these organizations and of the windows, in one round trip (missing ones made)."""
-    keys = [_key(pk) for pk in sorted(set(organization_ids))] + [WINDOWS_KEY]
-    tokens = cache.get_many(keys)
-    missing = {key: uuid4().hex for key in keys if key not in tokens}
-    if missing:
-        cache.set_many(missing, None)
-    return "-".join(f"{key}={tokens.get(key) or missing[key]}" for key in keys)
+    return tokens([_key(pk) for pk in sorted(set(organization_ids))] + [WINDOWS_KEY])
 
 
 def _request_saved(sender, instance, **kwargs) -> None:
@@ -54,6 +52,11 @@ def _request_saved(sender, instance, **kwargs) -> None:
 
 def _organization_saved(sender, instance, **kwargs) -> None:
     organization_id = instance.pk
+    transaction.on_commit(lambda: organizations_changed([organization_id]))
+
+
+def _membership_saved(sender, instance, **kwargs) -> None:
+    organization_id = instance.organization_id  # its member count is on every member's dashboard
     transaction.on_commit(lambda: organizations_changed([organization_id]))
 
 
@@ -67,4 +70,7 @@ def connect_dashboard_versions() -> None:
     for name, signal in (("saved", post_save), ("deleted", post_delete)):
         signal.connect(_request_saved, sender=Submission, dispatch_uid=f"dashboard-request-{name}")
         signal.connect(_organization_saved, sender=Organization, dispatch_uid=f"dashboard-organization-{name}")
+        signal.connect(_membership_saved, sender=Membership, dispatch_uid=f"dashboard-membership-{name}")
         signal.connect(_window_saved, sender=SubmissionWindow, dispatch_uid=f"dashboard-window-{name}")
+        # A window's year is shown with it.
+        signal.connect(_window_saved, sender=PerformanceYear, dispatch_uid=f"dashboard-year-{name}")

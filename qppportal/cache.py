@@ -9,10 +9,12 @@ client is safe to share between threads; each command takes its own connection f
 
 ``get_many_then`` reads some keys and a key named by one of their values in one round trip (a
 small script on the Redis server), for the signed-in entry kept beside a session.
-``versioned_entry`` reads a value kept under a data version and that version in one round trip.
+``versioned_entry`` reads a value kept under a data version (one token or several) and that version
+in one round trip; ``tokens`` reads (or makes) tokens alone.
 """
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import uuid4
@@ -37,18 +39,30 @@ class VersionedEntry:
         caches[DEFAULT_CACHE_ALIAS].set(self.key, (self.version, value), timeout)
 
 
-def versioned_entry(version_key: str, key: str) -> VersionedEntry:
-    """What ``key`` holds if it was kept under the current version in ``version_key``: one round trip.
+def versioned_entry(version_keys: str | Sequence[str], key: str) -> VersionedEntry:
+    """What ``key`` holds if it was kept under the current version in ``version_keys``: one round trip.
 
-    The version is a token that every change to the data replaces (after it commits). It is read
-    with the value, before the data is: a copy built from rows read before a change commits is
-    kept under the token that the commit replaces, so it is never used.
+    The version is a token that every change to the data replaces (after it commits), or the tokens
+    of several keys together. It is read with the value, before the data is: a copy built from rows
+    read before a change commits is kept under the token that the commit replaces, so it is never used.
     """
+    version_keys = [version_keys] if isinstance(version_keys, str) else list(version_keys)
     cache = caches[DEFAULT_CACHE_ALIAS]
-    found = cache.get_many([version_key, key])
-    version = found.get(version_key) or cache.get_or_set(version_key, lambda: uuid4().hex, None)
+    found = cache.get_many([*version_keys, key])
+    version = "-".join(_token(cache, name, found) for name in version_keys)
     entry = found.get(key)
     return VersionedEntry(key, version, entry[1] if entry is not None and entry[0] == version else None)
+
+
+def tokens(keys) -> dict[str, str]:
+    """The current token under each key, in one round trip (a missing one is made)."""
+    keys, cache = list(keys), caches[DEFAULT_CACHE_ALIAS]
+    found = cache.get_many(keys)
+    return {name: _token(cache, name, found) for name in keys}
+
+
+def _token(cache, name: str, found: dict) -> str:
+    return found.get(name) or cache.get_or_set(name, lambda: uuid4().hex, None)
 
 
 # KEYS: the keys to read, then the pointer; ARGV: the followed key's name around the pointer's value.

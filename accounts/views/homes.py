@@ -1,17 +1,21 @@
 """The page each role lands on after signing in."""
 
 import hashlib
+from functools import partial
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
-from determinations.dashboard import dashboard_version
+from determinations.dashboard import dashboard_tokens
 from determinations.fragments import cached_blocks, template_block
+from determinations.page_cache import cached_page
 from determinations.selectors import all_payer as all_payer_selectors
 from determinations.selectors import reference as determination_selectors
 from determinations.selectors import submissions as submission_selectors
 from determinations.views import review_queue
 from determinations.views.pagination import paginated
+from qppportal.fragments import Page, kept_or_rendered
 
 from .. import selectors
 from ..models import StaffRole
@@ -19,22 +23,35 @@ from ..roles import home_url
 from .decorators import staff_role_required
 
 DASHBOARD_PAGE_SIZE = 50
+TEMPLATE = "accounts/home_organization.html"
 
 
 @login_required
 def organization_home(request):
     """Payer and clinician submitters and organization admins: their organizations and open windows.
 
-    The list of requests is the same for everyone in the same organizations, so it is kept in the
-    cache under their organizations' versions (``determinations/dashboard.py``), read before the
-    requests are, and the page's query string; on a hit no request is read.
+    The whole page is kept per viewer and address (decision 0040) under the viewer's token, their
+    organizations' and the windows' tokens (``determinations/dashboard.py``), until a window opens
+    or closes; a load with nothing changed runs no query.
     """
     if request.user.staff_role:
         return redirect(home_url(request.user))
+    now = timezone.now()
+    cached = cached_page("dashboard", request.user, request.get_full_path(), [], now)
+    return kept_or_rendered(request, cached.html, partial(_organization_home, request, cached, now))
+
+
+def _organization_home(request, cached, now) -> Page:
+    """The dashboard as built from the database. Its list of requests is the same for everyone in the
+    same organizations, so it is also kept as a block under their organizations' tokens and the
+    page's query string (decision 0039)."""
+    # The organizations' tokens are read before what they stand for (their names, member counts and
+    # requests); which organizations they are is the viewer's, under the viewer's token read before.
+    shown = dashboard_tokens(selectors.organization_ids_of(request.user))
     memberships = list(selectors.memberships_of(request.user))
     payer_types = {m.organization.payer_type for m in memberships if m.organization.payer_type}
     has_clinician_org = any(not m.organization.is_payer for m in memberships)
-    version = dashboard_version(m.organization_id for m in memberships)
+    version = "-".join(f"{key}={token}" for key, token in shown.items())
     page_key = hashlib.sha256(f"{version}?{request.GET.urlencode()}".encode()).hexdigest()
 
     def requests() -> dict:
@@ -44,11 +61,10 @@ def organization_home(request):
     blocks = {
         "requests": template_block(f"dashboard:requests:{page_key}", "determinations/_dashboard_table.html", requests)
     }
+    windows = {"payer_types": payer_types, "include_clinician": has_clinician_org}
     context = {
         "memberships": memberships,
-        "windows": determination_selectors.submission_windows_open_for(
-            payer_types=payer_types, include_clinician=has_clinician_org
-        ),
+        "windows": determination_selectors.submission_windows_open_for(**windows, now=now),
         "blocks": cached_blocks(blocks),
         # APM Entities, TINs and clinicians also send their All-Payer QP data (42 CFR 414.1440(e)).
         "all_payer_qp": has_clinician_org,
@@ -57,7 +73,10 @@ def organization_home(request):
         else [],
         "all_payer_qp_windows": all_payer_selectors.all_payer_qp_windows_open() if has_clinician_org else [],
     }
-    return render(request, "accounts/home_organization.html", context)
+    if has_clinician_org:  # the All-Payer QP lists move no token: not kept
+        return Page(TEMPLATE, context, None)
+    valid_until = determination_selectors.submission_windows_next_change(**windows, now=now)
+    return Page(TEMPLATE, context, partial(cached.keep, valid_until=valid_until, also=shown))
 
 
 @staff_role_required(StaffRole.REVIEWER, StaffRole.REVIEW_LEAD)

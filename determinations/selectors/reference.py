@@ -1,6 +1,8 @@
 """Reads of the reference data: performance years, submission windows and the measure list."""
 
-from django.db.models import Count, Q, QuerySet
+import datetime
+
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
 from determinations import models
@@ -17,17 +19,32 @@ def submission_windows_current(*, now=None) -> QuerySet:
     )
 
 
-def submission_windows_open_for(*, payer_types, include_clinician: bool, now=None) -> QuerySet:
-    """The windows open now to an organization's payer types and, for clinicians, their process."""
-    now = now or timezone.now()
+def _windows_for(payer_types, include_clinician: bool) -> Q:
     which = Q(process=Process.PAYER_INITIATED, payer_type__in=list(payer_types))
     if include_clinician:
         which |= Q(process=Process.CLINICIAN_INITIATED)
+    return which
+
+
+def submission_windows_open_for(*, payer_types, include_clinician: bool, now=None) -> QuerySet:
+    """The windows open now to an organization's payer types and, for clinicians, their process."""
+    now = now or timezone.now()
     return (
-        models.SubmissionWindow.objects.filter(which, opens_at__lte=now, closes_at__gt=now)
+        models.SubmissionWindow.objects.filter(
+            _windows_for(payer_types, include_clinician), opens_at__lte=now, closes_at__gt=now
+        )
         .select_related("performance_year")
         .order_by("closes_at")
     )
+
+
+def submission_windows_next_change(*, payer_types, include_clinician: bool, now) -> datetime.datetime | None:
+    """When ``submission_windows_open_for`` next changes by the clock: the first opening or deadline
+    after ``now`` of those windows (one query), or None."""
+    soonest = models.SubmissionWindow.objects.filter(_windows_for(payer_types, include_clinician)).aggregate(
+        opens=Min("opens_at", filter=Q(opens_at__gt=now)), closes=Min("closes_at", filter=Q(closes_at__gt=now))
+    )
+    return min(filter(None, soonest.values()), default=None)
 
 
 def performance_years_overview() -> QuerySet:

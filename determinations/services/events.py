@@ -8,6 +8,7 @@ from django.utils import timezone
 from determinations.dashboard import organizations_changed
 from determinations.events import EventType, visibility_of
 from determinations.models import Submission, SubmissionEvent
+from determinations.page_cache import requests_changed
 from determinations.selectors.review_queue import queue_changed
 
 
@@ -43,8 +44,9 @@ def event_record(submission: Submission, event_type: EventType, **fields) -> Sub
     an event here, in the writer's transaction, so this is where the request's ``data_version``
     moves: its review page's cached fragments are keyed on it (``Submission.fragment_version``),
     and the bump commits or rolls back with the change itself. The review queue's cached counts and
-    pages are dropped too, at once and again once it commits (``queue_changed``), and, once it
-    commits, the submitters' dashboards of the request's organization (``organizations_changed``).
+    pages and the request's kept pages are dropped too, at once and again once it commits
+    (``queue_changed``, ``requests_changed``), and, once it commits, the submitters' dashboards of the
+    request's organization (``organizations_changed``).
     """
     event = _event(submission, event_type, **fields)
     _data_changed([submission])
@@ -64,5 +66,6 @@ def events_record_many(entries) -> list[SubmissionEvent]:
 def _data_changed(submissions) -> None:
     Submission.objects.filter(pk__in={s.pk for s in submissions}).update(data_version=F("data_version") + 1)
     queue_changed()
+    requests_changed(s.pk for s in submissions)
     organization_ids = {s.organization_id for s in submissions}
     transaction.on_commit(lambda: organizations_changed(organization_ids))

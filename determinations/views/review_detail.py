@@ -22,12 +22,14 @@ from determinations import permissions
 from determinations.forms import review as forms
 from determinations.fragments import FORM_FIELDS, Block, cached_blocks, form_block, template_block
 from determinations.models import Criterion
+from determinations.page_cache import cached_page, request_key
 from determinations.rules.participants import participant_counts
 from determinations.selectors.linked_requests import linked_requests_panel
 from determinations.selectors.participants import participants_of
 from determinations.selectors.review import (
     CRITERION_SECTIONS,
     REVIEW_FACTS_FIELDS,
+    ReviewFacts,
     automatic_reasons,
     information_request_changes,
     renewal_of,
@@ -41,6 +43,8 @@ from determinations.services.confirmations import confirmations_of
 from determinations.states import SUBMITTER_LABELS
 from determinations.views.access import submission_under_review
 from determinations.workflow import TransitionRefused, transitions_available
+from qppportal.cache import tokens
+from qppportal.fragments import Page, kept_or_rendered
 
 staff_only = staff_role_required(StaffRole.REVIEWER, StaffRole.REVIEW_LEAD, StaffRole.PROGRAM_ADMIN)
 reviewers_only = staff_role_required(StaffRole.REVIEWER, StaffRole.REVIEW_LEAD)
@@ -163,15 +167,17 @@ def _blocks(submission, *, renewal, findings, may_recommend: bool, overdue: bool
     return {**cached_blocks(blocks), **fresh}
 
 
-def _context(request, submission, **bound) -> dict:
+def _facts(submission) -> ReviewFacts:
+    """What the page decides on besides the row, cached under the request's data version."""
+    key = f"review:facts:{REVIEW_FACTS_FIELDS}:{submission.fragment_version}"
+    return cached_blocks({"facts": Block(key, partial(review_facts, submission))})["facts"]
+
+
+def _context(request, submission, facts: ReviewFacts, now, **bound) -> dict:
     """The page's context: what differs per person and per request (the actions this person may
     take, the forms' CSRF tokens, messages) around the blocks kept in the cache (``_blocks``)."""
     user = request.user
-    now = timezone.now()
     error = bound.pop("error", "")
-    version = submission.fragment_version
-    facts_key = f"review:facts:{REVIEW_FACTS_FIELDS}:{version}"
-    facts = cached_blocks({"facts": Block(facts_key, partial(review_facts, submission))})["facts"]
     findings = permissions.can_record_findings(user, submission, locked=facts.findings_locked)
     overdue = facts.open_question_due_at is not None and now > facts.open_question_due_at
     # What the workflow table lets this person do now, each with its permission's decision.
@@ -215,9 +221,31 @@ def _context(request, submission, **bound) -> dict:
     }
 
 
+REVIEW_TEMPLATE = "determinations/review_detail.html"
+
+
 def _page(request, submission_pk: int, *, status: int = 200, **bound):
+    """The page for a refused step: the reason or the form to correct, never kept."""
     submission = submission_under_review(request, submission_pk, relations=False)
-    return render(request, "determinations/review_detail.html", _context(request, submission, **bound), status=status)
+    context = _context(request, submission, _facts(submission), timezone.now(), **bound)
+    return render(request, REVIEW_TEMPLATE, context, status=status)
+
+
+def _kept_page(request, submission_pk: int, cached, now) -> Page:
+    """The page as this viewer sees it at this address, and how it is kept (decision 0040): until the open
+    question falls due, and for a renewal also under the token of the request it renews (read before
+    that request is). A request whose page shows what moves without its token is not kept: one that
+    has had a determination (its jobs' progress, its yearly confirmations) or has clinicians'
+    requests linked to it (their statuses)."""
+    submission = submission_under_review(request, submission_pk, relations=False)
+    renews = tokens([request_key(submission.copied_from_id)]) if submission.copied_from_id else {}
+    facts = _facts(submission)
+    context = _context(request, submission, facts, now)
+    if facts.determination_ids or facts.has_linked_requests:
+        return Page(REVIEW_TEMPLATE, context, None)
+    due = facts.open_question_due_at
+    valid_until = due if due is not None and now <= due else None
+    return Page(REVIEW_TEMPLATE, context, partial(cached.keep, valid_until=valid_until, also=renews))
 
 
 def _back(pk: int, anchor: str = ""):
@@ -256,7 +284,11 @@ def _form_page(request, submission, form, template: str, step: Callable[[dict], 
 
 @staff_only
 def review_detail(request, pk: int):
-    return _page(request, pk)
+    """The whole page is kept per viewer and address under the request's and the viewer's tokens
+    (``determinations/page_cache.py``): a load with nothing changed runs no query."""
+    now = timezone.now()
+    cached = cached_page("review", request.user, request.get_full_path(), [request_key(pk)], now)
+    return kept_or_rendered(request, cached.html, partial(_kept_page, request, pk, cached, now))
 
 
 @reviewers_only
@@ -378,15 +410,45 @@ DECIDED_MESSAGES = {
 }
 
 
+DECIDE_TEMPLATE = "determinations/review_decide.html"
+
+
+def _decide_blocks(submission, results: Callable[[], list], *, with_form: bool) -> dict:
+    """The recommendation and findings, and the empty decision form, under the request's data version."""
+
+    def summary() -> dict:
+        recommended = submission.events.filter(event_type="recommend").select_related("actor").order_by("-at", "-pk")
+        return {"submission": submission, "results": results(), "recommendation": recommended.first()}
+
+    def empty_form() -> dict:
+        return {"form": forms.DecisionForm(results=results(), years=submission.years)}
+
+    version = submission.fragment_version
+    blocks = {
+        "summary": template_block(f"decide:summary:{version}", "determinations/_review_decide_summary.html", summary)
+    }
+    if with_form:
+        blocks["form"] = template_block(f"decide:form:{version}", FORM_FIELDS, empty_form)
+    return cached_blocks(blocks)
+
+
+def _decide_page(request, pk: int, keep) -> Page:
+    submission = submission_under_review(request, pk, relations=False)
+    blocks = _decide_blocks(submission, cache(partial(_results, submission)), with_form=True)
+    return Page(DECIDE_TEMPLATE, {"submission": submission, "form": None, "blocks": blocks}, keep)
+
+
 @staff_role_required(StaffRole.REVIEW_LEAD)
 def decide(request, pk: int):
     """The lead's decision. The recommendation, the findings and the empty form are kept in the
-    cache under the request's data version; a form sent back with errors is rendered afresh."""
+    cache under the request's data version, and the whole page per viewer and address under the
+    request's and the viewer's tokens (decision 0040); a form sent back with errors is rendered afresh."""
+    if request.method != "POST":
+        cached = cached_page("decide", request.user, request.get_full_path(), [request_key(pk)], timezone.now())
+        return kept_or_rendered(request, cached.html, partial(_decide_page, request, pk, cached.keep))
     submission = submission_under_review(request, pk, relations=False)
     results = cache(partial(_results, submission))
-    form = None
-    if request.method == "POST":
-        form = forms.DecisionForm(request.POST or None, results=results(), years=submission.years)
+    form = forms.DecisionForm(request.POST or None, results=results(), years=submission.years)
 
     def make(data) -> str:
         review.decision_make(
@@ -400,22 +462,8 @@ def decide(request, pk: int):
         )
         return DECIDED_MESSAGES[data["decision"]]
 
-    def summary() -> dict:
-        recommended = submission.events.filter(event_type="recommend").select_related("actor").order_by("-at", "-pk")
-        return {"submission": submission, "results": results(), "recommendation": recommended.first()}
-
-    def empty_form() -> dict:
-        return {"form": forms.DecisionForm(results=results(), years=submission.years)}
-
-    version = submission.fragment_version
-    blocks = {
-        "summary": template_block(f"decide:summary:{version}", "determinations/_review_decide_summary.html", summary)
-    }
-    if form is None:
-        blocks["form"] = template_block(f"decide:form:{version}", FORM_FIELDS, empty_form)
-    return _form_page(
-        request, submission, form, "determinations/review_decide.html", make, blocks=cached_blocks(blocks)
-    )
+    blocks = _decide_blocks(submission, results, with_form=False)
+    return _form_page(request, submission, form, DECIDE_TEMPLATE, make, blocks=blocks)
 
 
 @staff_role_required(StaffRole.REVIEW_LEAD)

@@ -9,7 +9,7 @@ The queue and workload pages are served at the role home URLs (``accounts:review
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,7 +34,7 @@ from determinations.services.saved_views import (
     saved_view_save,
 )
 from determinations.views.pagination import page_numbers, query_without
-from qppportal.fragments import render_for_any_session, with_csrf_fields
+from qppportal.fragments import Page, kept_or_rendered
 
 REVIEW_STAFF = (StaffRole.REVIEWER, StaffRole.REVIEW_LEAD)
 QUEUE_TEMPLATE = "determinations/review_queue/queue.html"
@@ -106,15 +106,11 @@ def queue_page(request, *, template_name: str = QUEUE_TEMPLATE):
     """
     now = timezone.now()
     cached = review_queue.cached_queue_page(request.user, request.get_full_path(), now)
-    has_messages = bool(messages.get_messages(request))
-    if cached.html is not None and not has_messages:
-        return HttpResponse(with_csrf_fields(cached.html, request))
-    context = _queue_context(request, version=cached.version, now=now)
-    if has_messages:
-        return render(request, template_name, context)
-    html = render_for_any_session(template_name, context, request)
-    cached.keep(html)
-    return HttpResponse(with_csrf_fields(html, request))
+    return kept_or_rendered(
+        request,
+        cached.html,
+        lambda: Page(template_name, _queue_context(request, version=cached.version, now=now), cached.keep),
+    )
 
 
 def workload_page(request, *, template_name: str = WORKLOAD_TEMPLATE, extra_context=None):

@@ -1,21 +1,26 @@
 """The dashboard's list of requests is kept in the cache under its organizations' versions
-(``determinations/dashboard.py``, decision 0039): a load with nothing changed reads no request, and
-every change to one of the organization's requests shows on the very next load."""
+(``determinations/dashboard.py``, decision 0039), and the whole page per viewer and address under
+those and the viewer's token (decision 0040): a load with nothing changed reads no request (and runs
+no query), and every change to one of the organization's requests, its members, the viewer's
+memberships and name, and the windows (also by the clock) shows on the very next load."""
 
 import datetime
 
 import pytest
+from django.db import connection
 from django.template.defaultfilters import date as date_filter
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from accounts.models import OrganizationKind
+from accounts import selectors as accounts_selectors
+from accounts.models import Membership, OrganizationKind
 from determinations.selectors import submissions as submission_selectors
 from determinations.services import review
 from determinations.services.submissions import submission_save_section
 from determinations.states import SubmissionStatus
-from tests.factories import SubmissionFactory, organization_member
+from tests.factories import MembershipFactory, OrganizationFactory, SubmissionFactory, organization_member
 from tests.factories import submissions as steps
 from tests.support import sign_in
 
@@ -150,3 +155,92 @@ def test_each_organization_has_its_own_list(client, submitted, dashboard, reads)
     assertNotContains(response, submitted.tracking_number)
     assertContains(response, "You have no determination requests yet.")
     assert len(reads) == 2
+
+
+# The whole page, kept per viewer and address (decision 0040).
+
+
+def dashboard_queries(client) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("accounts:organization_home")).status_code == 200
+    return len(captured)
+
+
+def test_a_second_load_with_nothing_changed_runs_no_query(client, submitted, payer):
+    sign_in(client, payer)
+    assert dashboard_queries(client) > 0
+    assert dashboard_queries(client) == 0
+
+
+def test_a_new_member_of_the_organization_shows_on_the_next_load(submitted, payer, dashboard):
+    _, around = dashboard
+    before, after = around(lambda: MembershipFactory(organization=submitted.organization))
+    assertContains(before, "1 member.")
+    assertContains(after, "2 members.")
+
+
+def test_joining_and_leaving_an_organization_show_on_the_next_load(submitted, payer, dashboard):
+    _, around = dashboard
+    other = OrganizationFactory(name="Second Health Plan")
+    _, joined = around(lambda: Membership.objects.create(user=payer, organization=other))
+    assertContains(joined, "Second Health Plan")
+
+    _, left = around(lambda: Membership.objects.filter(user=payer, organization=submitted.organization).delete())
+    assertNotContains(left, submitted.organization.name)
+    assertNotContains(left, submitted.tracking_number)
+
+
+def test_the_viewers_new_name_shows_on_the_next_load(submitted, payer, dashboard):
+    _, around = dashboard
+
+    def rename():
+        payer.full_name = "Renamed Submitter"
+        payer.save()
+
+    _, after = around(rename)
+    assertContains(after, "Welcome, Renamed")
+
+
+def test_a_window_closing_by_the_clock_shows_on_the_next_load(submitted, clock, dashboard):
+    load, _ = dashboard
+    closed = "No submission window is open for your organizations right now."
+    load()
+    assertNotContains(load(), closed)
+
+    clock.move_to(submitted.window.closes_at + datetime.timedelta(minutes=1))
+
+    assertContains(load(), closed)
+
+
+def test_a_performance_years_change_shows_on_the_next_load(submitted, dashboard):
+    _, around = dashboard
+    year = submitted.window.performance_year
+
+    def renumber():
+        year.year = 2041
+        year.save()
+
+    before, after = around(renumber)
+    assertNotContains(before, ">2041<")
+    assertContains(after, ">2041<")
+
+
+def test_a_member_added_while_the_page_is_built_shows_on_the_next_load(
+    submitted, dashboard, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The race: the organization's token is read before its members are, so a page built from a
+    count read just before a new member commits is kept under the token that the commit replaces."""
+    load, _ = dashboard
+    real = accounts_selectors.memberships_of
+
+    def read_then_a_member_joins(user):
+        rows = list(real(user))
+        with django_capture_on_commit_callbacks(execute=True):
+            MembershipFactory(organization=submitted.organization)
+        return rows
+
+    monkeypatch.setattr(accounts_selectors, "memberships_of", read_then_a_member_joins)
+    assertContains(load(), "1 member.")
+    monkeypatch.setattr(accounts_selectors, "memberships_of", real)
+
+    assertContains(load(), "2 members.")
