@@ -34,6 +34,7 @@ def main() -> None:
     arguments = parser.parse_args()
     count = max(1, min(arguments.requests, 1000))
     sys.path.insert(0, str(ROOT))
+    # once the project root is on sys.path (the script is run from anywhere)
     from bench.run_queue_bench import bench_environment, session_cookie, targets
 
     os.environ.update(bench_environment(), ALLOWED_HOSTS="127.0.0.1,testserver")
@@ -55,6 +56,7 @@ def main() -> None:
     # Every Redis round trip (a command, a pipeline or a script) is one send.
     Connection.send_packed_command = counted
 
+    # after django.setup(): the bench picks its database and settings at run time
     from bench.seed_queue import REVIEWER_EMAIL
     from bench.seed_workbench import LEAD_EMAIL, PAYER_EMAIL, seed_workbench
 

@@ -116,6 +116,7 @@ def main() -> None:
             command += ["--without-gossip", "--without-mingle", "--loglevel=WARNING"]
             log = open(folder / f"{name}.log", "w")  # noqa: SIM115 - open for the worker's lifetime
             workers.append(subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
+        # after django.setup(): the bench picks its database and settings at run time
         from qppportal.celery import app
 
         # Timing starts when both workers answer: on a loaded machine they take far longer than 5 s to start.
@@ -168,6 +169,7 @@ def seed(count: int) -> tuple[list[int], list[int]]:
     from django.core.management import call_command
     from django.utils import timezone
 
+    # after django.setup(): the bench picks its database and settings at run time
     from accounts.models import OrganizationKind, StaffRole
     from determinations.models import SubmissionWindow
     from tests.factories import UserFactory
@@ -189,6 +191,7 @@ def seed(count: int) -> tuple[list[int], list[int]]:
     )
     drafts = [draft.pk, *request_copies(draft, count - 1)]
     requests = [submitted.pk, *request_copies(submitted, count - 1)]
+    # after django.setup(): the bench picks its database and settings at run time
     from determinations.models import ReminderKind, ReminderSchedule
     from messaging.models import Message
 
@@ -207,6 +210,7 @@ def seed(count: int) -> tuple[list[int], list[int]]:
 def reminders(drafts: list[int], mail_dir: Path) -> dict:
     from django.db.models import Count
 
+    # after django.setup(): the bench picks its database and settings at run time
     from determinations.models import ReminderKind
     from determinations.tasks import reminders_sweep
     from messaging.models import Message, MessageStatus
@@ -259,6 +263,7 @@ def reminders_in_files(mail_dir: Path) -> dict:
 
 
 def recheck(requests: list[int]) -> dict:
+    # after django.setup(): the bench picks its database and settings at run time
     from determinations.models import SubmissionEvent
     from jobs import selectors, services
     from jobs.models import Job
@@ -307,6 +312,7 @@ def profile_in_one_process(drafts: list[int], requests: list[int], count: int) -
     from django.db import transaction
     from django.utils import timezone
 
+    # after django.setup(): the bench picks its database and settings at run time
     from determinations.services import rechecks
     from messaging.kinds import KINDS
     from messaging.models import Message, MessageStatus

@@ -55,6 +55,7 @@ def tally() -> dict[str, int]:
     """What the check compares: events by type, requests by state, questions and determinations."""
     from django.db.models import Count
 
+    # after django.setup(): the bench picks its database and settings at run time
     from determinations.models import Determination, InformationRequest, Submission, SubmissionEvent
 
     figures = {
@@ -150,6 +151,7 @@ def main() -> None:
     from django.core.cache import cache
     from django.db import connections
 
+    # after django.setup(): the bench picks its database and settings at run time
     from bench.load.seed import seed
 
     people = seed(sys.stdout, work=arguments.work)

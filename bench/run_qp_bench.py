@@ -91,6 +91,7 @@ def _django(year: int):
 
     call_command("migrate", verbosity=0)
     call_command("load_reference_data", verbosity=0)
+    # after django.setup(): the bench picks its database and settings at run time
     from determinations.models import PerformanceYear
 
     return PerformanceYear.objects.get(year=year)
@@ -98,6 +99,7 @@ def _django(year: int):
 
 def step_load(path: Path, year: int) -> dict:
     performance_year = _django(year)
+    # after django.setup(): the bench picks its database and settings at run time
     from determinations.services.qp_participation import participation_file_load
 
     before = peak_rss_mb()
@@ -130,6 +132,7 @@ def step_batch(year: int, rounds: int) -> dict:
     performance_year = _django(year)
     from django.db import connection
 
+    # after django.setup(): the bench picks its database and settings at run time
     from determinations.services.qp_batch import qp_batch_run, qp_run_create
 
     before = peak_rss_mb()

@@ -150,6 +150,7 @@ def prepare(env, count: int) -> tuple[dict[str, str], dict[str, int]]:
     django.setup()
     from django.core.cache import cache
 
+    # after django.setup(): the bench picks its database and settings at run time
     from bench.seed_queue import REVIEWER_EMAIL, seed
     from bench.seed_workbench import LEAD_EMAIL, PAYER_EMAIL, seed_workbench
 
@@ -177,6 +178,7 @@ def session_cookie(email: str) -> str:
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    # after django.setup(): the bench picks its database and settings at run time
     from accounts.models import User
 
     user = User.objects.get(email=email)

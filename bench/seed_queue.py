@@ -60,6 +60,7 @@ def seed(count: int = 50_000, *, seed_value: int = 2026, stdout=sys.stdout) -> i
     from django.db import connection, transaction
     from django.utils import timezone
 
+    # after django.setup(): the bench picks its database and settings at run time
     from accounts.models import Organization, OrganizationKind, StaffRole, User
     from determinations.choices import PayerType, Process
     from determinations.models import Arrangement, PerformanceYear, Submission, SubmissionEvent, SubmissionWindow

@@ -23,6 +23,7 @@ PUBLISHED = 5000
 
 def seed_workbench(*, reviewer_email: str, stdout=sys.stdout) -> dict[str, int]:
     """Create the rows (once) and return the ids the bench's URLs need."""
+    # after django.setup(): the bench picks its database and settings at run time
     from accounts.models import User
     from determinations.models import Submission
 
@@ -41,6 +42,7 @@ def seed_workbench(*, reviewer_email: str, stdout=sys.stdout) -> dict[str, int]:
 
 
 def _busy_request(reviewer):
+    # after django.setup(): the bench picks its database and settings at run time
     from accounts.models import User
     from determinations.models import Submission
     from determinations.services import review
@@ -77,6 +79,7 @@ def _busy_request(reviewer):
 
 def _dashboard_requests() -> None:
     """The dashboard payer's other requests: copies of the busy one, in every status."""
+    # after django.setup(): the bench picks its database and settings at run time
     from determinations.models import Arrangement, Submission
 
     busy = Submission.objects.select_related("arrangement").get(arrangement_name=BUSY_REQUEST_NAME)
@@ -119,6 +122,7 @@ def _dashboard_requests() -> None:
 def _published_determinations() -> None:
     from django.utils import timezone
 
+    # after django.setup(): the bench picks its database and settings at run time
     from accounts.models import User
     from determinations.models import Determination, Submission
 

@@ -24,6 +24,7 @@ WINDOW_YEAR = 2028
 def _open_windows_now(admin) -> None:
     from django.utils import timezone
 
+    # after django.setup(): the bench picks its database and settings at run time
     from determinations.models import SubmissionWindow
     from determinations.services.windows import submission_window_save
 
@@ -41,6 +42,7 @@ def _open_windows_now(admin) -> None:
 
 def seed(stdout, *, work: int) -> dict[str, list[dict]]:
     """Create everyone (on an empty database) and return, per role, each person's cookie and work."""
+    # after django.setup(): the bench picks its database and settings at run time
     from accounts.models import OrganizationKind, StaffRole
     from determinations.models import SubmissionWindow
     from tests.factories import SubmissionFactory, UserFactory, organization_member
