@@ -1,14 +1,13 @@
 """The review queue over six requests that differ in every filtered attribute: filters, search, sorting,
 counts, recusal, the CSV of a filtered view, saved views and status tabs.
 
-The six requests are built once for the module (building one through the services is most of a test's
-time) inside a transaction rolled back when the module ends; each test runs in a savepoint of it
-(pytest-django's ``db``), so what a test writes (a conflict of interest, a sign-in) is gone before the
-next. The tests that build their own requests, and count them, are in ``test_queue.py``.
+The six requests are built once for the module (``tests.support.built_once_for_the_module``: building
+them is most of a test's time), and what a test writes (a conflict of interest, a sign-in) is rolled
+back after it. The tests that build their own requests, and count them, are in ``test_queue.py``.
 """
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from pytest_django.asserts import assertContains, assertNotContains
 
 from accounts.models import StaffRole
@@ -16,7 +15,7 @@ from determinations.models import ConflictOfInterest
 from determinations.selectors import review_queue
 from determinations.states import SubmissionStatus
 from tests.factories import UserFactory
-from tests.support import sign_in
+from tests.support import built_once_for_the_module, sign_in
 
 from .queue_support import (
     EXPORT_URL,
@@ -36,7 +35,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 @pytest.fixture(scope="module")
 def six_requests(django_db_setup, django_db_blocker):
     """The reviewer, and six requests keyed by a letter (with ``other_reviewer``, C's assignee), built once."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    with built_once_for_the_module(django_db_blocker):
         reviewer = UserFactory(staff_role=StaffRole.REVIEWER)
         other = another_reviewer()
         made = {
@@ -78,7 +77,6 @@ def six_requests(django_db_setup, django_db_blocker):
         }
         made["other_reviewer"] = other
         yield reviewer, made
-        transaction.set_rollback(True)
 
 
 @pytest.fixture
