@@ -4,18 +4,10 @@ and a payer's request, submitted or in review.
 The reference data (performance years and their submission windows) is loaded once per test
 database, when pytest-django sets it up, and loaded again after each transactional test, whose
 teardown empties every table. Tests that need it ask for ``reference_data``.
-
-On PostgreSQL the test database acknowledges a commit before its log reaches the disk
-(``synchronous_commit = off``): a test database need not survive a crash of the server, and the
-transactional and browser tests (a flush of every table after each), the live server and the
-Celery workers and commands the tests start commit for real, each commit otherwise waiting for an
-fsync (1.7 ms against 0.1 ms here, measured under a load average of 8.7). An unflushed commit is lost whole if the server
-dies, never half-applied, so what a test sees is unchanged.
 """
 
 import pytest
 import time_machine
-from django.db import connection
 from django.test import override_settings
 from pytest_django.plugin import blocking_manager_key
 
@@ -29,18 +21,7 @@ from tests.support import MARCH_2026, cache_clear, sign_in
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        _commits_without_waiting_for_the_disk()
         reference_data_load()
-
-
-def _commits_without_waiting_for_the_disk() -> None:
-    """For every later connection to the test database (workers, commands, the live server) and this one."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        name = connection.ops.quote_name(connection.settings_dict["NAME"])
-        cursor.execute(f"ALTER DATABASE {name} SET synchronous_commit = off")
-        cursor.execute("SET synchronous_commit = off")
 
 
 def _empties_the_database(item) -> bool:
