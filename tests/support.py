@@ -1,12 +1,15 @@
-"""Helpers any test may import: signing in with the test client, and skipping (or, in CI, failing) without a service."""
+"""Helpers any test may import: signing in with the test client, skipping (or, in CI, failing) without a
+service, and data built once for a whole module."""
 
 import datetime
 import os
+from contextlib import contextmanager
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
+from django.db import transaction
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -52,3 +55,18 @@ def cache_clear() -> None:
     keys = list(client.scan_iter(match=cache.make_key("*")))
     if keys:
         client.delete(*keys)
+
+
+@contextmanager
+def built_once_for_the_module(django_db_blocker):
+    """Hold what a module-scoped fixture builds inside it in a transaction rolled back when the module ends.
+
+    Building some worlds (requests through the services, the demo data) is most of a test's time;
+    the tests of a module that only read such a world share one. Each test still runs in its own
+    savepoint (pytest-django's ``db``), rolled back after it, so what a test writes is gone before
+    the next, and nothing outlives the module. Every test of such a module sees the world: tests
+    that need an empty database belong in another module.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)

@@ -1,9 +1,11 @@
 """Small helpers shared by the accounts tests: signing in by POST, one-time codes, mailed links."""
 
 import re
+from io import StringIO
 from urllib.parse import urlsplit
 
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 from django_otp.oath import TOTP
 
@@ -64,3 +66,17 @@ def last_mail_link(pattern: str) -> str:
     match = re.search(pattern, mail.outbox[0].body)
     assert match, mail.outbox[0].body
     return urlsplit(match.group(0)).path
+
+
+def load_demo_data() -> str:
+    """Run ``manage.py load_demo_data`` and return what it printed."""
+    out = StringIO()
+    call_command("load_demo_data", stdout=out)
+    return out.getvalue()
+
+
+def printed_password(output: str) -> str:
+    """The demo accounts' password, as ``load_demo_data`` printed it."""
+    match = re.search(r"password for all: (\S+)\)", output)
+    assert match, output
+    return match.group(1)

@@ -1,31 +1,35 @@
 """Finding 2 of issue 11: the demo holds requests in every state for several payer types and years,
 a published list, and one demonstration window per process and payer type open whatever the date,
-labelled as such, never made under production settings. Today's real date is used on purpose."""
+labelled as such. Today's real date is used on purpose. The demo is loaded once for the module; that
+production settings never make demonstration windows is in ``test_demo_data.py`` (an empty database)."""
 
 from io import StringIO
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from determinations.models import Submission, SubmissionWindow
 from determinations.services.measures import EXTRACT_DIR, mips_measures_import
-from determinations.services.windows import WindowError, demonstration_windows_open
 from determinations.states import SubmissionStatus
+from tests.support import built_once_for_the_module
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    call_command("load_reference_data", verbosity=0)
-    mips_measures_import(path_or_dir=EXTRACT_DIR / "2027.json.gz")
-    out = StringIO()
-    call_command("load_demo_data", "--quiet", stdout=out)
-    return out.getvalue()
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """What ``load_demo_data --quiet`` printed; the demo loaded once for the module
+    (``tests.support.built_once_for_the_module``), its documents in a folder of its own."""
+    with built_once_for_the_module(django_db_blocker), override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("demo")):
+        call_command("load_reference_data", verbosity=0)
+        mips_measures_import(path_or_dir=EXTRACT_DIR / "2027.json.gz")
+        out = StringIO()
+        call_command("load_demo_data", "--quiet", stdout=out)
+        yield out.getvalue()
 
 
 def test_every_state_for_several_payer_types_and_years(demo):
@@ -71,13 +75,3 @@ def test_loading_again_adds_no_request(demo):
     before = Submission.objects.count()
     call_command("load_demo_data", "--quiet", stdout=StringIO())
     assert Submission.objects.count() == before
-
-
-def test_production_settings_never_make_demonstration_windows(settings):
-    call_command("load_reference_data", verbosity=0)
-    settings.DEMO_DATA_ALLOWED = False
-    with pytest.raises(WindowError, match="these settings do not allow"):
-        demonstration_windows_open()
-    with pytest.raises(CommandError):
-        call_command("load_demo_data", stdout=StringIO())
-    assert not SubmissionWindow.objects.filter(is_demonstration=True).exists()

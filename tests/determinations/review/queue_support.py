@@ -1,9 +1,11 @@
-"""Shared pieces of the review queue tests: the queue's addresses and requests dated for it.
+"""Shared pieces of the review queue tests: the queue's addresses, requests dated for it, and its CSV read back.
 
 Requests come from ``SubmissionFactory`` (through the services); the state changes under test
 (assign, claim, conflict) go through the services too.
 """
 
+import csv
+import io
 import re
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
@@ -90,3 +92,11 @@ ROW_LINK = re.compile(r'<th scope="row" data-label="Request"><a class="usa-link 
 def tracking_numbers(response) -> list[str]:
     """The tracking numbers of the rows a queue page shows, in order (read from the page, which may be cached)."""
     return ROW_LINK.findall(response.content.decode())
+
+
+def read_csv(response) -> list[list[str]]:
+    """The rows of a queue export, after checking it is served as a CSV download."""
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="review-queue-')
+    text = b"".join(response.streaming_content).decode()
+    return list(csv.reader(io.StringIO(text)))
