@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import OrganizationKind
-from determinations.models import ArrangementMeasure
+from determinations.models import ArrangementMeasure, MipsMeasure, SubmissionWindow
 from determinations.rules.calendar import EASTERN
 from determinations.services import submissions
 from determinations.services.measures import EXTRACT_DIR, mips_measures_import
@@ -46,8 +46,6 @@ def request_for_2028(db):
 
 
 def _window_2028():
-    from determinations.models import SubmissionWindow
-
     return SubmissionWindow.objects.get(performance_year__year=2028, process="payer_initiated", payer_type="medicaid")
 
 
@@ -114,6 +112,4 @@ def test_program_page_names_the_years_without_a_list_and_how_to_load_one(client,
 
 
 def _mips(year, measure_id):
-    from determinations.models import MipsMeasure
-
     return MipsMeasure.objects.get(year=year, measure_id=measure_id)

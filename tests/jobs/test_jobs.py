@@ -17,6 +17,7 @@ from determinations.models import CriterionResult, PerformanceYear, Submission, 
 from determinations.services import rechecks
 from jobs import services, tasks
 from jobs.kinds import KINDS, JobKind
+from jobs.messages import job_stalled_queue
 from jobs.models import ItemStatus, Job, JobItem, JobStatus
 from messaging.models import Message
 from messaging.services import messages_dispatch
@@ -122,7 +123,6 @@ def test_the_stalled_e_mail_tells_what_is_stuck(program_admin, open_requests):
     job.refresh_from_db()
     job.stalled_at = timezone.now()
     job.save()
-    from jobs.messages import job_stalled_queue
 
     job_stalled_queue(job)
     messages_dispatch()

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from determinations.models import CriterionResult, InternalNote, SubmissionEvent
 from determinations.services import review
+from determinations.services.submissions import submission_start
 from determinations.states import SubmissionStatus
 from determinations.workflow import TransitionRefused
 from tests.factories import UserFactory
@@ -173,8 +174,6 @@ def test_the_staff_page_has_the_full_history_and_submitters_see_only_theirs(clie
 
 
 def test_a_draft_is_not_found_on_the_staff_page(client, reference_data, clock, payer, reviewer):
-    from determinations.services.submissions import submission_start
-
     organization = payer.memberships.get().organization
     draft = submission_start(
         actor=payer, organization=organization, window=window_for(organization), arrangement_name="Draft"

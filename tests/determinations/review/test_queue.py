@@ -6,11 +6,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from determinations.models import ConflictOfInterest
+from determinations.models import ConflictOfInterest, Submission, SubmissionEvent
 from determinations.selectors import review_queue
+from determinations.services.assignment import conflict_declare, submission_claim
 from determinations.states import SubmissionStatus
+from determinations.workflow import transition_apply
 from tests.factories import UserFactory
 from tests.support import sign_in
 
@@ -159,10 +162,6 @@ def test_the_export_runs_the_same_queries_for_3_or_12_requests(client, reviewer,
 
 
 def test_the_workload_counts_open_overdue_and_decided_this_season(client, review_lead, reviewer):
-    from django.utils import timezone
-
-    from determinations.models import Submission
-
     idle = another_reviewer("Idle Reviewer")
     organization = payer("Workload Payer")
     make_many(2, organization, assignee=reviewer, status=SubmissionStatus.IN_REVIEW)
@@ -188,9 +187,6 @@ def test_the_workload_counts_open_overdue_and_decided_this_season(client, review
 
 def test_a_decision_made_through_the_workflow_counts_for_the_assigned_reviewer(client, review_lead, reviewer):
     """status_changed_at is the decision event's time, so the workload matches the event log."""
-    from determinations.models import SubmissionEvent
-    from determinations.workflow import transition_apply
-
     submission = make_submission(payer("Decided Payer"), assignee=reviewer, status=SubmissionStatus.RECOMMENDED)
     transition_apply(submission_id=submission.pk, name="approve", actor=review_lead)
     event = SubmissionEvent.objects.get(submission=submission, event_type="approve")
@@ -292,8 +288,6 @@ def test_counts_follow_every_change_to_the_requests(client, reviewer):
     make_submission(organization)
     assert client.get(QUEUE_URL).context["queue"].counts[SubmissionStatus.SUBMITTED] == 2
 
-    from determinations.services.assignment import submission_claim
-
     submission_claim(submission_id=first.pk, actor=reviewer)
     counts = client.get(QUEUE_URL).context["queue"].counts
     assert (counts[SubmissionStatus.SUBMITTED], counts[SubmissionStatus.IN_REVIEW]) == (1, 1)
@@ -305,8 +299,6 @@ def test_a_new_conflict_changes_the_counts_at_once(client, reviewer):
     make_submission(payer("Other Count Payer"))
     sign_in(client, reviewer)
     assert client.get(QUEUE_URL).context["queue"].open_count == 2
-
-    from determinations.services.assignment import conflict_declare
 
     conflict_declare(reviewer=reviewer, submission=submission, reason="Former employer")
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from accounts.models import OrganizationKind
 from determinations.forms.sections import FinancialRiskSection
 from determinations.models import ApmEntityParticipant, Submission
+from determinations.rules.identifiers import npi_problem
 from determinations.selectors.participants import submission_participants
 from determinations.services import precheck, submissions
 from determinations.services.submission_completeness import submission_blocking_problems
@@ -132,8 +133,6 @@ def test_medical_home_size_limit_reads_the_largest_entity_in_the_list(client, re
 
 
 def _check_digit(nine: str) -> str:
-    from determinations.rules.identifiers import npi_problem  # test helper: find the digit the rule accepts
-
     return next(d for d in "0123456789" if npi_problem(nine + d) is None)
 
 
