@@ -26,6 +26,7 @@ from .test_request_journeys import (
     fill_financial_risk,
     fill_participants,
     fill_quality,
+    on_the_form,
     person,
     tick,
 )
@@ -48,9 +49,9 @@ def see(page, text):
     expect(page.get_by_text(text).first).to_be_visible()
 
 
-def three_years_with_evidence(page, assert_accessible, tmp_path, *, line):
+def three_years_with_evidence(page, assert_accessible, tmp_path, *, line, clinician):
     """From the contact step to the receipt, checking axe on each page."""
-    fill_contact(page, clinician=page.get_by_label("Payer contact's name").count() > 0)
+    fill_contact(page, clinician=clinician)
     assert_accessible(page)
     page.get_by_label("Description").fill("Primary care groups share savings and losses against a benchmark.")
     page.get_by_label("Start date").fill("2027-01-01")
@@ -58,7 +59,7 @@ def three_years_with_evidence(page, assert_accessible, tmp_path, *, line):
     page.get_by_label("Performance years asked for").select_option(label="3 years")
     page.get_by_label("Line of business").select_option(line)
     page.get_by_label("States where it operates").fill("MD")
-    if page.get_by_label("Counties the Medicaid arrangement serves").count():
+    if on_the_form(page, page.get_by_label("Counties the Medicaid arrangement serves")):
         page.get_by_label("Counties the Medicaid arrangement serves").fill("24031")
     choose(page, "Is it a medical home model?", "No")
     choose(page, "Is it aligned with a CMS Multi-Payer Model?", "No")
@@ -104,8 +105,11 @@ def three_years_with_evidence(page, assert_accessible, tmp_path, *, line):
     page.get_by_role("button", name="Submit to CMS").wait_for()
     if page.get_by_text("I have read the pre-check results").count():
         tick(page, "I have read the pre-check results")
-    page.get_by_role("button", name="Submit to CMS").click()
-    page.wait_for_url("**/receipt/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Submit to CMS").click()
+    if not page.url.endswith("/receipt/"):
+        errors = page.locator(".usa-error-message, .usa-alert--error, .usa-alert--warning").all_inner_texts()
+        raise AssertionError(f"the submit was refused at {page.url}: {errors}")
     assert_accessible(page)
 
 
@@ -127,7 +131,7 @@ def test_payer_request_for_three_years_and_the_lead_approves_two(
     tick(submitter, re.compile("^2027 performance year: Remaining other payer"))
     submitter.get_by_label("Arrangement name").fill("Three-Year Shared Risk")
     submitter.get_by_role("button", name="Start the request").click()
-    three_years_with_evidence(submitter, assert_accessible, tmp_path, line="commercial")
+    three_years_with_evidence(submitter, assert_accessible, tmp_path, line="commercial", clinician=False)
     submission = Submission.objects.get(arrangement__name="Three-Year Shared Risk")
     assert submission.status == SubmissionStatus.SUBMITTED
     assert submission.years == [2027, 2028, 2029]
@@ -192,7 +196,7 @@ def test_clinician_request_for_three_years_reaches_the_receipt(
     page.get_by_role("textbox", name="Arrangement name").fill("Medicaid Three-Year Shared Savings")
     page.get_by_label("Payer's name").fill("Maryland Medicaid")
     page.get_by_role("button", name="Start the request").click()
-    three_years_with_evidence(page, assert_accessible, tmp_path, line="medicaid_managed_care")
+    three_years_with_evidence(page, assert_accessible, tmp_path, line="medicaid_managed_care", clinician=True)
     submission = Submission.objects.get()
     assert (submission.process, submission.status) == ("clinician_initiated", SubmissionStatus.SUBMITTED)
     assert submission.years == [2027, 2028, 2029]

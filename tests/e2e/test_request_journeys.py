@@ -76,6 +76,13 @@ def save(page):
     page.get_by_role("button", name="Save and continue").click()
 
 
+def on_the_form(page, field) -> bool:
+    """Whether the step's form has ``field``: asked once the whole form is on the page (``count``
+    does not wait, and a field further down may not have been parsed yet)."""
+    page.get_by_role("button", name="Save and continue").wait_for()
+    return field.count() > 0
+
+
 def fill_contact(page, *, clinician=False):
     page.get_by_label("Your full name").fill("Jordan Submitter")
     page.get_by_label("Your title").fill("Director of Payment Innovation")
@@ -84,9 +91,9 @@ def fill_contact(page, *, clinician=False):
     if clinician:
         page.get_by_label("Payer contact's name").fill("Morgan Medicaid")
         page.get_by_label("Payer contact's e-mail address").fill("morgan@medicaid.example")
-    if page.get_by_label("State (required to submit)").count():
+    if on_the_form(page, page.get_by_label("State (required to submit)")):
         page.get_by_label("State (required to submit)").select_option("MD")
-    if page.get_by_label("Your NPI (required to submit)").count():
+    if on_the_form(page, page.get_by_label("Your NPI (required to submit)")):
         page.get_by_label("Your NPI (required to submit)").fill("1234567893")
     save(page)
 
@@ -107,9 +114,9 @@ def fill_arrangement(page, medical_home=False, *, end="2030-12-31", years="1 yea
     page.get_by_label("Performance years asked for").select_option(label=years)
     page.get_by_label("Line of business").select_option(line)
     page.get_by_label("States where it operates (required to submit)").fill("MD")
-    if page.get_by_label("Counties the Medicaid arrangement serves (required to submit)").count():
+    if on_the_form(page, page.get_by_label("Counties the Medicaid arrangement serves (required to submit)")):
         page.get_by_label("Counties the Medicaid arrangement serves (required to submit)").fill("24031, 24033")
-    if page.get_by_role("group", name="Is it a medical home model? (required to submit)").count():
+    if on_the_form(page, page.get_by_role("group", name="Is it a medical home model? (required to submit)")):
         choose(page, "Is it a medical home model? (required to submit)", "Yes" if medical_home else "No")
     choose(page, "Is it aligned with a CMS Multi-Payer Model? (required to submit)", "No")
     save(page)
