@@ -236,10 +236,14 @@ if REDIS_URL:
     # Fail fast when Redis is down: the outbox keeps what was to be sent and its sweep sends it later.
     # A task a dead worker had taken is delivered again after the visibility timeout; it is longer
     # than any task's hard time limit, and a second delivery is harmless (tasks are idempotent).
+    # Workers look for such tasks every CELERY_UNACKED_RESTORE_SECONDS: Kombu's default scans on
+    # one tick in ten, so a task came back up to 100 s after its timeout had passed.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "socket_connect_timeout": 2,
         "socket_timeout": 5,
         "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600),
+        "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_SECONDS", default=10),
+        "unacked_restore_throttle": 1,
     }
 else:
     CELERY_BROKER_URL = "filesystem://"

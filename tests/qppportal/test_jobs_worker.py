@@ -25,6 +25,7 @@ from .processes import celery_env, celery_worker, publishing_to, stop, wait_for
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 REQUESTS = 300
+CHUNK = 150
 
 
 @pytest.fixture
@@ -40,10 +41,16 @@ def open_requests(payer, reviewer, tmp_path, settings):
 def worker_env(own_redis, tmp_path):
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
-    # A task a killed worker had taken goes back to the queue after 5 s (production: 600 s). Batches
-    # of 7 items per transaction, so that a chunk of 50 commits several times and a kill can land
-    # in the middle of one.
-    return celery_env(mail_dir=mail_dir, broker_url=own_redis.url(), CELERY_VISIBILITY_TIMEOUT="5", JOB_BATCH_SIZE="7")
+    # A task a killed worker had taken goes back to the queue after 5 s (production: 600 s), looked
+    # for every second (production: 10 s). Batches of 7 items per transaction, so that a chunk
+    # commits several times and a kill can land in the middle of one.
+    return celery_env(
+        mail_dir=mail_dir,
+        broker_url=own_redis.url(),
+        CELERY_VISIBILITY_TIMEOUT="5",
+        CELERY_UNACKED_RESTORE_SECONDS="1",
+        JOB_BATCH_SIZE="7",
+    )
 
 
 def processed(job_id: int) -> int:
@@ -68,17 +75,20 @@ def assert_each_request_rechecked_once(job: Job, requests: list[int]) -> None:
 
 def test_a_worker_killed_mid_job_and_another_started_process_each_item_once(open_requests, worker_env, own_redis):
     with publishing_to(own_redis.url()):
-        job = services.job_start(kind="recheck_year", parameters={"year": 2027}, chunk_size=50)
+        job = services.job_start(kind="recheck_year", parameters={"year": 2027}, chunk_size=CHUNK)
         first = celery_worker(worker_env, name="first")
         try:
-            wait_for(lambda: processed(job.pk) >= 60, "the first worker to get going", timeout=120)
+            # Killed well inside a chunk: a fast worker crosses a chunk's end between two looks.
+            wait_for(
+                lambda: 14 <= processed(job.pk) % CHUNK <= 100, "the first worker mid-chunk", timeout=120, every=0.02
+            )
             first.send_signal(signal.SIGKILL)
         finally:
             print(stop(first))
         at_kill = processed(job.pk)
         time.sleep(2)
         assert processed(job.pk) == at_kill < REQUESTS  # nothing moves with no worker
-        assert at_kill % 50, "the worker was to be killed in the middle of a chunk"
+        assert at_kill % CHUNK, "the worker was to be killed in the middle of a chunk"
         second = celery_worker(worker_env, name="second")
         try:
             wait_for(lambda: not Job.objects.get(pk=job.pk).is_running, "the second worker to finish", timeout=240)
