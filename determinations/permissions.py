@@ -17,7 +17,7 @@ from enum import StrEnum
 from django.core.exceptions import PermissionDenied
 
 from accounts.models import StaffRole, User
-from determinations.models import ConflictOfInterest, Submission
+from determinations.models import AllPayerQPStatus, ConflictOfInterest, Submission
 from determinations.states import EDITABLE, FINDINGS_OPEN, OPEN, STAFF_VISIBLE, SubmissionStatus
 from qppportal.dates import date_text
 
@@ -315,6 +315,9 @@ def can_start_all_payer_qp(user: User) -> Decision:
 
 
 def can_view_all_payer_qp(user: User, submission) -> Decision:
+    """Its organization's members; program admins once it is submitted (the figures the QP batch reads)."""
+    if user.staff_role == StaffRole.PROGRAM_ADMIN and submission.status != AllPayerQPStatus.DRAFT:
+        return ALLOWED
     return ALLOWED if _is_member(user, submission) else ALL_PAYER_NOT_YOURS
 
 

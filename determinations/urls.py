@@ -101,6 +101,7 @@ urlpatterns = [
         qp_program.participation_upload_errors_csv,
         name="participation_upload_errors_csv",
     ),
+    path("program/qp/all-payer/", qp_program.all_payer_qp_submissions, name="all_payer_qp_submissions"),
     path("program/qp/runs/", qp_program.qp_run, name="qp_run"),
     path("program/qp/runs/<int:pk>/", qp_program.qp_run_detail, name="qp_run_detail"),
     path("program/qp/runs/<int:pk>/cancel/", qp_program.qp_run_cancel, name="qp_run_cancel"),

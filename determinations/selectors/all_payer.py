@@ -50,6 +50,24 @@ def all_payer_qp_for_dashboard(user) -> QuerySet[AllPayerQPSubmission]:
     )
 
 
+def all_payer_qp_submitted(*, year: int | None = None) -> QuerySet[AllPayerQPSubmission]:
+    """Submitted All-Payer QP submissions (of ``year``, if given) for program admins, latest first."""
+    submitted = AllPayerQPSubmission.objects.filter(status=AllPayerQPStatus.SUBMITTED)
+    if year is not None:
+        submitted = submitted.filter(performance_year__year=year)
+    return submitted.select_related("organization", "performance_year").order_by("-submitted_at", "-pk")
+
+
+def all_payer_qp_submitted_years() -> list[int]:
+    """The performance years with a submitted All-Payer QP submission, latest first."""
+    return list(
+        AllPayerQPSubmission.objects.filter(status=AllPayerQPStatus.SUBMITTED)
+        .order_by("-performance_year__year")
+        .values_list("performance_year__year", flat=True)
+        .distinct()
+    )
+
+
 # The submission's totals of a period are the denominators (414.1440(b)-(c)), by the batch's figure names.
 TOTAL_OF = {
     "other_payment": "other_payments",

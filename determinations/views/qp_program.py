@@ -10,8 +10,10 @@ from determinations.downloads import csv_download
 from determinations.forms.qp import ParticipationUploadForm, SnapshotForm
 from determinations.models import ParticipationUpload, QPDeterminationRun
 from determinations.selectors import qp as qp_selectors
+from determinations.selectors.all_payer import all_payer_qp_submitted, all_payer_qp_submitted_years
 from determinations.services.qp_batch import qp_run_start
 from determinations.services.qp_participation import participation_upload_start
+from determinations.views.pagination import paginated
 from jobs import selectors as job_selectors
 from jobs.services import JobError, job_cancel
 
@@ -113,3 +115,13 @@ def qp_run_results_csv(request, pk):
     run = get_object_or_404(QPDeterminationRun.objects.select_related("performance_year"), pk=pk)
     filename = f"qp-results-{run.performance_year.year}-snapshot-{run.snapshot}-run-{run.pk}.csv"
     return _csv_response(qp_selectors.result_rows(run), filename)
+
+
+@program_admin_only
+def all_payer_qp_submissions(request):
+    """The All-Payer QP submissions received, by performance year (the latest by default)."""
+    years = all_payer_qp_submitted_years()
+    chosen = request.GET.get("year", "")
+    year = int(chosen) if chosen.isdigit() and int(chosen) in years else (years[0] if years else None)
+    context = {"years": years, "year": year, **paginated(request, all_payer_qp_submitted(year=year), 100)}
+    return render(request, "determinations/qp/all_payer_submissions.html", context)

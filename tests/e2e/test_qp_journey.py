@@ -45,6 +45,9 @@ def test_program_admin_runs_the_batch_and_a_clinician_reads_the_result(page, ass
     page.get_by_role("link", name="QP determinations").first.click()
     assert page.get_by_role("row", name="2026 1 2 5 1").count() == 1
     assert_accessible(page)
+    page.get_by_role("link", name="All-Payer QP submissions received").click()
+    page.get_by_role("heading", name="All-Payer QP submissions received").wait_for()
+    assert_accessible(page)
 
     page.context.clear_cookies()
     sign_in(page, "clinician@demo.example")

@@ -108,6 +108,7 @@ def missing(name: str = "pk") -> Callable[[World], dict]:
 
 SUBMITTERS_ONLY = only({OWNER: 200, CLINICIAN: 200, OUTSIDER: 200})
 ALL_PAYER_OWN_200 = each(404, clinician_submitter=200)
+ALL_PAYER_OWN_AND_ADMIN_200 = each(404, clinician_submitter=200, program_admin=200)  # once submitted
 ALL_PAYER_OWN_SAVED = each(404, clinician_submitter=REDIRECT)
 
 TABLE: dict[str, Row] = {
@@ -319,8 +320,9 @@ TABLE: dict[str, Row] = {
     # The All-Payer QP Submission: the APM Entity's (CLINICIAN's) own; others get the 404 of a missing one
     # (a POST with no data leaves a form unbound: the page is shown again, as for the request steps)
     "determinations:all_payer_qp_start": Row(none, only({CLINICIAN: 200}), post=only({CLINICIAN: 200})),
-    "determinations:all_payer_qp_detail": Row(request_of("all_payer_submitted"), ALL_PAYER_OWN_200),
-    "determinations:all_payer_qp_receipt": Row(request_of("all_payer_submitted"), ALL_PAYER_OWN_200),
+    "determinations:all_payer_qp_detail": Row(request_of("all_payer_submitted"), ALL_PAYER_OWN_AND_ADMIN_200),
+    "determinations:all_payer_qp_receipt": Row(request_of("all_payer_submitted"), ALL_PAYER_OWN_AND_ADMIN_200),
+    "determinations:all_payer_qp_submissions": Row(none, ADMIN_ONLY),
     "determinations:all_payer_qp_section": Row(
         request_of("all_payer_draft", section=lambda world: "submitter"), ALL_PAYER_OWN_200, post=ALL_PAYER_OWN_200
     ),

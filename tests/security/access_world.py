@@ -156,6 +156,7 @@ def _secrets(world: World) -> dict[str, set[str]]:
         secrets[identity] = {*numbers, *private_names}
     for identity in STAFF:
         secrets[identity] = {world.draft.arrangement_name}
-    for identity in set(IDENTITIES) - {CLINICIAN}:  # the APM Entity's All-Payer QP submission is its own
+    # The APM Entity's All-Payer QP submission is its own, and program admins read submitted ones.
+    for identity in set(IDENTITIES) - {CLINICIAN, PROGRAM_ADMIN}:
         secrets[identity].add(world.all_payer_submitted.tracking_number)
     return secrets
