@@ -8,18 +8,11 @@ import json
 import re
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-SKIPPED_PARTS = {"node_modules", ".venv", "var", "tests", "migrations", "__pycache__"}
+from .tree import ROOT, python_files
+
 NOSEC = re.compile(r"#\s*nosec\b(?P<rest>.*)$")
 TEST_ID = re.compile(r"\bB\d{3}\b")
-
-
-def _project_files():
-    for path in sorted(ROOT.rglob("*.py")):
-        if not SKIPPED_PARTS & set(path.relative_to(ROOT).parts):
-            yield path
 
 
 def _comment_above(lines: list[str], index: int) -> str:
@@ -63,7 +56,7 @@ def test_bandit_finds_no_unexplained_medium_or_high_issue():
 
 def test_every_nosec_names_its_check_and_says_why():
     unexplained = []
-    for path in _project_files():
+    for path in python_files(skipping={"tests"}):
         lines = path.read_text().splitlines()
         for index, line in enumerate(lines):
             match = NOSEC.search(line)
@@ -78,7 +71,7 @@ def test_every_nosec_names_its_check_and_says_why():
 
 def test_every_mark_safe_says_why_its_input_is_safe():
     unexplained = []
-    for path in _project_files():
+    for path in python_files(skipping={"tests"}):
         lines = path.read_text().splitlines()
         for index, line in enumerate(lines):
             if "mark_safe(" not in line or line.lstrip().startswith(("import", "from", "#")):

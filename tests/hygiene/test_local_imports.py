@@ -7,17 +7,10 @@ directly above its block says why.
 """
 
 import ast
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-SKIPPED_PARTS = {"node_modules", ".venv", "var", "migrations", "__pycache__"}
+from .tree import ROOT, python_files
+
 PROJECT = {path.parent.name for path in ROOT.glob("*/__init__.py")} | {"conftest"}
-
-
-def _project_files():
-    for path in sorted(ROOT.rglob("*.py")):
-        if not SKIPPED_PARTS & set(path.relative_to(ROOT).parts):
-            yield path
 
 
 def _imports_project(node: ast.AST) -> bool:
@@ -52,7 +45,7 @@ def test_every_function_local_import_of_the_project_says_why():
     found = sorted(
         {
             f"{path.relative_to(ROOT)}:{lineno}: {statement}"
-            for path in _project_files()
+            for path in python_files()
             for lineno, statement in _unexplained_local_imports(path.read_text())
         }
     )
