@@ -14,15 +14,12 @@ A token is read before the requests are, as in decisions 0020 and 0033: a list r
 commits is stored under the token that the commit then replaces, so it is never served after.
 """
 
-from uuid import uuid4
-
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from accounts.models import Membership, Organization
 from determinations.models import PerformanceYear, Submission, SubmissionWindow
-from qppportal.cache import tokens
+from qppportal.cache import tokens, tokens_replace
 
 WINDOWS_KEY = "dashboard:windows"
 
@@ -33,11 +30,11 @@ def _key(organization_id: int) -> str:
 
 def organizations_changed(organization_ids) -> None:
     """The cached lists of these organizations' requests are out of date (called after commit)."""
-    cache.set_many({_key(pk): uuid4().hex for pk in set(organization_ids)}, None)
+    tokens_replace([_key(pk) for pk in set(organization_ids)])
 
 
 def windows_changed() -> None:
-    cache.set(WINDOWS_KEY, uuid4().hex, None)
+    tokens_replace([WINDOWS_KEY])
 
 
 def dashboard_tokens(organization_ids) -> dict[str, str]:

@@ -22,16 +22,14 @@ rendered with a stand-in CSRF token and each request puts its own in (``qppporta
 import datetime
 import hashlib
 from dataclasses import dataclass
-from uuid import uuid4
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from accounts.models import Membership, User
 from determinations.fragments import FRAGMENT_SECONDS
 from determinations.models import ConflictOfInterest, Submission
-from qppportal.cache import VersionedEntry, versioned_entry
+from qppportal.cache import VersionedEntry, tokens_changed, versioned_entry
 
 # Never longer than the blocks inside: what moves no token (another person's new name, an
 # organization renamed in the admin site) shows within this time, as for the blocks (decision 0039).
@@ -46,22 +44,12 @@ def request_key(submission_id: int) -> str:
     return f"page:request:{submission_id}"
 
 
-def _replace(keys: list[str]) -> None:
-    cache.set_many({key: uuid4().hex for key in keys}, None)
-
-
-def _changed(keys: list[str]) -> None:
-    """Replace these tokens now, and again once the transaction commits (the race in the module's docstring)."""
-    _replace(keys)
-    transaction.on_commit(lambda: _replace(keys))
-
-
 def requests_changed(submission_ids) -> None:
-    _changed([request_key(pk) for pk in set(submission_ids)])
+    tokens_changed([request_key(pk) for pk in set(submission_ids)])
 
 
 def viewers_changed(user_ids) -> None:
-    _changed([viewer_key(pk) for pk in set(user_ids)])
+    tokens_changed([viewer_key(pk) for pk in set(user_ids)])
 
 
 @dataclass

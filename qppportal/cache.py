@@ -10,7 +10,8 @@ client is safe to share between threads; each command takes its own connection f
 ``get_many_then`` reads some keys and a key named by one of their values in one round trip (a
 small script on the Redis server), for the signed-in entry kept beside a session.
 ``versioned_entry`` reads a value kept under a data version (one token or several) and that version
-in one round trip; ``tokens`` reads (or makes) tokens alone.
+in one round trip; ``tokens`` reads (or makes) tokens alone; ``tokens_replace`` and ``tokens_changed``
+give keys new tokens, so that nothing kept under the old ones is current any more.
 """
 
 import logging
@@ -21,6 +22,7 @@ from uuid import uuid4
 
 from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.db import transaction
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -59,6 +61,19 @@ def tokens(keys) -> dict[str, str]:
     keys, cache = list(keys), caches[DEFAULT_CACHE_ALIAS]
     found = cache.get_many(keys)
     return {name: _token(cache, name, found) for name in keys}
+
+
+def tokens_replace(keys) -> None:
+    """New tokens under ``keys``: whatever was kept under the old ones is no longer current."""
+    caches[DEFAULT_CACHE_ALIAS].set_many({key: uuid4().hex for key in keys}, None)
+
+
+def tokens_changed(keys) -> None:
+    """Replace the tokens now and again once the transaction commits: a copy built from rows read just
+    before the change committed is kept under the token the commit then replaces, so it is never used."""
+    keys = list(keys)
+    tokens_replace(keys)
+    transaction.on_commit(lambda: tokens_replace(keys))
 
 
 def _token(cache, name: str, found: dict) -> str:

@@ -10,15 +10,13 @@ decision commits). The expiry also bounds a change made outside the workflow (th
 
 import hashlib
 from collections.abc import Iterable, Iterator
-from uuid import uuid4
 
-from django.core.cache import cache
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from determinations.choices import PayerType
 from determinations.models import Determination, DeterminationOutcome, PerformanceYear
-from qppportal.cache import VersionedEntry, versioned_entry
+from qppportal.cache import VersionedEntry, tokens_replace, versioned_entry
 
 COLUMNS = ("arrangement", "payer", "payer_type", "payer_type_label", "first_year", "last_year", "determined_on")
 PAGE_CACHE_SECONDS = 10 * 60
@@ -99,4 +97,4 @@ def cached_published_page(params) -> VersionedEntry:
 
 def published_list_changed() -> None:
     """Every cached copy of the public page is out of date (a decision was made or reopened)."""
-    cache.set(VERSION_KEY, uuid4().hex, None)
+    tokens_replace([VERSION_KEY])

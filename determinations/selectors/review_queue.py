@@ -24,7 +24,6 @@ from uuid import uuid4
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db import transaction
 from django.db.models import (
     Count,
     IntegerField,
@@ -45,7 +44,7 @@ from determinations.models import Arrangement, ConflictOfInterest, PerformanceYe
 from determinations.rules.results import Outcome
 from determinations.selectors.submissions import submissions_visible_to
 from determinations.states import DECIDED, OPEN, SubmissionStatus
-from qppportal.cache import VersionedEntry, versioned_entry
+from qppportal.cache import VersionedEntry, tokens_changed, versioned_entry
 
 PAGE_SIZE = 50
 COUNTS_CACHE_SECONDS = 300
@@ -109,18 +108,10 @@ QUEUE_TOKEN_KEY = "review-queue:token"
 PAGE_CACHE_SECONDS = 300
 
 
-def _replace_queue_token() -> None:
-    cache.set(QUEUE_TOKEN_KEY, uuid4().hex, None)
-
-
 def queue_changed() -> None:
-    """Every cached count and page of the queue is out of date: now, and again once the transaction commits.
-
-    The second replacement closes a race: a request that read the rows just before the change
-    committed stores its page under the token it saw, which the commit then replaces.
-    """
-    _replace_queue_token()
-    transaction.on_commit(_replace_queue_token)
+    """Every cached count and page of the queue is out of date: now, and again once the transaction commits
+    (``tokens_changed``: a page read just before the change committed is kept under a token it replaces)."""
+    tokens_changed([QUEUE_TOKEN_KEY])
 
 
 def queue_version() -> str:
